@@ -1,0 +1,179 @@
+"""``Bot``: the one object every front end asks. ``Bot.ask(message) -> Answer``.
+
+Steps: read the message safely → screen it (crisis, scope, medical) → retrieve (dense hits from
+Chroma, lexical BM25 in memory) → rank and decide → compose. The embedder and the store are
+constructor arguments, so tests can pass their own; by default they are the real model and a
+persistent Chroma store in ``settings.data_dir``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kapbot import compose, wording
+from kapbot.chunking import chunk_sections
+from kapbot.corpus import Corpus, load_corpus
+from kapbot.embeddings import Embedder, SentenceTransformerEmbedder
+from kapbot.errors import KapbotError, StoreUnavailable
+from kapbot.lexical import BM25
+from kapbot.models import Answer, Section, Unit
+from kapbot.retrieval import Ranking, Weights, decide, rank
+from kapbot.safety import screen
+from kapbot.settings import Settings
+from kapbot.store import Store
+from kapbot.text import clean_question, split_sentences
+
+log = logging.getLogger("kapbot")
+answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    fingerprint: str
+    units: int
+    sections: int
+    documents: int
+    rebuilt: bool
+    reason: str  # why it was rebuilt, or "" when it was current
+    problems: tuple[str, ...] = ()
+
+
+class Bot:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        store: Store | None = None,
+        weights: Weights = Weights(),
+    ) -> None:
+        self.settings = settings
+        self.embedder: Embedder = embedder or SentenceTransformerEmbedder(settings.model_path)
+        self.store = store or Store(settings.data_dir / "chroma", self.embedder, settings.collection)
+        self.weights = weights
+        self.voice = compose.Voice(
+            settings.practice_name, settings.therapist_name, settings.disclaimer_text,
+            settings.booking_url,
+        )
+        self._lock = threading.Lock()
+        self._ready = False
+        self.corpus: Corpus | None = None
+        self.report: IndexReport | None = None
+        self._sections: dict[str, Section] = {}
+        self._text_units: list[Unit] = []
+        self._bm25: BM25 | None = None
+
+    # -- the index ---------------------------------------------------------------------------
+    def prepare(
+        self, force: bool = False, progress: Callable[[int, int], None] | None = None
+    ) -> IndexReport:
+        """Load the corpus and make sure the index matches it; rebuild when it does not."""
+        with self._lock:
+            corpus = load_corpus(self.settings.corpus_dir)
+            units = chunk_sections(
+                corpus.sections, self.settings.chunk_size, self.settings.chunk_overlap
+            )
+            fingerprint = corpus.fingerprint(self.settings.index_fingerprint(), self.embedder.name)
+            self.store.open()
+            current, why = (False, "a rebuild was asked for") if force else self.store.is_current(
+                fingerprint
+            )
+            if self.store.recovered:
+                why = f"the index was unreadable ({self.store.recovered})"
+            if not current:
+                log.warning("Rebuilding the index at %s: %s", self.store.path, why)
+                self.store.rebuild(units, fingerprint, progress)
+                log.info("Index built: %d units from %d sections", len(units),
+                         len(corpus.sections))
+            self.corpus = corpus
+            self._sections = {s.id: s for s in corpus.sections}
+            self._text_units = [u for u in units if u.type != "question"]
+            self._bm25 = BM25([u.quote for u in self._text_units])
+            self.report = IndexReport(
+                fingerprint, len(units), len(corpus.sections), len(corpus.documents),
+                not current, "" if current else why, corpus.problems,
+            )
+            self._ready = True
+            if self.settings.booking_is_placeholder:
+                log.warning(
+                    "booking_url is still the placeholder %s: set it in kapbot.toml or "
+                    "KAPBOT_BOOKING_URL before going live", self.settings.booking_url
+                )
+            return self.report
+
+    # -- answering ---------------------------------------------------------------------------
+    def retrieve(self, question: str, use_bank: bool | None = None) -> tuple[Ranking, list[float]]:
+        """Rank sections for ``question``; also returns the question's embedding."""
+        if not self._ready:
+            self.prepare()
+        assert self._bm25 is not None
+        bank = self.settings.use_bank if use_bank is None else use_bank
+        vector = self.embedder.embed([question])[0]
+        hits = self.store.query(vector, "question", k=40)
+        hits += self.store.query(vector, "passage", k=12)
+        hits += self.store.query(vector, "sentence", k=40)
+        lexical: dict[str, float] = {}
+        for unit, score in zip(self._text_units, self._bm25.scores(question), strict=True):
+            if score > lexical.get(unit.section_id, 0.0):
+                lexical[unit.section_id] = score
+        return rank(hits, lexical, self._sections, self.weights, bank), vector
+
+    def ask(self, message: object, use_bank: bool | None = None) -> Answer:
+        """Answer one visitor message. Never raises: every failure becomes a kind reply."""
+        started = time.perf_counter()
+        answer = self._ask(message, use_bank)
+        answers_log.info(
+            "answered kind=%s sources=%d ms=%.0f reason=%s", answer.kind, len(answer.sources),
+            (time.perf_counter() - started) * 1000, answer.reason.split(":")[0],
+        )
+        return answer
+
+    def _ask(self, message: object, use_bank: bool | None) -> Answer:
+        voice, limit = self.voice, self.settings.max_question_chars
+        cleaned = clean_question(message, limit)
+        question = cleaned.text
+        if cleaned.problem in ("empty", "too_long", "not_text"):
+            return compose.fixed(question, "invalid", wording.invalid(cleaned.problem, limit),
+                                 voice, cleaned.problem)
+        verdict = screen(question)
+        if verdict.verdict == "crisis":
+            return compose.fixed(question, "crisis", wording.CRISIS, voice, verdict.rule)
+        if verdict.verdict == "scope":
+            template = wording.SCOPE["diagnose" if verdict.rule == "diagnose" else "instructions"]
+            return compose.fixed(question, "no_answer", template, voice, verdict.rule)
+        if verdict.verdict == "medical":
+            return compose.fixed(question, "medical", wording.MEDICAL, voice, verdict.rule)
+        if cleaned.problem == "not_english":
+            return compose.fixed(question, "no_answer", wording.NOT_ENGLISH, voice, "not_english")
+        try:
+            ranking, vector = self.retrieve(question, use_bank)
+            decision = decide(
+                ranking, self.settings.answer_threshold, self.settings.not_covered_margin
+            )
+            if not decision.answer or ranking.top is None:
+                return compose.fixed(question, "no_answer", wording.NO_ANSWER, voice,
+                                     decision.reason, ranking.passages[:5])
+            top = ranking.top
+            sentences = split_sentences(top.section.text)
+            scores = self._sentence_scores(question, vector, top.section, sentences)
+            return compose.answer(question, top, sentences, scores, voice,
+                                  self.settings.max_quote_words, ranking.passages[:5],
+                                  decision.reason)
+        except StoreUnavailable:
+            log.exception("The index is unavailable")
+            return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "unavailable")
+        except KapbotError:
+            log.exception("Could not answer")
+            return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "error")
+
+    def _sentence_scores(
+        self, question: str, vector: list[float], section: Section, sentences: list[str]
+    ) -> list[float]:
+        """Dense similarity of each sentence of ``section`` to the question, plus BM25."""
+        hits = self.store.query(vector, "sentence", k=max(1, len(sentences)), section_id=section.id)
+        dense = {u.position: sim for u, sim in hits}
+        lexical = BM25(sentences).scores(question) if sentences else []
+        return [dense.get(i + 1, 0.0) + 0.5 * lexical[i] for i in range(len(sentences))]

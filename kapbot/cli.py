@@ -1,0 +1,195 @@
+"""The ``kapbot`` command. Thin: it builds a ``Bot`` and calls it; nothing heavy is imported
+until a command needs it, so ``kapbot --help`` is instant."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kapbot.errors import KapbotError
+from kapbot.settings import Settings, load
+
+if TYPE_CHECKING:
+    from kapbot.bot import Bot
+
+QUIET_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kapbot",
+        description="Answer visitors' questions about ketamine-assisted psychotherapy from the "
+        "practice's own writing.",
+    )
+    parser.add_argument("--config", type=Path, help="kapbot.toml to read (default: ./kapbot.toml)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    index = sub.add_parser("index", help="build or refresh the index from the corpus folder")
+    index.add_argument("--force", action="store_true", help="rebuild even if it is current")
+
+    ask = sub.add_parser("ask", help="answer one question (or one per line from stdin with -)")
+    ask.add_argument("question", help='the question, or "-" to read one per line from stdin')
+    ask.add_argument("--json", action="store_true", help="print the JSON object (one per line)")
+    ask.add_argument("--no-bank", action="store_true", help="ignore the question bank")
+
+    ev = sub.add_parser("eval", help="score answers on an eval set and print failures and totals")
+    ev.add_argument("file", nargs="?", type=Path, default=Path("evals/questions.jsonl"))
+    ev.add_argument("--no-bank", action="store_true", help="only report figures without the bank")
+    ev.add_argument("--tutorial", action="store_true",
+                    help="also measure the plain LangChain tutorial pipeline in the same run")
+    ev.add_argument("--write", type=Path, metavar="JSON",
+                    help="write the results as JSON (e.g. evals/baseline.json)")
+    ev.add_argument("--quiet", action="store_true", help="print totals only")
+
+    serve = sub.add_parser("serve", help="serve the chat and the JSON API")
+    serve.add_argument("--host", help="address to listen on (default from settings: 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default from settings: 7860)")
+    return parser
+
+
+def _bot(settings: Settings) -> Bot:
+    from kapbot.bot import Bot
+
+    return Bot(settings)
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"  indexed {done}/{total} units", file=sys.stderr, flush=True)
+
+
+def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    bot = _bot(settings)
+    report = bot.prepare(force=args.force, progress=_progress)
+    state = f"rebuilt ({report.reason})" if report.rebuilt else "already current"
+    print(
+        f"Index {state}: {report.units} units from {report.sections} sections in "
+        f"{report.documents} documents, fingerprint {report.fingerprint}, at {bot.store.path}"
+    )
+    for problem in report.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def _readable(answer_dict: dict[str, Any]) -> str:
+    return f"[{answer_dict['kind']}]\n{answer_dict['text']}\n"
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    bot = _bot(settings)
+    use_bank = False if args.no_bank else None
+    if args.question == "-":
+        for line in sys.stdin:
+            answer = bot.ask(line.rstrip("\n"), use_bank=use_bank).to_dict()
+            print(json.dumps(answer, ensure_ascii=False) if args.json else _readable(answer),
+                  flush=True)
+        return 0
+    answer = bot.ask(args.question, use_bank=use_bank).to_dict()
+    print(json.dumps(answer, ensure_ascii=False, indent=None if args.json else 2)
+          if args.json else _readable(answer))
+    return 0
+
+
+def _cell(value: float | None) -> str:
+    return f"{value:>18.3f}" if value is not None else f"{'n/a':>18}"
+
+
+def _table(rows: dict[str, dict[str, float | None]]) -> str:
+    names = list(next(iter(rows.values())).keys())
+    header = f"{'metric':<22}" + "".join(f"{k:>18}" for k in rows)
+    lines = [header, "-" * len(header)]
+    for name in names:
+        lines.append(f"{name:<22}" + "".join(_cell(rows[k][name]) for k in rows))
+    return "\n".join(lines)
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from kapbot.evaluation import bars_missed, parse_cases
+    from kapbot.evalrun import run_kapbot, run_tutorial
+
+    if not args.file.is_file():
+        raise KapbotError(f"No eval file at {args.file}")
+    cases = parse_cases(args.file.read_text(encoding="utf-8").splitlines(), str(args.file))
+    bot = _bot(settings)
+    bot.prepare()
+    reports = {}
+    if not args.no_bank:
+        reports["kapbot"] = run_kapbot(bot, cases, use_bank=True)
+    reports["kapbot --no-bank"] = run_kapbot(bot, cases, use_bank=False)
+    if args.tutorial:
+        reports["tutorial"] = run_tutorial(bot, cases)
+    main_name = next(iter(reports))
+    main = reports[main_name]
+    if not args.quiet:
+        for failure in main.failures:
+            print(f"FAIL {failure['id']} [{failure['expect']} → {failure['kind']}] "
+                  f"{failure['question'][:90]!r}: {failure['problem']}; top: "
+                  f"{', '.join(t[:40] for t in failure['top'])}")
+        print()
+    counts = ", ".join(f"{v} {k}" for k, v in main.counts.items() if v)
+    print(f"{args.file}: {counts}\n")
+    print(_table({name: r.metrics for name, r in reports.items()}))
+    missed = bars_missed(main.metrics)
+    print(f"\n{main_name}: " + ("all bars met" if not missed else "MISSED " + "; ".join(missed)))
+    if args.write:
+        payload = {
+            "eval_file": str(args.file),
+            "counts": main.counts,
+            "index_fingerprint": bot.report.fingerprint if bot.report else "",
+            "settings": {"answer_threshold": settings.answer_threshold,
+                         "weights": vars(bot.weights)},
+            "results": {name: r.metrics for name, r in reports.items()},
+            "failures": {name: [f["id"] for f in r.failures] for name, r in reports.items()},
+        }
+        args.write.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        print(f"wrote {args.write}")
+    return 0 if not missed else 1
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from kapbot.web import serve
+
+    serve(settings, host=args.host or settings.host, port=args.port or settings.port)
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    for key, value in QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    args = _parser().parse_args(argv)
+    try:
+        settings = load(args.config)
+        logging.basicConfig(
+            level=getattr(logging, settings.log_level.upper(), logging.INFO),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+        for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+        if args.command in ("ask", "eval"):
+            logging.getLogger("kapbot.answers").setLevel(logging.WARNING)
+        return COMMANDS[args.command](settings, args)
+    except KapbotError as exc:
+        print(f"kapbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

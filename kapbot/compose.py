@@ -1,0 +1,110 @@
+"""Composing the reply a visitor reads. Pure: values in, an ``Answer`` out.
+
+An answer quotes the therapist's sentences unchanged, in their order, attributed and cited; it
+never adds words of its own to her text. Every reply of every kind ends with the disclaimer and
+the booking link (``wording.footer``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kapbot import wording
+from kapbot.models import Answer, Kind, Passage, Source
+from kapbot.text import word_count
+
+GAP = " … "
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Who is named in replies, and the fixed ending."""
+
+    practice: str
+    therapist: str
+    disclaimer: str
+    booking_url: str
+
+    def say(self, template: str) -> str:
+        return wording.fill(template, practice=self.practice, therapist=self.therapist)
+
+
+def select_sentences(scores: Sequence[float], lengths: Sequence[int], max_words: int) -> list[int]:
+    """Indices of the sentences to quote, in reading order: the best-scoring ones that fit in
+    ``max_words`` (the best one always, even alone over the limit). Ties keep reading order."""
+    if not scores:
+        return []
+    if sum(lengths) <= max_words:
+        return list(range(len(scores)))
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    chosen = [order[0]]
+    used = lengths[order[0]]
+    for i in order[1:]:
+        if used + lengths[i] <= max_words:
+            chosen.append(i)
+            used += lengths[i]
+    return sorted(chosen)
+
+
+def quote_text(sentences: Sequence[str], chosen: Sequence[int]) -> str:
+    """Join chosen sentences; an ellipsis marks each place where the text was skipped."""
+    parts: list[str] = []
+    previous = -1
+    for i in chosen:
+        if parts and i != previous + 1:
+            parts.append(GAP.strip())
+        parts.append(sentences[i])
+        previous = i
+    out = " ".join(parts).replace(" " + GAP.strip() + " ", GAP)
+    if chosen and chosen[0] > 0:
+        out = "… " + out
+    if chosen and chosen[-1] < len(sentences) - 1:
+        out = out + " …"
+    return out
+
+
+def _escape(text: str) -> str:
+    """Keep corpus text from being read as Markdown structure (it is quoted, not rendered)."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _finish(question: str, kind: Kind, body: str, voice: Voice, sources: tuple[Source, ...] = (),
+            candidates: tuple[Passage, ...] = (), reason: str = "") -> Answer:
+    text = body.rstrip() + "\n\n" + wording.footer(voice.disclaimer, voice.booking_url)
+    return Answer(question, kind, text, sources, voice.disclaimer, voice.booking_url,
+                  candidates, reason)
+
+
+def answer(
+    question: str,
+    passage: Passage,
+    sentences: Sequence[str],
+    sentence_scores: Sequence[float],
+    voice: Voice,
+    max_words: int,
+    candidates: tuple[Passage, ...] = (),
+    reason: str = "",
+) -> Answer:
+    section = passage.section
+    chosen = select_sentences(sentence_scores, [word_count(s) for s in sentences], max_words)
+    quote = quote_text(sentences, chosen)
+    label = section.heading
+    attribution = wording.fill(
+        wording.ATTRIBUTION, therapist=voice.therapist, doc_kind=section.doc_kind, section=label
+    )
+    cite = section.title if label == section.title else f"{section.title} — {label}"
+    cite = _escape(cite)
+    link = f"[{cite}]({section.url})" if section.url else cite
+    body = (
+        f"{_escape(attribution)}\n\n> {_escape(quote)}\n\n"
+        f"{wording.SOURCES_HEADING} {link}"
+    )
+    source = Source(section.title, label, section.url, passage.score, quote)
+    return _finish(question, "answer", body, voice, (source,), candidates, reason)
+
+
+def fixed(question: str, kind: Kind, template: str, voice: Voice, reason: str = "",
+          candidates: tuple[Passage, ...] = ()) -> Answer:
+    """A reply in the assistant's own fixed words: no answer, crisis, medical, invalid."""
+    return _finish(question, kind, voice.say(template), voice, (), candidates, reason)

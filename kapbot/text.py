@@ -1,0 +1,95 @@
+"""Small pure text helpers: reading a visitor's message, sentences, words."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+Problem = Literal["", "empty", "too_long", "not_text", "not_english"]
+
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]{0,2000}>")
+_SCRIPT = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+STOPWORDS = frozenset(
+    """a about above after again all am an and any are as at be because been before being
+    below between both but by can could did do does doing don down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    out over own same she should so some such than that the their theirs them themselves then
+    there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves im ive id dont
+    doesnt isnt whats get got really much also like us""".split()
+)
+
+
+@dataclass(frozen=True)
+class CleanQuestion:
+    text: str  # markup and control characters removed, whitespace folded
+    problem: Problem = ""
+
+
+def clean_question(raw: object, max_chars: int) -> CleanQuestion:
+    """Read a visitor's message safely. Never raises; says what is wrong instead."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return CleanQuestion("", "not_text")
+    if not isinstance(raw, str):
+        return CleanQuestion("", "not_text")
+    if len(raw) > max_chars * 4:
+        return CleanQuestion("", "too_long")
+    text = raw.replace("\x00", "")
+    if raw and len(text) < len(raw) * 0.9:
+        return CleanQuestion("", "not_text")
+    text = html.unescape(_SCRIPT.sub(" ", text))
+    text = _TAG.sub(" ", text)
+    text = text.replace("<", "‹").replace(">", "›")  # a stray bracket can never become markup
+    text = "".join(
+        " " if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"} else ch
+        for ch in text
+    )
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > max_chars:
+        return CleanQuestion("", "too_long")
+    if not text or not any(ch.isalnum() for ch in text):
+        return CleanQuestion("", "empty" if not raw.strip() or not text else "not_text")
+    if unicodedata.category(text[0]) == "Cn" or text.count("\ufffd") > len(text) // 10:
+        return CleanQuestion("", "not_text")
+    letters = [ch for ch in text if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
+    if letters and latin / len(letters) < 0.5:
+        return CleanQuestion(text, "not_english")
+    return CleanQuestion(text)
+
+
+def split_sentences(paragraphs: str) -> list[str]:
+    """The sentences of a text, unchanged, in order (paragraph breaks end sentences too)."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n", paragraphs):
+        para = para.strip()
+        if para:
+            out.extend(s.strip() for s in _SENTENCE_END.split(para) if s.strip())
+    return out
+
+
+def _stem(word: str) -> str:
+    word = word.replace("’", "'").split("'")[0]
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased content words, lightly stemmed: for lexical matching only."""
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

@@ -1,0 +1,88 @@
+"""Every sentence kapbot itself says to a visitor. Wording is content: tests pin it exactly.
+
+The therapist's own words come from the corpus; everything here is the assistant speaking, in its
+own voice, never as the therapist. ``{practice}``, ``{therapist}``, ``{booking_url}`` are filled
+from settings.
+"""
+
+from __future__ import annotations
+
+BOOKING_LINK = "[Book a free discovery call]({booking_url})"
+
+ATTRIBUTION = "From {therapist}'s {doc_kind}, *{section}*:"
+
+SOURCES_HEADING = "**Source:**"
+
+NO_ANSWER = (
+    "I'm sorry, {therapist}'s writing doesn't cover that, so I can't answer it here. "
+    "A free discovery call is the best place to ask {therapist} directly."
+)
+
+NOT_ENGLISH = (
+    "I'm sorry, I can only read questions in English for now, and {therapist}'s writing is in "
+    "English. A free discovery call is the best place to ask {therapist} directly."
+)
+
+CRISIS = (
+    "I'm really sorry you're going through this. You deserve support right now, from a person.\n\n"
+    "- **Call or text 988** (Suicide & Crisis Lifeline, 24/7), or chat at 988lifeline.org\n"
+    "- **Text HOME to 741741** (Crisis Text Line)\n"
+    "- **Call 911** if you or someone else is in immediate danger.\n\n"
+    "This chat is automated and is not monitored, so it can't help in an emergency."
+)
+
+MEDICAL = (
+    "I can't give medical advice, such as doses, medication interactions, or whether ketamine is "
+    "safe for you. Those decisions belong to your prescribing medical provider, who knows your "
+    "health history. A free discovery call is a good place to ask how {therapist} works with "
+    "medical providers."
+)
+
+INVALID = {
+    "empty": "It looks like your message was empty. What would you like to know about "
+    "ketamine-assisted psychotherapy?",
+    "too_long": "That message is longer than I can read ({limit:,} characters at most). Could you "
+    "ask your question in a sentence or two?",
+    "not_text": "I couldn't read that message as text. Could you type your question in words?",
+}
+
+SCOPE = {
+    "diagnose": "I'm sorry, I can't diagnose or assess anyone: I'm an automated assistant that "
+    "shares {therapist}'s writing about ketamine-assisted psychotherapy. A free discovery call is "
+    "the place to talk with {therapist} about what you're going through.",
+    "instructions": "I can only share what {therapist}'s writing says about ketamine-assisted "
+    "psychotherapy, so I can't take on another role or follow other instructions. A free "
+    "discovery call is the best place to ask {therapist} directly.",
+}
+
+UNAVAILABLE = (
+    "I'm sorry, I can't look up {therapist}'s writing right now. Please try again in a few "
+    "minutes, or book a free discovery call to ask {therapist} directly."
+)
+
+RATE_LIMITED = (
+    "You've sent a lot of questions in a short time. Please wait a minute and try again."
+)
+
+DISCLAIMER_BLOCK = "---\n*{disclaimer}*"
+
+
+def fill(template: str, **values: object) -> str:
+    """Fill ``{name}`` fields without interpreting anything else in the values."""
+    out = template
+    for key, value in values.items():
+        out = out.replace("{" + key + "}", str(value))
+    return out
+
+
+def footer(disclaimer: str, booking_url: str) -> str:
+    """The fixed ending of every reply of every kind."""
+    return (
+        fill(DISCLAIMER_BLOCK, disclaimer=disclaimer)
+        + "\n\n"
+        + fill(BOOKING_LINK, booking_url=booking_url)
+    )
+
+
+def invalid(problem: str, limit: int) -> str:
+    return INVALID[problem].replace("{limit:,}", f"{limit:,}")
