@@ -48,12 +48,14 @@ class Bot:
         settings: Settings,
         embedder: Embedder | None = None,
         store: Store | None = None,
-        weights: Weights = Weights(),
+        weights: Weights | None = None,
     ) -> None:
         self.settings = settings
         self.embedder: Embedder = embedder or SentenceTransformerEmbedder(settings.model_path)
-        self.store = store or Store(settings.data_dir / "chroma", self.embedder, settings.collection)
-        self.weights = weights
+        self.store = store or Store(
+            settings.data_dir / "chroma", self.embedder, settings.collection
+        )
+        self.weights = weights or Weights()
         self.voice = compose.Voice(
             settings.practice_name, settings.therapist_name, settings.disclaimer_text,
             settings.booking_url,

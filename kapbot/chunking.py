@@ -48,9 +48,8 @@ def section_units(section: Section, chunk_size: int, chunk_overlap: int) -> list
         ]
     context = heading_context(section)
     for n, chunk in enumerate(_split(section.text, chunk_size, chunk_overlap), start=1):
-        units.append(
-            Unit(f"{section.id}-{n}", "passage", section.id, f"{context}\n{chunk}", chunk, "text", n)
-        )
+        text = f"{context}\n{chunk}"
+        units.append(Unit(f"{section.id}-{n}", "passage", section.id, text, chunk, "text", n))
     for n, sentence in enumerate(split_sentences(section.text), start=1):
         units.append(
             Unit(f"{section.id}-s{n}", "sentence", section.id, sentence, sentence, "text", n)

@@ -116,8 +116,8 @@ def _table(rows: dict[str, dict[str, float | None]]) -> str:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from kapbot.evaluation import bars_missed, parse_cases
     from kapbot.evalrun import run_kapbot, run_tutorial
+    from kapbot.evaluation import bars_missed, parse_cases
 
     if not args.file.is_file():
         raise KapbotError(f"No eval file at {args.file}")

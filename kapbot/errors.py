@@ -29,7 +29,7 @@ class ModelError(KapbotError):
     """The embedding model cannot be loaded from its local folder."""
 
 
-class IndexError_(KapbotError):  # noqa: N801 - avoid shadowing the builtin IndexError
+class IndexError_(KapbotError):  # the underscore: not the builtin IndexError
     """The index is missing or cannot be used."""
 
 

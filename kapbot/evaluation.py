@@ -135,7 +135,7 @@ def score(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> Report:
         "medical_recall": _ratio(sum(o.kind == "medical" for o in medical), len(medical)),
         "footer": _ratio(sum(o.has_footer for o in outcomes), len(outcomes)),
     }
-    counts = {kind: sum(1 for c in cases if c.expect == kind) for kind in KINDS}
+    counts: dict[str, int] = {kind: sum(1 for c in cases if c.expect == kind) for kind in KINDS}
     counts["total"] = len(cases)
     return Report(metrics, counts, tuple(failures))
 

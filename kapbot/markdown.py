@@ -18,8 +18,9 @@ The format the therapist writes (README, "Adding and editing content"):
     Its answer.
 
 A ``<!-- questions`` block belongs to the section it sits in, and is hidden by any Markdown
-renderer. A document with ``kind: not-covered`` holds only such blocks: questions the writing does
-not answer, which teach the assistant to say so. Other HTML comments are ignored. A heading with no text of its own is not a section.
+renderer. A document with ``kind: not-covered`` holds only such blocks: questions the writing
+does not answer, which teach the assistant to say so. Other HTML comments are ignored. A heading
+with no text of its own is not a section.
 """
 
 from __future__ import annotations
@@ -80,10 +81,9 @@ def parse_document(name: str, text: str) -> Document:
     meta, start, problems = _front_matter(lines, name)
     title = str(meta.get("title") or "").strip()
     if not title:
-        title = next(
-            (m.group(2) for ln in lines[start:] if (m := _HEADING.match(ln)) and len(m.group(1)) == 1),
-            name.rsplit(".", 1)[0].replace("-", " ").replace("_", " ").strip().capitalize(),
-        )
+        h1s = (m.group(2) for ln in lines[start:] if (m := _HEADING.match(ln)) and m[1] == "#")
+        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        title = next(h1s, stem.replace("-", " ").replace("_", " ").strip().capitalize())
     url = str(meta.get("url") or "").strip()
     kind = str(meta.get("kind") or "article").strip()
 
@@ -148,14 +148,14 @@ def parse_document(name: str, text: str) -> Document:
 
     sections: list[Section] = []
     seen: set[str] = set()
-    for item in finished:
-        if not item.paragraphs and not (kind == NOT_COVERED and item.questions):
-            if item.questions:
+    for entry in finished:
+        if not entry.paragraphs and not (kind == NOT_COVERED and entry.questions):
+            if entry.questions:
                 problems.append(
-                    f"{name}:{item.line}: questions under a heading with no text are ignored"
+                    f"{name}:{entry.line}: questions under a heading with no text are ignored"
                 )
             continue
-        slug = slugify(item.path[-1]) if len(item.path) > 1 else "intro"
+        slug = slugify(entry.path[-1]) if len(entry.path) > 1 else "intro"
         sid, n = f"{name}#{slug}", 2
         while sid in seen:
             sid, n = f"{name}#{slug}-{n}", n + 1
@@ -165,12 +165,12 @@ def parse_document(name: str, text: str) -> Document:
                 id=sid,
                 doc=name,
                 title=title,
-                heading_path=item.path,
-                text="\n\n".join(item.paragraphs),
+                heading_path=entry.path,
+                text="\n\n".join(entry.paragraphs),
                 url=url,
                 doc_kind=kind,
-                questions=tuple(q for q in item.questions if q),
-                line=item.line,
+                questions=tuple(q for q in entry.questions if q),
+                line=entry.line,
             )
         )
     return Document(

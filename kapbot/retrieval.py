@@ -6,10 +6,11 @@ For each section, four signals on an absolute 0..1 scale:
   p  best cosine similarity to one of its passages (embedded with their heading path);
   s  best cosine similarity to one of its sentences;
   l  best BM25 score (squashed to 0..1) of its passages and sentences.
-The fused score is their weighted mean (without ``q`` for a section that has no questions). The section ranked first is quoted if its score reaches
-the threshold and the question is not closer to a "not covered" example than to the section's
-own questions (examples are a bank too: ``--no-bank`` ignores them); otherwise the reply is "not covered here". Weights and threshold are calibrated on
-``evals/questions.jsonl`` (see README, "How answers are chosen").
+The fused score is their weighted mean (without ``q`` for a section that has no questions). The
+section ranked first is quoted if its score reaches the threshold and the question is not closer
+to a "not covered" example than to the section's own questions (those examples are a bank too:
+``--no-bank`` ignores them); otherwise the reply is "not covered here". Weights and threshold
+are calibrated on ``evals/questions.jsonl`` (see README, "How answers are chosen").
 """
 
 from __future__ import annotations

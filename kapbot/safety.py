@@ -6,7 +6,8 @@ A crisis message never gets article text: it gets the crisis resources (``wordin
 A medical-advice request (doses, interactions, contraindications, changing medication, getting
 ketamine, using it alone) gets ``wording.MEDICAL`` and never a dose or a yes/no safety verdict.
 Requests outside the assistant's scope (a diagnosis, role-play as the therapist, instructions
-aimed at the assistant) get the polite no-answer reply. The full safety layer (semantic screen, more evidence) builds on this module.
+aimed at the assistant) get the polite no-answer reply. The full safety layer (a semantic
+screen, more evidence) builds on this module.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ _CRISIS: tuple[tuple[str, str], ...] = (
     ("kill-self", r"\b(kill|hurt|harm|shoot|hang|cut|starve|drown)(ing)? myself\b"),
     ("end-life", r"\b(end|take|ending|taking) (it all|my (own )?life|things|everything)\b|\bend "
      r"it (tonight|today|now|soon|all)\b|\b(going to|want to|gonna|will) end it\b"),
-    ("want-die", r"\b(want|wish|wishing|ready|going|plan|planning) to (die|be dead|disappear forever)"),
+    ("want-die", r"\b(want|wish|wishing|ready|going|plan|planning) to (die|be dead|"
+     r"disappear forever)"),
     ("better-dead", r"\bbetter off (dead|without me|gone)\b|\bno reason to (live|be here|stay)\b"),
     ("no-point", r"\b(no|what'?s the|don't see the|lost the) point (in |of )?(living|going on|"
      r"life|anymore|being alive|of anything|in anything)"),

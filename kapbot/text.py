@@ -58,7 +58,7 @@ def clean_question(raw: object, max_chars: int) -> CleanQuestion:
     if len(text) > max_chars:
         return CleanQuestion("", "too_long")
     if not text or not any(ch.isalnum() for ch in text):
-        return CleanQuestion("", "empty" if not raw.strip() or not text else "not_text")
+        return CleanQuestion("", "empty" if not raw.strip() else "not_text")
     if unicodedata.category(text[0]) == "Cn" or text.count("\ufffd") > len(text) // 10:
         return CleanQuestion("", "not_text")
     letters = [ch for ch in text if ch.isalpha()]

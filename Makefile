@@ -1,0 +1,45 @@
+# kapbot: `make run` (set up, index, serve) and `make test` (set up, all tests).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Offline and private by default: no model downloads, no telemetry.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install index run serve test lint eval clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# CPU-only torch first (a local wheel on this machine), so nothing pulls a CUDA build.
+	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(BIN)/kapbot index
+
+run: index
+	$(BIN)/kapbot serve
+
+serve: run
+
+lint: install
+	$(BIN)/ruff check kapbot tests app.py
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+eval: install
+	$(BIN)/kapbot eval --tutorial --write evals/baseline.json
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache *.egg-info

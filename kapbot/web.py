@@ -1,0 +1,140 @@
+"""The web front end: one FastAPI app with the Gradio chat mounted at ``/``.
+
+Routes: ``/`` the chat, ``POST /api/ask`` (``{"question": ...}`` → the same JSON object as
+``kapbot ask --json``), ``GET /healthz``. Every route calls the same ``Bot.ask``. Gradio and
+FastAPI are imported here only; the CLI imports this module only for ``kapbot serve``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from kapbot import wording
+from kapbot.bot import Bot
+from kapbot.settings import Settings
+
+log = logging.getLogger("kapbot.web")
+
+MAX_BODY_BYTES = 64 * 1024
+
+STARTERS = (
+    "What is ketamine integration?",
+    "Do I need a therapist for ketamine therapy?",
+    "What happens during a ketamine session?",
+    "Is ketamine-assisted therapy right for me?",
+)
+
+NOTICE = (
+    "**You're chatting with an automated assistant**, not {therapist} or any clinician. It quotes "
+    "{therapist}'s published writing and can't give medical advice. It is not monitored and not "
+    "for emergencies: in a crisis call or text **988**, or call **911**. Please don't share "
+    "personal health details here."
+)
+
+CSS = """
+.gradio-container { max-width: 760px !important; margin: auto; }
+#kapbot-notice { font-size: 0.92rem; border-left: 4px solid #6b5b95; padding-left: 0.75rem; }
+#kapbot-book a, #kapbot-book { font-weight: 600; }
+footer { display: none !important; }
+"""
+
+
+def _blocks(bot: Bot) -> Any:
+    import gradio as gr
+
+    settings = bot.settings
+    notice = wording.fill(NOTICE, therapist=settings.therapist_name)
+
+    def respond(message: str, history: list[dict[str, str]]) -> tuple[str, list[dict[str, str]]]:
+        answer = bot.ask(message)
+        if answer.kind == "invalid":
+            # keep what the visitor typed so nothing is lost; show why it was not read
+            shown = answer.question or "…"
+            return message, [*history, {"role": "user", "content": shown},
+                             {"role": "assistant", "content": answer.text}]
+        return "", [*history, {"role": "user", "content": answer.question},
+                    {"role": "assistant", "content": answer.text}]
+
+    with gr.Blocks(title=f"Questions about ketamine-assisted psychotherapy · "
+                         f"{settings.practice_name}", analytics_enabled=False) as blocks:
+        gr.Markdown(f"### Questions about ketamine-assisted psychotherapy\n{notice}",
+                    elem_id="kapbot-notice")
+        chat = gr.Chatbot(
+            label="Chat", height=460, sanitize_html=True, render_markdown=True,
+            feedback_options=None, allow_tags=False, layout="bubble",
+            placeholder="Ask about ketamine-assisted psychotherapy, preparation, sessions or "
+            "integration.",
+        )
+        with gr.Row():
+            box = gr.Textbox(
+                show_label=False, placeholder="Type your question…", scale=5, max_lines=4,
+                max_length=settings.max_question_chars * 4, autofocus=True,
+            )
+            send = gr.Button("Send", variant="primary", scale=1, min_width=80)
+        gr.Examples(list(STARTERS), inputs=box, label="Try asking")
+        gr.Button("Book a free discovery call", link=settings.booking_url, variant="secondary",
+                  elem_id="kapbot-book")
+        box.submit(respond, [box, chat], [box, chat], concurrency_limit=None)
+        send.click(respond, [box, chat], [box, chat], concurrency_limit=None)
+    return blocks
+
+
+def create_app(bot: Bot) -> Any:
+    """The ASGI app. ``bot`` should be prepared (index checked) before serving."""
+    import gradio as gr
+
+    app = FastAPI(title="kapbot", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        report = bot.report
+        return {
+            "status": "ok" if report else "starting",
+            "chunks": report.units if report else 0,
+            "sections": report.sections if report else 0,
+            "index_hash": report.fingerprint if report else "",
+        }
+
+    @app.post("/api/ask")
+    async def api_ask(request: Request) -> JSONResponse:
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            answer = bot.ask("x" * (bot.settings.max_question_chars * 5))  # → invalid, too long
+            return JSONResponse(answer.to_dict(), status_code=413)
+        try:
+            data = json.loads(body.decode("utf-8")) if body else {}
+            question = data.get("question", "") if isinstance(data, dict) else ""
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            question = b"\xff"  # unreadable → the kind "not text" reply
+        answer = await run_in_threadpool(bot.ask, question)
+        return JSONResponse(answer.to_dict())
+
+    theme = gr.themes.Soft(
+        primary_hue="violet",
+        font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+        font_mono=["ui-monospace", "Menlo", "monospace"],
+    )
+    blocks = _blocks(bot)
+    blocks.queue(default_concurrency_limit=None, max_size=200)
+    return gr.mount_gradio_app(
+        app, blocks, path="/", theme=theme, css=CSS, footer_links=[], ssr_mode=False,
+        show_error=False,
+    )
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
+    import uvicorn
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    bot = Bot(settings)
+    bot.prepare()
+    app = create_app(bot)
+    log.info("Serving the chat at http://%s:%d", host, port)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
