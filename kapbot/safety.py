@@ -90,7 +90,8 @@ _MEDICAL: tuple[tuple[str, str], ...] = (
      r"\b(should|can|could|how do|how to) (i |you )?microdose\b"),
     ("interaction", rf"\b(on|taking|take|takes|with|mix|mixing|combine|combining|and|plus|after|"
      rf"drink|while on)( my| an?| the| any| some)? ({_DRUGS})\b|\b({_DRUGS}) (and|with|plus|"
-     rf"while|interact\w*|together|before|after)\b"),
+     rf"while|before|after|together with) (ketamine|kap|k|it|a session|the session|sessions|"
+     rf"treatment)\b|\b({_DRUGS}) (interact\w*|together)\b"),
     ("contraindication", r"\bpregnan\w*|\bbreast ?feed\w*|\bnursing\b|\bblood pressure\b|"
      r"\bhypertension\b|\bheart (condition|disease|problem|issue|attack)s?\b|\bpsychos[ie]s\b|"
      r"\bpsychotic\b|\bschizo\w*|\bbipolar\b|\bmania\b|\bseizures?\b|\bepilep\w*|\bliver\b|"

@@ -12,7 +12,7 @@ Problem = Literal["", "empty", "too_long", "not_text", "not_english"]
 
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]{0,2000}>")
 _SCRIPT = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 STOPWORDS = frozenset(
@@ -73,8 +73,12 @@ def split_sentences(paragraphs: str) -> list[str]:
     out: list[str] = []
     for para in re.split(r"\n\s*\n", paragraphs):
         para = para.strip()
-        if para:
-            out.extend(s.strip() for s in _SENTENCE_END.split(para) if s.strip())
+        start = 0
+        for end in _SENTENCE_END.finditer(para):
+            out.append(para[start : end.end()].strip())
+            start = end.end()
+        if para[start:].strip():
+            out.append(para[start:].strip())
     return out
 
 

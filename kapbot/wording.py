@@ -7,6 +7,8 @@ from settings.
 
 from __future__ import annotations
 
+import re
+
 BOOKING_LINK = "[Book a free discovery call]({booking_url})"
 
 ATTRIBUTION = "From {therapist}'s {doc_kind}, *{section}*:"
@@ -69,10 +71,11 @@ DISCLAIMER_BLOCK = "---\n*{disclaimer}*"
 
 def fill(template: str, **values: object) -> str:
     """Fill ``{name}`` fields without interpreting anything else in the values."""
-    out = template
-    for key, value in values.items():
-        out = out.replace("{" + key + "}", str(value))
-    return out
+    def one(match: re.Match[str]) -> str:
+        key = match.group(1)
+        return str(values[key]) if key in values else match.group(0)
+
+    return re.sub(r"\{(\w+)\}", one, template)
 
 
 def footer(disclaimer: str, booking_url: str) -> str:

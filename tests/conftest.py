@@ -1,0 +1,140 @@
+"""Shared fixtures.
+
+* ``FakeEmbedder``: a deterministic bag-of-words embedder (hashed word counts, normalised) for
+  pure and store tests: exact, fast, no model.
+* ``real_embedder`` / ``real_bot``: the real all-MiniLM-L6-v2 from the installed package and a
+  real Chroma store in a temp folder, built once per test session from the shipped corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+for key, value in {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}.items():
+    os.environ[key] = value
+
+from kapbot.bot import Bot  # noqa: E402
+from kapbot.settings import Settings, load  # noqa: E402
+from kapbot.text import words  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+EVALS = ROOT / "evals"
+
+
+class FakeEmbedder:
+    """Vector = hashed counts of content words, unit length. Same text, same vector."""
+
+    name = "fake-bag-of-words-64"
+    dims = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        out = []
+        for text in texts:
+            vector = [0.0] * self.dims
+            for word in words(text):
+                vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dims] += 1.0
+            norm = math.sqrt(sum(x * x for x in vector))
+            if norm == 0:
+                vector[0], norm = 1.0, 1.0
+            out.append([x / norm for x in vector])
+        return out
+
+
+TINY_ARTICLE = """---
+title: Tending the Garden
+url: https://example.org/garden
+---
+# Tending the Garden
+
+Gardens need patience. Water them in the morning.
+
+## Watering
+
+Water deeply twice a week. Shallow watering makes roots lazy.
+
+<!-- questions
+- How often should I water my plants?
+- is watering every day bad
+-->
+
+## Frequently Asked Questions
+
+### When should I prune roses?
+
+Prune roses in late winter, before new growth starts.
+"""
+
+TINY_ABOUT = """# About the garden club
+
+The club meets on Saturdays in Springfield.
+"""
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "garden.md").write_text(TINY_ARTICLE, encoding="utf-8")
+    (folder / "about.md").write_text(TINY_ABOUT, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny_settings(tiny_corpus: Path, tmp_path: Path) -> Settings:
+    return Settings(
+        corpus_dir=tiny_corpus,
+        data_dir=tmp_path / "data",
+        practice_name="Green Thumb Club",
+        therapist_name="Pat Gardener",
+        booking_url="https://green.example.org/book",
+        answer_threshold=0.3,
+    )
+
+
+@pytest.fixture
+def tiny_bot(tiny_settings: Settings, fake_embedder: FakeEmbedder) -> Bot:
+    bot = Bot(tiny_settings, embedder=fake_embedder)
+    bot.prepare()
+    return bot
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> object:
+    from kapbot.embeddings import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    data = tmp_path_factory.mktemp("real-data")
+    return load(config_path=ROOT / "kapbot.toml", environ={}, data_dir=str(data))
+
+
+@pytest.fixture(scope="session")
+def real_bot(real_settings: Settings, real_embedder: object) -> Iterator[Bot]:
+    bot = Bot(real_settings, embedder=real_embedder)  # type: ignore[arg-type]
+    bot.prepare()
+    yield bot

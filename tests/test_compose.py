@@ -1,0 +1,79 @@
+"""Composition and wording: exact text, because wording is content."""
+
+from __future__ import annotations
+
+from kapbot import compose, wording
+from kapbot.models import Passage, Section
+
+VOICE = compose.Voice("Green Thumb Club", "Pat Gardener", "Automated; not advice.",
+                      "https://green.example.org/book")
+FOOTER = "---\n*Automated; not advice.*\n\n[Book a free discovery call](https://green.example.org/book)"
+SECTION = Section("g.md#watering", "g.md", "Tending the Garden", ("Tending the Garden", "Watering"),
+                  "Water deeply. Roots grow down.\n\nShallow watering is bad.",
+                  url="https://example.org/garden")
+
+
+def test_footer_exact() -> None:
+    assert wording.footer("Automated; not advice.", "https://green.example.org/book") == FOOTER
+
+
+def test_answer_exact() -> None:
+    sentences = ["Water deeply.", "Roots grow down.", "Shallow watering is bad."]
+    answer = compose.answer("how to water?", Passage(SECTION, 0.8), sentences, [0.9, 0.2, 0.5],
+                            VOICE, max_words=120)
+    assert answer.kind == "answer"
+    assert answer.text == (
+        "From Pat Gardener's article, *Watering*:\n\n"
+        "> Water deeply. Roots grow down. Shallow watering is bad.\n\n"
+        "**Source:** [Tending the Garden — Watering](https://example.org/garden)\n\n" + FOOTER
+    )
+    (source,) = answer.sources
+    assert source.to_dict() == {
+        "title": "Tending the Garden", "section": "Watering", "url": "https://example.org/garden",
+        "score": 0.8, "quote": "Water deeply. Roots grow down. Shallow watering is bad.",
+    }
+    assert answer.to_dict()["disclaimer"] == "Automated; not advice."
+
+
+def test_select_sentences_fits_budget_and_keeps_order() -> None:
+    scores, lengths = [0.1, 0.9, 0.3, 0.8], [50, 50, 10, 60]
+    assert compose.select_sentences(scores, lengths, 120) == [1, 2, 3]
+    assert compose.select_sentences(scores, lengths, 100) == [1, 2]
+    assert compose.select_sentences(scores, lengths, 1000) == [0, 1, 2, 3]
+    assert compose.select_sentences([0.5], [500], 120) == [0]  # best sentence even if long
+    assert compose.select_sentences([], [], 120) == []
+
+
+def test_quote_marks_skipped_text() -> None:
+    s = ["A.", "B.", "C.", "D."]
+    assert compose.quote_text(s, [1, 3]) == "… B. … D."
+    assert compose.quote_text(s, [0, 1]) == "A. B. …"
+    assert compose.quote_text(s, [0, 1, 2, 3]) == "A. B. C. D."
+
+
+def test_quote_is_capped_near_120_words() -> None:
+    sentences = [f"Sentence {i} " + "word " * 18 + "end." for i in range(12)]
+    answer = compose.answer("q", Passage(SECTION, 0.7), sentences, [float(i) for i in range(12)],
+                            VOICE, max_words=120)
+    quoted = answer.sources[0].quote.replace("…", " ")
+    assert len(quoted.split()) <= 120
+    for part in quoted.split("  "):
+        assert part.strip() == "" or any(part.strip() in s or s in part for s in sentences)
+
+
+def test_fixed_replies_exact() -> None:
+    crisis = compose.fixed("q", "crisis", wording.CRISIS, VOICE, "rule")
+    assert crisis.text == wording.CRISIS + "\n\n" + FOOTER
+    assert crisis.text.index("988") < crisis.text.index("Book a free discovery call")
+    no = compose.fixed("q", "no_answer", wording.NO_ANSWER, VOICE)
+    assert no.text == (
+        "I'm sorry, Pat Gardener's writing doesn't cover that, so I can't answer it here. "
+        "A free discovery call is the best place to ask Pat Gardener directly.\n\n" + FOOTER
+    )
+    assert no.sources == ()
+
+
+def test_markup_in_corpus_text_is_escaped() -> None:
+    section = Section("x#y", "x", "T<i>", ("T<i>", "S"), "Use <b>care</b>.")
+    answer = compose.answer("q", Passage(section, 0.5), ["Use <b>care</b>."], [1.0], VOICE, 120)
+    assert "<b>" not in answer.text and "<i>" not in answer.text

@@ -1,0 +1,54 @@
+"""Pinned wording: a change to what visitors read shows up here as a diff."""
+
+from __future__ import annotations
+
+from kapbot import wording
+from kapbot.settings import Settings
+
+
+def test_crisis_wording() -> None:
+    assert wording.CRISIS == (
+        "I'm really sorry you're going through this. You deserve support right now, from a "
+        "person.\n\n"
+        "- **Call or text 988** (Suicide & Crisis Lifeline, 24/7), or chat at 988lifeline.org\n"
+        "- **Text HOME to 741741** (Crisis Text Line)\n"
+        "- **Call 911** if you or someone else is in immediate danger.\n\n"
+        "This chat is automated and is not monitored, so it can't help in an emergency."
+    )
+
+
+def test_medical_wording() -> None:
+    assert wording.MEDICAL == (
+        "I can't give medical advice, such as doses, medication interactions, or whether "
+        "ketamine is safe for you. Those decisions belong to your prescribing medical provider, "
+        "who knows your health history. A free discovery call is a good place to ask how "
+        "{therapist} works with medical providers."
+    )
+
+
+def test_other_wording() -> None:
+    assert wording.ATTRIBUTION == "From {therapist}'s {doc_kind}, *{section}*:"
+    assert wording.BOOKING_LINK == "[Book a free discovery call]({booking_url})"
+    assert wording.NO_ANSWER == (
+        "I'm sorry, {therapist}'s writing doesn't cover that, so I can't answer it here. "
+        "A free discovery call is the best place to ask {therapist} directly."
+    )
+    assert wording.invalid("too_long", 2000) == (
+        "That message is longer than I can read (2,000 characters at most). Could you ask your "
+        "question in a sentence or two?"
+    )
+    assert wording.invalid("empty", 1).startswith("It looks like your message was empty.")
+
+
+def test_default_disclaimer() -> None:
+    assert Settings().disclaimer_text == (
+        "This is an automated assistant that quotes Dana Nassau's published writing; it is not "
+        "Dana Nassau or any other clinician. It cannot give medical or mental-health advice and "
+        "is not for emergencies: in a crisis, call or text 988, or call 911."
+    )
+
+
+def test_fill_does_not_interpret_values() -> None:
+    assert wording.fill("{a} {b}", a="{b}", b="x") == "{b} x"
+    assert wording.fill("{unknown} {a}", a="1") == "{unknown} 1"
+    assert wording.fill("{therapist}", therapist="{0} %s") == "{0} %s"
