@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -103,15 +104,28 @@ class Settings:
     port: int = int(_BY_NAME["port"].default)
     log_level: str = str(_BY_NAME["log_level"].default)
 
+    def __post_init__(self) -> None:
+        checks = [
+            (self.chunk_size >= 50, "chunk_size must be at least 50"),
+            (0 <= self.chunk_overlap < self.chunk_size,
+             "chunk_overlap must be at least 0 and less than chunk_size"),
+            (0.0 <= self.answer_threshold <= 1.0, "answer_threshold must be between 0 and 1"),
+            (self.max_quote_words > 0, "max_quote_words must be positive"),
+            (self.max_question_chars > 0, "max_question_chars must be positive"),
+            (0 < self.port < 65536, "port must be between 1 and 65535"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(message)
+
     @property
     def booking_is_placeholder(self) -> bool:
         return self.booking_url == PLACEHOLDER_BOOKING_URL or "example.com" in self.booking_url
 
     @property
     def disclaimer_text(self) -> str:
-        return self.disclaimer.replace("{practice_name}", self.practice_name).replace(
-            "{therapist_name}", self.therapist_name
-        )
+        names = {"practice_name": self.practice_name, "therapist_name": self.therapist_name}
+        return re.sub(r"\{(\w+)\}", lambda m: names.get(m[1], m[0]), self.disclaimer)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -56,6 +56,13 @@ def test_bad_values_say_what_is_wrong(tmp_path: Path) -> None:
         load(config_path=tmp_path / "none.toml", environ={"KAPBOT_USE_BANK": "maybe"})
 
 
+def test_inconsistent_values_are_refused() -> None:
+    with pytest.raises(ConfigError, match="chunk_overlap"):
+        Settings(chunk_size=100, chunk_overlap=100)
+    with pytest.raises(ConfigError, match="answer_threshold"):
+        Settings(answer_threshold=1.5)
+
+
 def test_disclaimer_names_are_filled() -> None:
     settings = Settings(therapist_name="Ana Ruiz", practice_name="Ruiz Therapy")
     assert "Ana Ruiz" in settings.disclaimer_text

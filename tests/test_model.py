@@ -1,0 +1,92 @@
+"""With the real all-MiniLM-L6-v2 and a real Chroma index of the shipped corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from kapbot.bot import Bot
+from kapbot.corpus import load_corpus
+from kapbot.evalrun import run_kapbot
+from kapbot.evaluation import bars_missed, parse_cases
+
+from .conftest import CORPUS, EVALS
+
+pytestmark = pytest.mark.model
+
+
+def _cases() -> list:
+    return parse_cases((EVALS / "questions.jsonl").read_text(encoding="utf-8").splitlines())
+
+
+def test_integration_question_gets_the_faq_answer(real_bot: Bot) -> None:
+    answer = real_bot.ask("What is ketamine integration?")
+    assert answer.kind == "answer"
+    assert answer.sources[0].section == "What is ketamine integration?"
+    assert answer.text.startswith("From Dana Nassau's article, *What is ketamine integration?*:")
+    assert ("> Ketamine integration is an intentional time of reflection and implementation"
+            in answer.text)
+    assert answer.text.endswith(f"[Book a free discovery call]({real_bot.settings.booking_url})")
+
+
+def test_embeddings_are_normalised_and_offline(real_embedder: object) -> None:
+    (vector,) = real_embedder.embed(["hello"])  # type: ignore[attr-defined]
+    assert len(vector) == 384
+    assert abs(sum(x * x for x in vector) - 1.0) < 1e-4
+
+
+def test_eval_meets_the_bars_and_matches_the_baseline(real_bot: Bot) -> None:
+    report = run_kapbot(real_bot, _cases())
+    assert bars_missed(report.metrics) == [], report.failures
+    baseline = json.loads((EVALS / "baseline.json").read_text(encoding="utf-8"))
+    assert baseline["results"]["kapbot"] == report.metrics, (
+        "the eval figures changed: run `make eval` and commit evals/baseline.json"
+    )
+
+
+def test_eval_questions_are_held_out_of_the_bank(real_bot: Bot) -> None:
+    corpus = load_corpus(CORPUS)
+    bank = [q for s in corpus.sections for q in s.questions]
+    bank_vectors = real_bot.embedder.embed(bank)
+    cases = _cases()
+    questions = [c.question for c in cases]
+    lowered = {b.casefold().strip() for b in bank}
+    for question, vector in zip(questions, real_bot.embedder.embed(questions), strict=True):
+        assert question.casefold().strip() not in lowered, question
+        best = max(sum(a * b for a, b in zip(vector, bv, strict=True)) for bv in bank_vectors)
+        assert best < 0.95, f"{question!r} is nearly in the bank (cosine {best:.3f})"
+
+
+def test_every_quote_is_the_therapists_own_words(real_bot: Bot) -> None:
+    corpus_text = " ".join(s.text.replace("\n\n", " ") for s in load_corpus(CORPUS).sections)
+    for case in _cases():
+        answer = real_bot.ask(case.question)
+        for source in answer.sources:
+            for piece in source.quote.split("…"):
+                assert piece.strip() in corpus_text, piece
+        if answer.kind in ("crisis", "medical"):
+            assert answer.sources == ()
+        assert not re.search(r"\b\d+\s*(mg|milligram)", answer.text, re.IGNORECASE)
+
+
+def test_a_new_document_is_answered_without_code_changes(real_bot: Bot, tmp_path: object) -> None:
+    import shutil
+    from pathlib import Path
+
+    folder = Path(str(tmp_path)) / "corpus"
+    shutil.copytree(CORPUS, folder)
+    (folder / "parking.md").write_text(
+        "---\ntitle: Visiting the office\nurl: https://example.org/visit\n---\n"
+        "# Visiting the office\n\nThere is free street parking on Elm Street, and the office is "
+        "on the second floor.\n\n<!-- questions\n- Where do I park?\n- is there parking\n-->\n",
+        encoding="utf-8",
+    )
+    settings = real_bot.settings.replace(corpus_dir=folder, data_dir=Path(str(tmp_path)) / "d")
+    bot = Bot(settings, embedder=real_bot.embedder)
+    bot.prepare()
+    answer = bot.ask("where can I park my car when I come in?")
+    assert answer.kind == "answer"
+    assert "free street parking on Elm Street" in answer.text
+    assert "[Visiting the office](https://example.org/visit)" in answer.text
