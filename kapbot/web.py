@@ -22,7 +22,7 @@ from kapbot.settings import Settings
 
 log = logging.getLogger("kapbot.web")
 
-MAX_BODY_BYTES = 64 * 1024
+MAX_BODY_BYTES = 256 * 1024  # a question is at most a few KB; this refuses abuse early
 
 STARTERS = (
     "What is ketamine integration?",
@@ -104,10 +104,18 @@ def create_app(bot: Bot) -> Any:
 
     @app.post("/api/ask")
     async def api_ask(request: Request) -> JSONResponse:
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            answer = bot.ask("x" * (bot.settings.max_question_chars * 5))  # → invalid, too long
+        def too_big() -> JSONResponse:
+            answer = bot.ask("x" * (MAX_BODY_BYTES + 1))  # the kind "too long" reply
             return JSONResponse(answer.to_dict(), status_code=413)
+
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            return too_big()
+        body = b""
+        async for part in request.stream():
+            body += part
+            if len(body) > MAX_BODY_BYTES:
+                return too_big()
         try:
             data = json.loads(body.decode("utf-8")) if body else {}
             question = data.get("question", "") if isinstance(data, dict) else ""

@@ -1,0 +1,123 @@
+"""The web app, served for real by uvicorn on a free loopback port."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _request(url: str, body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(url, data=body, method="POST" if body is not None else "GET",
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    data = tmp_path_factory.mktemp("web-data")
+    log = (data / "server.log").open("w")
+    env = {**os.environ, "KAPBOT_DATA_DIR": str(data)}
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError((data / "server.log").read_text())
+            try:
+                if _request(base + "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+def _ask(base: str, payload: Any) -> tuple[int, dict[str, Any]]:
+    status, _, body = _request(base + "/api/ask", json.dumps(payload).encode())
+    return status, json.loads(body)
+
+
+def test_healthz(server: str) -> None:
+    status, _, body = _request(server + "/healthz")
+    data = json.loads(body)
+    assert status == 200 and data["status"] == "ok" and data["chunks"] > 100
+    assert len(data["index_hash"]) == 16
+
+
+def test_api_ask_is_the_cli_contract(server: str) -> None:
+    status, data = _ask(server, {"question": "What is ketamine integration?"})
+    assert status == 200
+    assert list(data) == ["question", "kind", "text", "sources", "disclaimer", "booking_url"]
+    assert data["kind"] == "answer"
+    assert data["sources"][0]["section"] == "What is ketamine integration?"
+    assert data["text"].endswith(f"[Book a free discovery call]({data['booking_url']})")
+
+
+@pytest.mark.parametrize("payload", [
+    {}, {"question": ""}, {"question": None}, {"question": ["a"]}, [1, 2], "text",
+    {"question": "<img src=x onerror=alert(1)>"}, {"question": "x" * 100_000},
+])
+def test_api_bad_input_is_kind_and_inert(server: str, payload: Any) -> None:
+    status, data = _ask(server, payload)
+    assert status == 200
+    assert data["kind"] == "invalid"
+    assert "onerror" not in json.dumps(data)
+    assert "Book a free discovery call" in data["text"]
+
+
+def test_api_refuses_huge_and_broken_bodies_cleanly(server: str) -> None:
+    status, _, body = _request(server + "/api/ask", b'{"question": "' + b"a" * 1_000_000 + b'"}')
+    assert status == 413
+    assert json.loads(body)["kind"] == "invalid"
+    status, _, body = _request(server + "/api/ask", b"\xff\xfe not json")
+    assert status == 200 and json.loads(body)["kind"] == "invalid"
+
+
+def test_chat_page_and_its_handler(server: str) -> None:
+    status, _, page = _request(server + "/")
+    assert status == 200 and b"<html" in page.lower()
+    from gradio_client import Client
+
+    client = Client(server + "/", verbose=False)
+    box, history = client.predict("What is ketamine integration?", [], api_name="/respond")
+    assert box == ""
+    assert history[-1]["role"] == "assistant"
+    text = json.dumps(history[-1]["content"])
+    assert "Ketamine integration is an intentional time" in text
+    assert "Book a free discovery call" in text
+    kept, history = client.predict("   ", [], api_name="/respond")
+    assert kept == "   "  # an unreadable message stays in the box, nothing is lost
+    assert "empty" in json.dumps(history[-1]["content"])
