@@ -66,7 +66,9 @@ class Bot:
         self.report: IndexReport | None = None
         self._sections: dict[str, Section] = {}
         self._text_units: list[Unit] = []
+        self._question_ids: list[str] = []
         self._bm25: BM25 | None = None
+        self._question_bm25: BM25 | None = None
 
     # -- the index ---------------------------------------------------------------------------
     def prepare(
@@ -94,6 +96,9 @@ class Bot:
             self._sections = {s.id: s for s in corpus.sections}
             self._text_units = [u for u in units if u.type != "question"]
             self._bm25 = BM25([u.quote for u in self._text_units])
+            questions = [u for u in units if u.type == "question"]
+            self._question_ids = [u.id for u in questions]
+            self._question_bm25 = BM25([u.text for u in questions])
             self.report = IndexReport(
                 fingerprint, len(units), len(corpus.sections), len(corpus.documents),
                 not current, "" if current else why, corpus.problems,
@@ -111,7 +116,7 @@ class Bot:
         """Rank sections for ``question``; also returns the question's embedding."""
         if not self._ready:
             self.prepare()
-        assert self._bm25 is not None
+        assert self._bm25 is not None and self._question_bm25 is not None
         bank = self.settings.use_bank if use_bank is None else use_bank
         vector = self.embedder.embed([question])[0]
         hits = self.store.query(vector, "question", k=40)
@@ -121,7 +126,14 @@ class Bot:
         for unit, score in zip(self._text_units, self._bm25.scores(question), strict=True):
             if score > lexical.get(unit.section_id, 0.0):
                 lexical[unit.section_id] = score
-        return rank(hits, lexical, self._sections, self.weights, bank), vector
+        question_lexical = {
+            uid: score
+            for uid, score in zip(self._question_ids, self._question_bm25.scores(question),
+                                  strict=True)
+            if score > 0
+        }
+        ranking = rank(hits, lexical, self._sections, self.weights, bank, question_lexical)
+        return ranking, vector
 
     def ask(self, message: object, use_bank: bool | None = None) -> Answer:
         """Answer one visitor message. Never raises: every failure becomes a kind reply."""

@@ -30,18 +30,27 @@ class Voice:
         return wording.fill(template, practice=self.practice, therapist=self.therapist)
 
 
-def select_sentences(scores: Sequence[float], lengths: Sequence[int], max_words: int) -> list[int]:
-    """Indices of the sentences to quote, in reading order: the best-scoring ones that fit in
-    ``max_words`` (the best one always, even alone over the limit). Ties keep reading order."""
+def select_sentences(
+    scores: Sequence[float], lengths: Sequence[int], max_words: int, min_words: int = 40,
+    keep_ratio: float = 0.5,
+) -> list[int]:
+    """Indices of the sentences to quote, in reading order.
+
+    A passage that fits in ``max_words`` is quoted whole. Otherwise the best sentence (always,
+    even alone over the limit), then the next best while the quote is shorter than
+    ``min_words`` or they score at least ``keep_ratio`` of the best, within ``max_words``.
+    Ties keep reading order."""
     if not scores:
         return []
     if sum(lengths) <= max_words:
         return list(range(len(scores)))
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    best = scores[order[0]]
     chosen = [order[0]]
     used = lengths[order[0]]
     for i in order[1:]:
-        if used + lengths[i] <= max_words:
+        wanted = used < min_words or scores[i] >= best * keep_ratio
+        if wanted and used + lengths[i] <= max_words:
             chosen.append(i)
             used += lengths[i]
     return sorted(chosen)

@@ -2,7 +2,8 @@
 
 For each section, four signals on an absolute 0..1 scale:
   q  best cosine similarity between the question and the section's questions (FAQ heading and
-     question bank): MiniLM separates paraphrased questions well;
+     question bank), plus a little of their BM25 word match: MiniLM separates paraphrased
+     questions well, and the words catch what it blurs ("cost" against "long");
   p  best cosine similarity to one of its passages (embedded with their heading path);
   s  best cosine similarity to one of its sentences;
   l  best BM25 score (squashed to 0..1) of its passages and sentences.
@@ -28,6 +29,7 @@ class Weights:
     passage: float = 0.0
     sentence: float = 0.4
     lexical: float = 0.2
+    question_lexical: float = 0.2  # BM25 over the questions, added to each question's cosine
 
     def fuse(self, q: float | None, p: float, s: float, lx: float) -> float:
         """Weighted mean; a section with no questions to match (``q`` None) is not penalised."""
@@ -54,11 +56,16 @@ def rank(
     sections: Mapping[str, Section],
     weights: Weights = Weights(),
     use_bank: bool = True,
+    question_lexical: Mapping[str, float] | None = None,
 ) -> Ranking:
-    """Rank sections from dense ``hits`` (unit, similarity) and per-section lexical scores."""
+    """Rank sections from dense ``hits`` (unit, similarity), per-section lexical scores, and
+    per-question lexical scores (by unit id), which strengthen a question match."""
     best: dict[str, dict[str, float]] = {}
     not_covered, example = 0.0, ""
+    question_lexical = question_lexical or {}
     for unit, sim in hits:
+        if unit.type == "question":
+            sim += weights.question_lexical * question_lexical.get(unit.id, 0.0)
         if unit.origin == NOT_COVERED:
             if use_bank and sim > not_covered:
                 not_covered, example = sim, unit.text

@@ -37,8 +37,11 @@ def test_answer_exact() -> None:
 
 def test_select_sentences_fits_budget_and_keeps_order() -> None:
     scores, lengths = [0.1, 0.9, 0.3, 0.8], [50, 50, 10, 60]
-    assert compose.select_sentences(scores, lengths, 120) == [1, 2, 3]
-    assert compose.select_sentences(scores, lengths, 100) == [1, 2]
+    assert compose.select_sentences(scores, lengths, 120) == [1, 3]  # 0.3 < half of 0.9
+    assert compose.select_sentences(scores, lengths, 100) == [1]  # 60 more would not fit
+    assert compose.select_sentences(scores, lengths, 120, keep_ratio=0.0) == [1, 2, 3]
+    # short best sentence: the next best joins until the quote has some context
+    assert compose.select_sentences([1.0, 0.2, 0.1], [7, 30, 90], 120) == [0, 1]
     assert compose.select_sentences(scores, lengths, 1000) == [0, 1, 2, 3]
     assert compose.select_sentences([0.5], [500], 120) == [0]  # best sentence even if long
     assert compose.select_sentences([], [], 120) == []

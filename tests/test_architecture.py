@@ -1,0 +1,59 @@
+"""The rings: heavy libraries in one module each, the pure core free of I/O and adapters."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from .conftest import ROOT
+
+PACKAGE = ROOT / "kapbot"
+PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "safety", "retrieval",
+        "compose", "wording", "evaluation", "errors"}
+ADAPTERS = {"corpus", "embeddings", "store", "bot", "evalrun", "cli", "web"}
+HEAVY = {
+    "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
+    "sentence_transformers": {"embeddings"}, "torch": set(), "transformers": set(),
+    "gradio": {"web"}, "fastapi": {"web"}, "starlette": {"web"}, "uvicorn": {"web"},
+    "langchain_text_splitters": {"chunking"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def _modules() -> dict[str, set[str]]:
+    return {p.stem: _imports(p) for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+
+
+def test_every_module_has_a_ring() -> None:
+    assert set(_modules()) == PURE | ADAPTERS
+
+
+def test_heavy_libraries_live_in_one_module_each() -> None:
+    for module, imports in _modules().items():
+        for name in imports:
+            top = name.split(".")[0]
+            if top in HEAVY:
+                assert module in HEAVY[top], f"kapbot/{module}.py imports {top}"
+
+
+def test_pure_core_imports_only_the_pure_core() -> None:
+    for module in PURE:
+        for name in _modules()[module]:
+            if name.startswith("kapbot."):
+                assert name.split(".")[1] in PURE, f"kapbot/{module}.py imports {name}"
+
+
+def test_modules_stay_small() -> None:
+    for path in PACKAGE.glob("*.py"):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        assert lines <= 300, f"{path.name} has {lines} lines"
