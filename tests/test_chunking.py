@@ -7,8 +7,11 @@ LONG = " ".join(f"Sentence number {i} talks about gardens and water." for i in r
 
 
 def test_units_ids_and_faq_kept_together() -> None:
-    doc = parse_document("g.md", f"# G\n\n## Long\n\n{LONG}\n\n## FAQ\n\n### Why water?\n\n"
-                                 "Because plants drink. They need it.\n<!-- questions\n- thirsty?\n-->\n")
+    doc = parse_document(
+        "g.md",
+        f"# G\n\n## Long\n\n{LONG}\n\n## FAQ\n\n### Why water?\n\n"
+        "Because plants drink. They need it.\n<!-- questions\n- thirsty?\n-->\n",
+    )
     units = chunk_sections(doc.sections, chunk_size=300, chunk_overlap=50)
     ids = [u.id for u in units]
     assert len(ids) == len(set(ids))
@@ -21,7 +24,10 @@ def test_units_ids_and_faq_kept_together() -> None:
     faq = [u for u in passages if u.section_id == "g.md#why-water"]
     assert len(faq) == 1 and faq[0].quote == "Because plants drink. They need it."
     questions = [u for u in units if u.type == "question" and u.section_id == "g.md#why-water"]
-    assert [(q.text, q.origin) for q in questions] == [("Why water?", "heading"), ("thirsty?", "bank")]
+    assert [(q.text, q.origin) for q in questions] == [
+        ("Why water?", "heading"),
+        ("thirsty?", "bank"),
+    ]
     sentences = [u for u in units if u.type == "sentence" and u.section_id == "g.md#why-water"]
     assert [s.quote for s in sentences] == ["Because plants drink.", "They need it."]
 

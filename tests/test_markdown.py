@@ -4,7 +4,9 @@ from kapbot.markdown import parse_document, slugify
 
 
 def test_sections_headings_and_bank() -> None:
-    doc = parse_document("a.md", """---
+    doc = parse_document(
+        "a.md",
+        """---
 title: My Article
 url: https://example.org/a
 kind: blog post
@@ -29,7 +31,8 @@ Text one.
 
 Child text.
 <!-- a note for editors -->
-""")
+""",
+    )
     assert doc.title == "My Article"
     assert doc.url == "https://example.org/a"
     assert [s.heading_path for s in doc.sections] == [
@@ -55,8 +58,11 @@ def test_title_falls_back_to_h1_then_file_name() -> None:
 
 
 def test_problems_are_reported_with_line_and_rest_loads() -> None:
-    doc = parse_document("b.md", "---\ntitle: [unclosed\n---\n# T\n\nGood text.\n\n<!-- questions\n"
-                                 "not a list item\n- fine?\n")
+    doc = parse_document(
+        "b.md",
+        "---\ntitle: [unclosed\n---\n# T\n\nGood text.\n\n<!-- questions\n"
+        "not a list item\n- fine?\n",
+    )
     assert any(p.startswith("b.md:2:") for p in doc.problems)
     assert any("b.md:9:" in p and "'- '" in p for p in doc.problems)
     assert any("never closed" in p for p in doc.problems)
@@ -77,5 +83,7 @@ def test_not_covered_document_keeps_its_questions() -> None:
 
 
 def test_slugify() -> None:
-    assert slugify("Why Ketamine Alone Isn’t Always Enough") == "why-ketamine-alone-isnt-always-enough"
+    assert (
+        slugify("Why Ketamine Alone Isn’t Always Enough") == "why-ketamine-alone-isnt-always-enough"
+    )
     assert slugify("???") == "section"

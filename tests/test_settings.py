@@ -52,7 +52,7 @@ def test_bad_values_say_what_is_wrong(tmp_path: Path) -> None:
     config.write_text("not toml [")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load(config_path=config, environ={})
-    with pytest.raises(ConfigError, match="KAPBOT|use_bank"):
+    with pytest.raises(ConfigError, match=r"KAPBOT|use_bank"):
         load(config_path=tmp_path / "none.toml", environ={"KAPBOT_USE_BANK": "maybe"})
 
 
