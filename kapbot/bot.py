@@ -182,6 +182,9 @@ class Bot:
         except KapbotError:
             log.exception("Could not answer")
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "error")
+        except Exception:  # a visitor never sees a traceback, whatever broke
+            log.exception("Unexpected error while answering")
+            return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "error")
 
     def _sentence_scores(
         self, question: str, vector: list[float], section: Section, sentences: list[str]

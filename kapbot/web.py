@@ -24,20 +24,6 @@ log = logging.getLogger("kapbot.web")
 
 MAX_BODY_BYTES = 256 * 1024  # a question is at most a few KB; this refuses abuse early
 
-STARTERS = (
-    "What is ketamine integration?",
-    "Do I need a therapist for ketamine therapy?",
-    "What happens during a ketamine session?",
-    "Is ketamine-assisted therapy right for me?",
-)
-
-NOTICE = (
-    "**You're chatting with an automated assistant**, not {therapist} or any clinician. It quotes "
-    "{therapist}'s published writing and can't give medical advice. It is not monitored and not "
-    "for emergencies: in a crisis call or text **988**, or call **911**. Please don't share "
-    "personal health details here."
-)
-
 CSS = """
 .gradio-container { max-width: 760px !important; margin: auto; }
 #kapbot-notice { font-size: 0.92rem; border-left: 4px solid #6b5b95; padding-left: 0.75rem; }
@@ -50,7 +36,7 @@ def _blocks(bot: Bot) -> Any:
     import gradio as gr
 
     settings = bot.settings
-    notice = wording.fill(NOTICE, therapist=settings.therapist_name)
+    notice = wording.fill(wording.NOTICE, therapist=settings.therapist_name)
 
     def respond(message: str, history: list[dict[str, str]]) -> tuple[str, list[dict[str, str]]]:
         answer = bot.ask(message)
@@ -62,24 +48,22 @@ def _blocks(bot: Bot) -> Any:
         return "", [*history, {"role": "user", "content": answer.question},
                     {"role": "assistant", "content": answer.text}]
 
-    with gr.Blocks(title=f"Questions about ketamine-assisted psychotherapy · "
-                         f"{settings.practice_name}", analytics_enabled=False) as blocks:
-        gr.Markdown(f"### Questions about ketamine-assisted psychotherapy\n{notice}",
-                    elem_id="kapbot-notice")
+    with gr.Blocks(title=f"{wording.PAGE_TITLE} · {settings.practice_name}",
+                   analytics_enabled=False) as blocks:
+        gr.Markdown(f"### {wording.PAGE_TITLE}\n{notice}", elem_id="kapbot-notice")
         chat = gr.Chatbot(
-            label="Chat", height=460, sanitize_html=True, render_markdown=True,
+            label=wording.CHAT_LABEL, height=460, sanitize_html=True, render_markdown=True,
             feedback_options=None, allow_tags=False, layout="bubble",
-            placeholder="Ask about ketamine-assisted psychotherapy, preparation, sessions or "
-            "integration.",
+            placeholder=wording.CHAT_PLACEHOLDER,
         )
         with gr.Row():
             box = gr.Textbox(
-                show_label=False, placeholder="Type your question…", scale=5, max_lines=4,
+                show_label=False, placeholder=wording.INPUT_PLACEHOLDER, scale=5, max_lines=4,
                 max_length=settings.max_question_chars * 4, autofocus=True,
             )
-            send = gr.Button("Send", variant="primary", scale=1, min_width=80)
-        gr.Examples(list(STARTERS), inputs=box, label="Try asking")
-        gr.Button("Book a free discovery call", link=settings.booking_url, variant="secondary",
+            send = gr.Button(wording.SEND, variant="primary", scale=1, min_width=80)
+        gr.Examples(list(wording.STARTERS), inputs=box, label=wording.STARTERS_LABEL)
+        gr.Button(wording.BOOK_BUTTON, link=settings.booking_url, variant="secondary",
                   elem_id="kapbot-book")
         box.submit(respond, [box, chat], [box, chat], concurrency_limit=None)
         send.click(respond, [box, chat], [box, chat], concurrency_limit=None)

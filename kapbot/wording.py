@@ -66,6 +66,33 @@ RATE_LIMITED = (
     "You've sent a lot of questions in a short time. Please wait a minute and try again."
 )
 
+# -- the chat page -------------------------------------------------------------------------------
+
+PAGE_TITLE = "Questions about ketamine-assisted psychotherapy"
+
+NOTICE = (
+    "**You're chatting with an automated assistant**, not {therapist} or any clinician. It quotes "
+    "{therapist}'s published writing and can't give medical advice. It is for adults, it is not "
+    "monitored, and it is not for emergencies: in a crisis call or text **988**, or call "
+    "**911**. Please don't share personal health details here."
+)
+
+STARTERS = (
+    "What is ketamine integration?",
+    "Do I need a therapist for ketamine therapy?",
+    "What happens during a ketamine session?",
+    "Is ketamine-assisted therapy right for me?",
+)
+
+INPUT_PLACEHOLDER = "Type your question…"
+CHAT_PLACEHOLDER = (
+    "Ask about ketamine-assisted psychotherapy, preparation, sessions or integration."
+)
+SEND = "Send"
+CHAT_LABEL = "Chat"
+STARTERS_LABEL = "Try asking"
+BOOK_BUTTON = "Book a free discovery call"
+
 DISCLAIMER_BLOCK = "---\n*{disclaimer}*"
 
 

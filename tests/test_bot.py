@@ -111,6 +111,23 @@ def test_store_outage_gives_a_polite_reply_and_crisis_still_works(
     assert bot.ask("i want to kill myself").kind == "crisis"
 
 
+class BrokenEmbedder(FakeEmbedder):
+    """Embeds the corpus, then fails on every question (a broken model at run time)."""
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        if len(texts) == 1:
+            raise RuntimeError("model exploded")
+        return super().embed(texts)
+
+
+def test_unexpected_failure_is_a_polite_reply(tiny_settings: Settings) -> None:
+    bot = Bot(tiny_settings, embedder=BrokenEmbedder())
+    bot.prepare()
+    answer = bot.ask("When should I prune roses?")
+    assert answer.kind == "no_answer" and answer.text.startswith("I'm sorry, I can't look up")
+    assert bot.ask("I want to kill myself").kind == "crisis"
+
+
 def test_messages_are_never_logged(tiny_bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level("DEBUG"):
         tiny_bot.ask("my secret name is Zanzibar, when should I prune roses?")

@@ -31,6 +31,13 @@ def test_integration_question_gets_the_faq_answer(real_bot: Bot) -> None:
     assert answer.text.endswith(f"[Book a free discovery call]({real_bot.settings.booking_url})")
 
 
+def test_every_starter_question_is_answered(real_bot: Bot) -> None:
+    from kapbot.wording import STARTERS
+
+    for question in STARTERS:
+        assert real_bot.ask(question).kind == "answer", question
+
+
 def test_embeddings_are_normalised_and_offline(real_embedder: object) -> None:
     (vector,) = real_embedder.embed(["hello"])  # type: ignore[attr-defined]
     assert len(vector) == 384
