@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kapbot import compose, wording
+from kapbot import compose, exemplars, wording
 from kapbot.chunking import chunk_sections
 from kapbot.corpus import Corpus, load_corpus
 from kapbot.embeddings import Embedder, SentenceTransformerEmbedder
@@ -22,7 +22,7 @@ from kapbot.errors import KapbotError, StoreUnavailable
 from kapbot.lexical import BM25
 from kapbot.models import Answer, Section, Unit
 from kapbot.retrieval import Ranking, Weights, decide, rank
-from kapbot.safety import screen
+from kapbot.safety import SemanticScreen, resolved_history, screen
 from kapbot.settings import Settings
 from kapbot.store import Store
 from kapbot.text import clean_question, split_sentences
@@ -69,6 +69,7 @@ class Bot:
         self._question_ids: list[str] = []
         self._bm25: BM25 | None = None
         self._question_bm25: BM25 | None = None
+        self._semantic_screen: SemanticScreen | None = None
 
     # -- the index ---------------------------------------------------------------------------
     def prepare(
@@ -112,13 +113,16 @@ class Bot:
             return self.report
 
     # -- answering ---------------------------------------------------------------------------
-    def retrieve(self, question: str, use_bank: bool | None = None) -> tuple[Ranking, list[float]]:
+    def retrieve(
+        self, question: str, use_bank: bool | None = None, vector: list[float] | None = None
+    ) -> tuple[Ranking, list[float]]:
         """Rank sections for ``question``; also returns the question's embedding."""
         if not self._ready:
             self.prepare()
         assert self._bm25 is not None and self._question_bm25 is not None
         bank = self.settings.use_bank if use_bank is None else use_bank
-        vector = self.embedder.embed([question])[0]
+        if vector is None:
+            vector = self.embedder.embed([question])[0]
         hits = self.store.query(vector, "question", k=40)
         hits += self.store.query(vector, "passage", k=12)
         hits += self.store.query(vector, "sentence", k=40)
@@ -153,6 +157,19 @@ class Bot:
             return compose.fixed(question, "invalid", wording.invalid(cleaned.problem, limit),
                                  voice, cleaned.problem)
         verdict = screen(question)
+        vector: list[float] | None = None
+        if verdict.verdict != "crisis":
+            # the message and each of its sentences: a crisis can hide in a long message
+            sentences = split_sentences(question)
+            texts = [question, *sentences[:12]] if len(sentences) > 1 else [question]
+            vectors = self._embed_for_screen(texts)
+            vector = vectors[0] if vectors else None
+            semantic_screen = self._semantic() if vectors else None
+            if vectors and semantic_screen is not None and not resolved_history(question):
+                # overruling a rule that already found a medical or scope question takes more
+                semantic = semantic_screen.check_all(vectors, extra=0.05 if verdict.verdict else 0)
+                if semantic.verdict:
+                    verdict = semantic
         if verdict.verdict == "crisis":
             return compose.fixed(question, "crisis", wording.CRISIS, voice, verdict.rule)
         if verdict.verdict == "scope":
@@ -163,7 +180,7 @@ class Bot:
         if cleaned.problem == "not_english":
             return compose.fixed(question, "no_answer", wording.NOT_ENGLISH, voice, "not_english")
         try:
-            ranking, vector = self.retrieve(question, use_bank)
+            ranking, vector = self.retrieve(question, use_bank, vector)
             decision = decide(
                 ranking, self.settings.answer_threshold, self.settings.not_covered_margin
             )
@@ -185,6 +202,29 @@ class Bot:
         except Exception:  # a visitor never sees a traceback, whatever broke
             log.exception("Unexpected error while answering")
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "error")
+
+    def _semantic(self) -> SemanticScreen | None:
+        """The semantic crisis screen, built once: it needs the model, not the index."""
+        if self._semantic_screen is None:
+            try:
+                crisis = self.embedder.embed(list(exemplars.CRISIS))
+                safe = self.embedder.embed(list(exemplars.LOOK_ALIKES))
+            except Exception:
+                log.exception("Could not build the semantic crisis screen; rules still apply")
+                return None
+            self._semantic_screen = SemanticScreen(
+                tuple(tuple(v) for v in crisis), tuple(tuple(v) for v in safe),
+                self.settings.crisis_threshold, self.settings.crisis_margin,
+            )
+        return self._semantic_screen
+
+    def _embed_for_screen(self, texts: list[str]) -> list[list[float]]:
+        """Embeddings for the screen, or none if the model fails (the rules still screened)."""
+        try:
+            return self.embedder.embed(texts)
+        except Exception:
+            log.exception("Could not embed a message for the crisis screen")
+            return []
 
     def _sentence_scores(
         self, question: str, vector: list[float], section: Section, sentences: list[str]

@@ -17,6 +17,8 @@ from kapbot.settings import Settings, load
 if TYPE_CHECKING:
     from kapbot.bot import Bot
 
+DEFAULT_EVALS = (Path("evals/questions.jsonl"), Path("evals/safety.jsonl"))
+
 QUIET_ENV = {
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
@@ -46,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--no-bank", action="store_true", help="ignore the question bank")
 
     ev = sub.add_parser("eval", help="score answers on an eval set and print failures and totals")
-    ev.add_argument("file", nargs="?", type=Path, default=Path("evals/questions.jsonl"))
+    ev.add_argument("file", nargs="?", type=Path,
+                    help="a questions or safety .jsonl (default: both files in evals/)")
     ev.add_argument("--no-bank", action="store_true", help="only report figures without the bank")
     ev.add_argument("--tutorial", action="store_true",
                     help="also measure the plain LangChain tutorial pipeline in the same run")
@@ -102,60 +105,23 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _cell(value: float | None) -> str:
-    return f"{value:>18.3f}" if value is not None else f"{'n/a':>18}"
-
-
-def _table(rows: dict[str, dict[str, float | None]]) -> str:
-    names = list(next(iter(rows.values())).keys())
-    header = f"{'metric':<22}" + "".join(f"{k:>18}" for k in rows)
-    lines = [header, "-" * len(header)]
-    for name in names:
-        lines.append(f"{name:<22}" + "".join(_cell(rows[k][name]) for k in rows))
-    return "\n".join(lines)
-
-
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from kapbot.evalrun import run_kapbot, run_tutorial
-    from kapbot.evaluation import bars_missed, parse_cases
+    from kapbot.evalrun import run_eval
 
-    if not args.file.is_file():
-        raise KapbotError(f"No eval file at {args.file}")
-    cases = parse_cases(args.file.read_text(encoding="utf-8").splitlines(), str(args.file))
+    files = [args.file] if args.file else [p for p in DEFAULT_EVALS if p.is_file()]
+    for path in files:
+        if not path.is_file():
+            raise KapbotError(f"No eval file at {path}")
+    if not files:
+        raise KapbotError("No eval files: write evals/questions.jsonl (see README, Evaluation)")
     bot = _bot(settings)
     bot.prepare()
-    reports = {}
-    if not args.no_bank:
-        reports["kapbot"] = run_kapbot(bot, cases, use_bank=True)
-    reports["kapbot --no-bank"] = run_kapbot(bot, cases, use_bank=False)
-    if args.tutorial:
-        reports["tutorial"] = run_tutorial(bot, cases)
-    main_name = next(iter(reports))
-    main = reports[main_name]
-    if not args.quiet:
-        for failure in main.failures:
-            print(f"FAIL {failure['id']} [{failure['expect']} → {failure['kind']}] "
-                  f"{failure['question'][:90]!r}: {failure['problem']}; top: "
-                  f"{', '.join(t[:40] for t in failure['top'])}")
-        print()
-    counts = ", ".join(f"{v} {k}" for k, v in main.counts.items() if v)
-    print(f"{args.file}: {counts}\n")
-    print(_table({name: r.metrics for name, r in reports.items()}))
-    missed = bars_missed(main.metrics)
-    print(f"\n{main_name}: " + ("all bars met" if not missed else "MISSED " + "; ".join(missed)))
+    result = run_eval(bot, files, tutorial=args.tutorial, no_bank=args.no_bank)
+    print(result.render(failures=not args.quiet))
     if args.write:
-        payload = {
-            "eval_file": str(args.file),
-            "counts": main.counts,
-            "index_fingerprint": bot.report.fingerprint if bot.report else "",
-            "settings": {"answer_threshold": settings.answer_threshold,
-                         "weights": vars(bot.weights)},
-            "results": {name: r.metrics for name, r in reports.items()},
-            "failures": {name: [f["id"] for f in r.failures] for name, r in reports.items()},
-        }
-        args.write.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        args.write.write_text(json.dumps(result.payload(), indent=2, ensure_ascii=False) + "\n")
         print(f"wrote {args.write}")
-    return 0 if not missed else 1
+    return 0 if not result.missed else 1
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -9,15 +9,30 @@ two sections, which is generous to the baseline).
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kapbot import wording
 from kapbot.bot import Bot
 from kapbot.chunking import tutorial_chunks
 from kapbot.corpus import Corpus
-from kapbot.evaluation import Case, Outcome, Report, norm, score
+from kapbot.evaluation import (
+    Case,
+    Outcome,
+    Report,
+    SafetyCase,
+    bars_missed,
+    norm,
+    parse_cases,
+    parse_safety,
+    safety_bars_missed,
+    score,
+    score_safety,
+)
 from kapbot.markdown import NOT_COVERED
 from kapbot.models import Answer, Unit
 from kapbot.store import Store
@@ -86,3 +101,100 @@ def run_tutorial(bot: Bot, cases: Sequence[Case]) -> Report:
             outcomes.append(Outcome("answer", tuple(ranked), f"{top}\n\n{footer}", True,
                                     "top-1 chunk"))
     return score(cases, outcomes)
+
+
+def run_safety(bot: Bot, cases: Sequence[SafetyCase]) -> Report:
+    return score_safety(cases, [outcome_of(bot.ask(c.message)) for c in cases])
+
+
+def _is_safety_file(path: Path) -> bool:
+    first = next((ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()), "{}")
+    try:
+        return "message" in json.loads(first)
+    except json.JSONDecodeError:
+        return False
+
+
+@dataclass
+class EvalResult:
+    """Tables of metrics per eval file, the bars each main row missed, and the failures."""
+
+    tables: dict[str, dict[str, Report]] = field(default_factory=dict)  # file → row → report
+    missed: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, failures: bool = True) -> str:
+        out: list[str] = []
+        for path, rows in self.tables.items():
+            main = next(iter(rows.values()))
+            if failures:
+                for f in main.failures:
+                    top = ", ".join(t[:40] for t in f["top"])
+                    out.append(f"FAIL {f['id']} [{f['expect']} → {f['kind']}] "
+                               f"{f['question'][:90]!r}: {f['problem']}"
+                               + (f"; top: {top}" if top else ""))
+                out.append("")
+            counts = ", ".join(f"{v} {k}" for k, v in main.counts.items() if v)
+            out.append(f"{path}: {counts}\n")
+            out.append(_table({name: r.metrics for name, r in rows.items()}))
+            out.append("")
+        out.append("all bars met" if not self.missed else "MISSED " + "; ".join(self.missed))
+        return "\n".join(out)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "index_fingerprint": self.fingerprint,
+            "settings": self.settings,
+            "evals": {
+                path: {
+                    "counts": next(iter(rows.values())).counts,
+                    "results": {name: r.metrics for name, r in rows.items()},
+                    "failures": {name: [f["id"] for f in r.failures] for name, r in rows.items()},
+                }
+                for path, rows in self.tables.items()
+            },
+        }
+
+
+def run_eval(bot: Bot, files: Sequence[Path], tutorial: bool = False,
+             no_bank: bool = False) -> EvalResult:
+    result = EvalResult(
+        fingerprint=bot.report.fingerprint if bot.report else "",
+        settings={"answer_threshold": bot.settings.answer_threshold,
+                  "not_covered_margin": bot.settings.not_covered_margin,
+                  "crisis_threshold": bot.settings.crisis_threshold,
+                  "crisis_margin": bot.settings.crisis_margin,
+                  "weights": vars(bot.weights)},
+    )
+    for path in files:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if _is_safety_file(path):
+            report = run_safety(bot, parse_safety(lines, str(path)))
+            result.tables[str(path)] = {"kapbot": report}
+            result.missed += [f"{path.name}: {m}" for m in safety_bars_missed(report.metrics)]
+            continue
+        cases = parse_cases(lines, str(path))
+        rows: dict[str, Report] = {}
+        if not no_bank:
+            rows["kapbot"] = run_kapbot(bot, cases, use_bank=True)
+        rows["kapbot --no-bank"] = run_kapbot(bot, cases, use_bank=False)
+        if tutorial:
+            rows["tutorial"] = run_tutorial(bot, cases)
+        result.tables[str(path)] = rows
+        if not no_bank:
+            result.missed += [f"{path.name}: {m}" for m in bars_missed(rows["kapbot"].metrics)]
+    return result
+
+
+def _cell(value: float | None) -> str:
+    return f"{value:>18.3f}" if value is not None else f"{'n/a':>18}"
+
+
+def _table(rows: dict[str, dict[str, float | None]]) -> str:
+    names = list(next(iter(rows.values())).keys())
+    header = f"{'metric':<28}" + "".join(f"{k:>18}" for k in rows)
+    lines = [header, "-" * len(header)]
+    for name in names:
+        lines.append(f"{name:<28}" + "".join(_cell(rows[k][name]) for k in rows))
+    return "\n".join(lines)

@@ -13,8 +13,11 @@ screen, more evidence) builds on this module.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from kapbot.safety_rules import CRISIS, FOLD, MEDICAL, SCOPE
 
 Verdict = Literal["", "crisis", "scope", "medical"]
 
@@ -25,107 +28,10 @@ class Screen:
     rule: str = ""  # which rule decided, for review and eval; never shown to visitors
 
 
-_FOLD = {
-    r"\bsu[ic]+[iu]?d[ea]?l?\w*": "suicide",
-    r"\bsuicde\w*|\bsucide\w*|\bsuiside\w*": "suicide",
-    r"\bkil+\b": "kill",
-    r"\bmy ?sel[fv]e?\b|\bmysefl\b|\bmyslef\b": "myself",
-    r"\bwan+a\b|\bwana\b": "want to",
-    r"\bgon+a\b": "going to",
-    r"\bcant\b": "can't",
-    r"\bwont\b": "won't",
-    r"\bdont\b": "don't",
-    r"\bim\b": "i'm",
-    r"\byoure\b|\byour're\b|\bur\b": "you're",
-    r"\bu\b": "you",
-    r"\bpils\b": "pills",
-    r"\bover ?dos\w*|\bod'?(?:e?d|ing)?\b": "overdose",
-}
-
-_CRISIS: tuple[tuple[str, str], ...] = (
-    ("suicide", r"\bsuicide\b|\bkms\b|\bkys\b|\bunaliv\w*"),
-    ("kill-self", r"\b(kill|hurt|harm|shoot|hang|cut|starve|drown)(ing)? myself\b"),
-    ("end-life", r"\b(end|take|ending|taking) (it all|my (own )?life|things|everything)\b|\bend "
-     r"it (tonight|today|now|soon|all)\b|\b(going to|want to|gonna|will) end it\b"),
-    ("want-die", r"\b(want|wish|wishing|ready|going|plan|planning) to (die|be dead|"
-     r"disappear forever)"),
-    ("better-dead", r"\bbetter off (dead|without me|gone)\b|\bno reason to (live|be here|stay)\b"),
-    ("no-point", r"\b(no|what'?s the|don't see the|lost the) point (in |of )?(living|going on|"
-     r"life|anymore|being alive|of anything|in anything)"),
-    ("not-wake", r"\b(not|never|don't want to|want to not|to just not) wake up\b"),
-    ("nobody-miss", r"\b(nobody|no one|noone) (would|will|'d)? ?(miss|notice|care if) (me|i)"),
-    ("self-harm", r"\bself[- ]?harm\w*|\bcutting (again|myself)|\bburn(ing)? myself"),
-    ("overdose", r"\boverdose\b|\b(took|taken|swallowed|downed|ate) (like |about |maybe )?(a lot|"
-     r"too many|too much|all|a bunch|a handful|a whole|\d{2,}|twenty|thirty|fifty)\b.{0,40}\b"
-     r"(pills|meds|tablets|bottle|capsules)|\bsaving (up )?(my |all my )?"
-     r"(pills|meds)|\bstockpil\w*|\bhoard\w* (pills|meds)"),
-    ("lethal", r"\b(lethal|deadly|fatal) (dose|amount)\b|\bhow (much|many).{0,40}\b(to die|to "
-     r"not wake|kill (me|myself|someone))"),
-    ("emergency", r"\b(won't|can't|isn't|not|cannot) (wake|waking|breathing|breathe|responsive|"
-     r"responding)\b|\bunresponsive\b|\bpassed out and\b|\bblue lips\b|\bseizing\b"),
-    ("goodbye", r"\b(goodbye|suicide) (note|letter)s?\b|\b(wrote|written|writing) (my|a|the) "
-     r"(goodbye|final|last)? ?(letters?|notes?)\b.{0,40}$"),
-    ("method", r"\bjump(ing)? (off|from) (a |the )?(bridge|building|roof)|\b(tall|high)est "
-     r"(bridge|building)s?\b|\bbuy (a )?gun\b.*\b(myself|end)"),
-    ("harm-others", r"\b(kill|hurt|shoot|stab) (him|her|them|someone|somebody|people|my "
-     r"(wife|husband|partner|kid|kids|mom|dad|boss))\b"),
-    ("abuse", r"\b(he|she|they|partner|husband|wife|boyfriend|girlfriend) (hits|beats|chokes|"
-     r"is hurting|hurts|abuses) me\b|\bbeing abused\b|\bnot safe at home\b"),
-    ("cant-go-on", r"\bcan'?t (go on|do this anymore|keep going|take it anymore)\b|\bgive up on "
-     r"(life|living)\b|\bdon't want to (live|be alive|exist|be here)\b"),
-)
-
-_DRUGS = (
-    r"lithium|maois?|ssris?|snris?|benzo\w*|xanax|klonopin|ativan|valium|alprazolam|clonazepam|"
-    r"lorazepam|alcohol|booze|drinking|wine|beer|weed|cannabis|marijuana|adderall|ritalin|"
-    r"stimulants?|lamictal|lamotrigine|prozac|zoloft|lexapro|paxil|celexa|effexor|cymbalta|"
-    r"wellbutrin|bupropion|trazodone|seroquel|abilify|gabapentin|opioids?|oxy\w*|suboxone|"
-    r"methadone|naltrexone|antipsychotics?|mood stabili[sz]ers?|birth control|viagra|my meds|"
-    r"my medications?|my antidepressants?|my pills|my prescriptions?"
-)
-
-_MEDICAL: tuple[tuple[str, str], ...] = (
-    ("dose", r"\b\d+(\.\d+)?\s*(mg|milligrams?|mcg|ml|g|grams?|mg/kg)\b|\bdos(e|es|age|ing)\b|"
-     r"\bmilligrams?\b|\bhow much (ketamine|k)\b|\bhow many (mg|troches|lozenges|pills)\b|"
-     r"\b(should|can|could|how do|how to) (i |you )?microdose\b"),
-    ("interaction", rf"\b(on|taking|take|takes|with|mix|mixing|combine|combining|and|plus|after|"
-     rf"drink|while on)( my| an?| the| any| some)? ({_DRUGS})\b|\b({_DRUGS}) (and|with|plus|"
-     rf"while|before|after|together with) (ketamine|kap|k|it|a session|the session|sessions|"
-     rf"treatment)\b|\b({_DRUGS}) (interact\w*|together)\b"),
-    ("contraindication", r"\bpregnan\w*|\bbreast ?feed\w*|\bnursing\b|\bblood pressure\b|"
-     r"\bhypertension\b|\bheart (condition|disease|problem|issue|attack)s?\b|\bpsychos[ie]s\b|"
-     r"\bpsychotic\b|\bschizo\w*|\bbipolar\b|\bmania\b|\bseizures?\b|\bepilep\w*|\bliver\b|"
-     r"\bkidneys?\b|\bbladder\b|\bglaucoma\b|\bstroke\b|\ballerg\w*"),
-    ("change-meds", rf"\b(stop|stopping|quit|quitting|come off|coming off|taper|tapering|wean|"
-     rf"weaning|skip|skipping|reduce|lower|change|switch)\b.{{0,30}}\b(med|meds|medication|"
-     rf"medications|antidepressants?|pills|prescription|{_DRUGS})\b"),
-    ("get-ketamine", r"\b(where|how) (can|do|could|would) (i|you|someone) (get|buy|order|obtain|"
-     r"find|score)\b.{0,20}\b(ketamine|k|troches|lozenges|it)\b|\bbuy(ing)? (ketamine|k)\b|"
-     r"\bketamine (online|prescription)\b|\bprescribe me\b"),
-    ("use-alone", r"\b(take|taking|use|using|do|doing|try|trying)\b.{0,25}\b(ketamine|k|troches|"
-     r"lozenges|it)\b.{0,20}\b(at home|by myself|alone|on my own|without (a|my) (doctor|therapist"
-     r"|guide|anyone))"),
-    ("safety-verdict", r"\b(is|would|will) (ketamine|kap|it|this) (be )?(safe|dangerous|ok|okay|"
-     r"risky) (for me|with my|if i have|for someone with|given my)\b|\bsafe for me\b|\bam i "
-     r"(a )?(good )?candidate (for|medically)\b.{0,30}\b(condition|medication|meds|diagnos)"),
-)
-
-_SCOPE: tuple[tuple[str, str], ...] = (
-    ("diagnose", r"\bdiagnos(e|is|ing) me\b|\bdo (you think )?i have (bipolar|adhd|ptsd|"
-     r"depression|a disorder)\b|\bwhat (disorder|diagnosis) do i have\b"),
-    ("injection", r"\b(ignore|disregard|forget) (all |any |the |your )?(previous|prior|above|"
-     r"earlier|your) (instructions|rules|prompts?|directions)\b|\bsystem prompt\b|\byou are now\b"
-     r"|\bjailbreak\b|\bdeveloper mode\b|\bnew instructions\b"),
-    ("role-play", r"\b(pretend|act|role ?play|roleplay|speak|talk|answer|respond) (to be|as if "
-     r"you were|as if you are|as|like you are|you are|you're)\b.{0,30}\b(dana|therapist|"
-     r"doctor|clinician|psychiatrist|counsell?or)\b|\bare you (dana|the therapist|a real "
-     r"person|human)\b"),
-)
-
-_CRISIS_RX = tuple((name, re.compile(rx)) for name, rx in _CRISIS)
-_MEDICAL_RX = tuple((name, re.compile(rx)) for name, rx in _MEDICAL)
-_SCOPE_RX = tuple((name, re.compile(rx)) for name, rx in _SCOPE)
-_FOLD_RX = tuple((re.compile(rx), repl) for rx, repl in _FOLD.items())
+_CRISIS_RX = tuple((name, re.compile(rx)) for name, rx in CRISIS)
+_MEDICAL_RX = tuple((name, re.compile(rx)) for name, rx in MEDICAL)
+_SCOPE_RX = tuple((name, re.compile(rx)) for name, rx in SCOPE)
+_FOLD_RX = tuple((re.compile(rx), repl) for rx, repl in FOLD.items())
 
 
 def normalise(message: str) -> str:
@@ -137,12 +43,39 @@ def normalise(message: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# Words about suicide or self-harm in a clearly resolved past ("I was suicidal years ago and have
+# been stable since, could KAP help me stay well?") are not a crisis. Only these rules, and the
+# semantic screen, give way to resolved history: methods, overdoses and emergencies never do,
+# and any sign of the present ("again", "lately", "tonight") keeps the crisis reply.
+_SOFT_RULES = frozenset({"suicide", "kill-self", "self-harm", "want-die"})
+_PAST = re.compile(
+    r"\b(years ago|when i was (a )?(teen|teenager|kid|child|\d+)|as a (teen|teenager|kid)|in "
+    r"(high school|college)|back in (\d{4}|college|high school)|used to|in my (teens|twenties))\b"
+)
+_RECOVERED = re.compile(
+    r"\b(haven't (had|felt|done|thought|self harmed)|not since|in a (good|better|much better) "
+    r"place|stable (since|for|now)|doing (well|better|great)|safe now|recovered|been well|"
+    r"got me through|that was (a long time|years) ago)\b"
+)
+_PRESENT = re.compile(
+    r"\b(again|tonight|today|lately|these days|right now|this week|coming back|is back|are "
+    r"back|starting to|have a plan|want to die|going to|thinking about (it|suicide|ending))\b"
+)
+
+
+def resolved_history(message: str) -> bool:
+    """True when suicide or self-harm is mentioned only as a resolved past."""
+    text = normalise(message)
+    return bool(_PAST.search(text) and _RECOVERED.search(text) and not _PRESENT.search(text))
+
+
 def screen(message: str) -> Screen:
     """Crisis wins over everything ("how many mg would it take to not wake up" is a crisis);
     then scope (diagnosis, role-play, instructions aimed at the assistant), then medical."""
     text = normalise(message)
+    resolved = resolved_history(message)
     for name, rx in _CRISIS_RX:
-        if rx.search(text):
+        if rx.search(text) and not (resolved and name in _SOFT_RULES):
             return Screen("crisis", name)
     for name, rx in _SCOPE_RX:
         if rx.search(text):
@@ -151,3 +84,36 @@ def screen(message: str) -> Screen:
         if rx.search(text):
             return Screen("medical", name)
     return Screen("")
+
+
+def _dot(a: Sequence[float], b: Sequence[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+@dataclass(frozen=True)
+class SemanticScreen:
+    """Crisis by meaning: the message's embedding against crisis examples and look-alikes
+    (``kapbot.exemplars``, embedded once by the bot with the same model as retrieval)."""
+
+    crisis: tuple[tuple[float, ...], ...]
+    look_alikes: tuple[tuple[float, ...], ...]
+    threshold: float
+    margin: float
+
+    def check_all(self, vectors: Sequence[Sequence[float]], extra: float = 0.0) -> Screen:
+        """The first of several vectors (the message, then its sentences) that is a crisis;
+        ``extra`` raises the threshold."""
+        for vector in vectors:
+            found = self.check(vector, extra)
+            if found.verdict:
+                return found
+        return Screen("")
+
+    def check(self, vector: Sequence[float], extra: float = 0.0) -> Screen:
+        if not self.crisis:
+            return Screen("")
+        near_crisis = max(_dot(vector, v) for v in self.crisis)
+        near_safe = max((_dot(vector, v) for v in self.look_alikes), default=0.0)
+        if near_crisis >= self.threshold + extra and near_crisis >= near_safe + self.margin:
+            return Screen("crisis", f"semantic {near_crisis:.2f} (look-alike {near_safe:.2f})")
+        return Screen("")

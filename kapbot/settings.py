@@ -70,6 +70,16 @@ SETTINGS: tuple[Setting, ...] = (
         "A question this much closer to a not-covered example than to the best section's "
         "questions gets 'not covered here'.",
     ),
+    Setting(
+        "crisis_threshold",
+        0.55,
+        "Similarity to a crisis example at which a message gets the crisis reply.",
+    ),
+    Setting(
+        "crisis_margin",
+        0.05,
+        "How much closer to a crisis example than to a look-alike a message must be.",
+    ),
     Setting("max_quote_words", 120, "Most words of the therapist's text quoted in one reply."),
     Setting("max_question_chars", 2000, "Longest question accepted, in characters."),
     Setting("use_bank", True, "Match visitors' questions against the corpus question bank."),
@@ -97,6 +107,8 @@ class Settings:
     chunk_overlap: int = int(_BY_NAME["chunk_overlap"].default)
     answer_threshold: float = float(_BY_NAME["answer_threshold"].default)
     not_covered_margin: float = float(_BY_NAME["not_covered_margin"].default)
+    crisis_threshold: float = float(_BY_NAME["crisis_threshold"].default)
+    crisis_margin: float = float(_BY_NAME["crisis_margin"].default)
     max_quote_words: int = int(_BY_NAME["max_quote_words"].default)
     max_question_chars: int = int(_BY_NAME["max_question_chars"].default)
     use_bank: bool = bool(_BY_NAME["use_bank"].default)

@@ -110,6 +110,7 @@ def tiny_settings(tiny_corpus: Path, tmp_path: Path) -> Settings:
         therapist_name="Pat Gardener",
         booking_url="https://green.example.org/book",
         answer_threshold=0.3,
+        crisis_threshold=1.0,  # the semantic crisis screen needs a real model: tested there
     )
 
 

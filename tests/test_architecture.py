@@ -9,7 +9,7 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
 PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "safety", "retrieval",
-        "compose", "wording", "evaluation", "errors"}
+        "compose", "wording", "evaluation", "errors", "safety_rules", "exemplars"}
 ADAPTERS = {"corpus", "embeddings", "store", "bot", "evalrun", "cli", "web"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
