@@ -55,7 +55,8 @@ _PAST = re.compile(
 _RECOVERED = re.compile(
     r"\b(haven't (had|felt|done|thought|self harmed)|not since|in a (good|better|much better) "
     r"place|stable (since|for|now)|doing (well|better|great)|safe now|recovered|been well|"
-    r"got me through|that was (a long time|years) ago)\b"
+    r"got me through|that was (a long time|years) ago|haven't in (over )?\d+ years|haven't since|"
+    r"(stable|safe|well) (and safe )?for years)\b"
 )
 _PRESENT = re.compile(
     r"\b(again|tonight|today|lately|these days|right now|this week|coming back|is back|are "

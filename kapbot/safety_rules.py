@@ -35,6 +35,9 @@ FOLD = {
     r"\balot\b": "a lot",
     r"\brly\b": "really",
     r"\bshes\b": "she's",
+    r"\bburnd\b|\bburnt\b": "burned",
+    r"\bagian\b|\bagin\b": "again",
+    r"\btonite\b|\btonigth\b": "tonight",
 }
 
 CRISIS: tuple[tuple[str, str], ...] = (
@@ -122,6 +125,41 @@ CRISIS: tuple[tuple[str, str], ...] = (
      r"good|forever)|\bgiving it until \w+\b.{0,60}\b(done|end|over)\b"),
 )
 
+# Added after the first blind set (evals/safety-blind.jsonl) showed what the first rules missed:
+# general shapes, not its sentences.
+CRISIS += (
+    ("overdose-count", r"\b(took|swallowed|downed|ate|taken|popped) (like |about |maybe |around |"
+     r"over |almost )?(\d{2,}|twenty|thirty|forty|fifty|a hundred)\b"),
+    ("overdose-plan", r"\b(take|swallow|use|do) (it )?all (of it|of them|at once|of my|my)\b"
+     r".{0,60}\b(tonight|today|don't|never|so i|end)|\bso i (just )?(don't|won't|never) (come|"
+     r"wake) back\b|\bdon't come back from it\b"),
+    ("there-now", r"\b(i'm|i am) (at|on|standing on|up on) (the|a) (bridge|roof|edge|tracks|ledge|"
+     r"overpass|cliff)\b"),
+    ("self-harm-act", r"\b(burned|cut|scratched|punched|hit|stabbed) myself\b|\b(cutting|burning) "
+     r"(again|myself|my (arm|arms|legs|wrist))"),
+    ("emergency-more", r"\b(won't|not|isn't|can't) (respond|answer|wake)\b.{0,40}\b(what do i do|"
+     r"help|seizure|floor|breathing)|\b(shaking|convulsing|jerking|twitching) on the (floor|"
+     r"ground)|\blike a seizure\b|\bface (is )?droop\w*|\bslurred speech\b"),
+    ("threat", r"\bi('ll| will|'m going to|'m gonna| swear i'll| am going to) (kill|hurt|stab|"
+     r"shoot|strangle|beat|run)( \w+)? (him|her|them|over|up)\b|\b(thought|planned) (through |"
+     r"out )?exactly how\b"),
+    ("abuse-now", r"\b(pounding|banging|kicking) on the \w+ door\b|\blocked myself in\b|\b(he|she)"
+     r"('ll| will| said he'll| said she'll) (break|hurt|kill)\b"),
+    ("third-party-suicidal", r"\b(not wanting|doesn't want|wants not) to (exist|live|be alive|be "
+     r"here)\b|\btalking about (killing|ending|not wanting)|\b(won't|isn't|not) (pick|picking) "
+     r"up\b.{0,80}\b(exist|die|suicide|kill|goodbye|love you)|\bsorry (mom|dad|everyone)\b.{0,20}"
+     r"\blove you\b"),
+    ("command-voices", r"\b(hear|hearing|heard) (a )?voices?\b.{0,60}\b(tell|telling|told) me (to|"
+     r"that i have to)\b|\bhave to get rid of (her|him|the baby)\b"),
+    ("method-euphemism", r"\bpainless\b.{0,60}\b(way|die|go|fall asleep|end)|\b(engine|car) "
+     r"running\b.{0,60}\b(garage|closed|shut)|\bgarage\b.{0,60}\b(engine|exhaust)\b"),
+    ("spanish", r"\bno quiero vivir\b|\bquiero morir\w*|\bmatarme\b|\bme quiero matar\b|\bno "
+     r"quiero seguir\b|\bquitarme la vida\b|\btodas las pastillas\b"),
+    ("goodbye-more", r"\btell (the doctor|my (mom|dad|family|kids|wife|husband)|everyone)\b.{0,40}"
+     r"\b(wasn't|not) (her|his|their|your) fault\b|\bthanks for everything\b.{0,60}\b(bridge|"
+     r"goodbye|won't|last)"),
+)
+
 DRUGS = (
     r"lithium|maois?|ssris?|snris?|benzo\w*|xanax|klonopin|ativan|valium|alprazolam|clonazepam|"
     r"lorazepam|alcohol|booze|drinking|wine|beer|weed|cannabis|marijuana|adderall|ritalin|"
@@ -138,7 +176,8 @@ MEDICAL: tuple[tuple[str, str], ...] = (
      r"\bmilligrams?\b|\bhow much (ketamine|k)\b|\bhow many (mg|troches|lozenges|pills)\b|"
      r"\bdouble (up )?(on )?(my |the |a )?(lozenge|troche|dose|spray|tablet)|"
      r"\bmg ?(per|/) ?kg\b|\b(extra|another|half a|more|second) (half )?(troche|lozenge|dose|"
-     r"tablet|spray)|\bup my dose\b|\b(higher|bigger|stronger|lower) dose\b|"
+     r"tablet|spray)|\bup my dose\b|\b(two|2|three|3|double|four|4) (troches|lozenges|doses|"
+     r"sprays|tablets)\b|\b(higher|bigger|stronger|lower) dose\b|"
      r"\b(should|can|could|how do|how to) (i |you )?microdose\b|\bmicrodos\w* (ketamine|k)\b"),
     ("interaction", rf"\b(on|taking|take|takes|with|mix|mixing|combine|combining|and|plus|after|"
      rf"drink|while on|use|using|smoke|smoking|have|having|glass of|cut back on|cut down on)"
@@ -158,7 +197,9 @@ MEDICAL: tuple[tuple[str, str], ...] = (
     ("get-ketamine", r"\b(where|how) (can|do|could|would) (i|you|someone) (get|buy|order|obtain|"
      r"find|score)\b.{0,20}\b(ketamine|k|troches|lozenges|it)\b|\bbuy(ing)? (ketamine|k)\b|"
      r"\bketamine (online|prescription)\b|\bprescribe me\b|\bships? (ketamine|troches|"
-     r"lozenges)|\bwithout (a |having to see a |seeing a )?(doctor|prescription|prescriber)\b"),
+     r"lozenges)|\bwithout (a |having to see a |seeing a )?(doctor|prescription|prescriber)\b|"
+     r"\border\b.{0,30}\b(ketamine|troches|lozenges)\b|\bwithout (doing )?(a |an )?(whole )?"
+     r"(intake|screening|evaluation)\b"),
     ("use-alone", r"\b(take|taking|use|using|do|doing|try|trying)\b.{0,25}\b(ketamine|k|troches|"
      r"lozenges|it|them)\b.{0,20}\b(at home|by myself|alone|on my own|without (a|my) (doctor|"
      r"therapist|guide|anyone))|\bleftover (troches|lozenges|ketamine|doses)\b"),
