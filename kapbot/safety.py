@@ -49,14 +49,17 @@ def normalise(message: str) -> str:
 # and any sign of the present ("again", "lately", "tonight") keeps the crisis reply.
 _SOFT_RULES = frozenset({"suicide", "kill-self", "self-harm", "want-die"})
 _PAST = re.compile(
-    r"\b(years ago|when i was (a )?(teen|teenager|kid|child|\d+)|as a (teen|teenager|kid)|in "
+    r"\b(in (19|20)\d\d|(died|death|lost (him|her|them|my \w+)) (by|to) suicide|years ago|"
+    r"when i was (a )?(teen|teenager|kid|child|\d+)|as a (teen|teenager|kid)|in "
     r"(high school|college)|back in (\d{4}|college|high school)|used to|in my (teens|twenties))\b"
 )
 _RECOVERED = re.compile(
     r"\b(haven't (had|felt|done|thought|self harmed)|not since|in a (good|better|much better) "
     r"place|stable (since|for|now)|doing (well|better|great)|safe now|recovered|been well|"
     r"got me through|that was (a long time|years) ago|haven't in (over )?\d+ years|haven't since|"
-    r"(stable|safe|well) (and safe )?for years)\b"
+    r"(stable|safe|well) (and safe )?for years|stable for (over |more than )?(a decade|\d+ "
+    r"years)|haven't in (more than|over) \d+ years|doing (okay|ok|alright)|still grieving|"
+    r"anniversary)\b"
 )
 _PRESENT = re.compile(
     r"\b(again|tonight|today|lately|these days|right now|this week|coming back|is back|are "

@@ -38,6 +38,10 @@ FOLD = {
     r"\bburnd\b|\bburnt\b": "burned",
     r"\bagian\b|\bagin\b": "again",
     r"\btonite\b|\btonigth\b": "tonight",
+    r"\btok\b": "took",
+    r"\bhart\b": "heart",
+    r"\bracin\b": "racing",
+    r"\bstrait\b": "straight",
 }
 
 CRISIS: tuple[tuple[str, str], ...] = (
@@ -155,6 +159,17 @@ CRISIS += (
      r"running\b.{0,60}\b(garage|closed|shut)|\bgarage\b.{0,60}\b(engine|exhaust)\b"),
     ("spanish", r"\bno quiero vivir\b|\bquiero morir\w*|\bmatarme\b|\bme quiero matar\b|\bno "
      r"quiero seguir\b|\bquitarme la vida\b|\btodas las pastillas\b"),
+    ("not-around", r"\b(won't|will not|wont|not going to|won't even) be (around|here|alive)\b|"
+     r"\bgiving (my|all my|away my) (things|stuff|belongings|possessions)( away)?\b|\b(everyone|"
+     r"everybody|they)('ll| will) be better off (soon|without me|when i'm gone)\b"),
+    ("lethal-question", r"\b(stop|stops|stopped) (my|their|your|a person's|someone's|the) heart\b|"
+     r"\bshut down (my|your|their|the) liver\b|\b(tylenol|acetaminophen|paracetamol)\b.{0,60}\b"
+     r"(liver|how many|take to)|\b(closed|shut) garage\b|\bgarage\b.{0,40}\b(car|engine) "
+     r"running|\brunning a car\b.{0,40}\bgarage\b"),
+    ("means-ready", r"\b(hid|hidden|got|have) (the|my) (blades|razor|pills|rope|gun)\b|\bgoing to "
+     r"cut\b|\bwith a knife\b.{0,80}\b(outside|his|her|ex)|\b(outside|at) my ex'?s\b.{0,60}\b"
+     r"(knife|gun)\b|\bbringing (my|a) (gun|knife|weapon) to\b|\bgoodbye\b.{0,80}\bpills\b"),
+    ("minor-abuse", r"\bcoming into my room at night\b|\b(keeps|kept) coming into my room\b"),
     ("goodbye-more", r"\btell (the doctor|my (mom|dad|family|kids|wife|husband)|everyone)\b.{0,40}"
      r"\b(wasn't|not) (her|his|their|your) fault\b|\bthanks for everything\b.{0,60}\b(bridge|"
      r"goodbye|won't|last)"),
@@ -180,7 +195,8 @@ MEDICAL: tuple[tuple[str, str], ...] = (
      r"sprays|tablets)\b|\b(higher|bigger|stronger|lower) dose\b|"
      r"\b(should|can|could|how do|how to) (i |you )?microdose\b|\bmicrodos\w* (ketamine|k)\b"),
     ("interaction", rf"\b(on|taking|take|takes|with|mix|mixing|combine|combining|and|plus|after|"
-     rf"drink|while on|use|using|smoke|smoking|have|having|glass of|cut back on|cut down on)"
+     rf"drink|while on|use|using|smoke|smoking|have|having|glass of|glasses of|cut back on|"
+     rf"cut down on)"
      rf"( my| an?| the| any| some| a little)? ({DRUGS})\b|\b({DRUGS}) (and|with|plus|"
      rf"while|before|after|together with) (ketamine|kap|k|it|a session|the session|sessions|"
      rf"treatment)\b|\b({DRUGS}) (interact\w*|together|blocks?|affects?|weakens?|reduces?|"
@@ -196,7 +212,8 @@ MEDICAL: tuple[tuple[str, str], ...] = (
      rf"medications|antidepressants?|pills|prescription|{DRUGS})\b"),
     ("get-ketamine", r"\b(where|how) (can|do|could|would) (i|you|someone) (get|buy|order|obtain|"
      r"find|score)\b.{0,20}\b(ketamine|k|troches|lozenges|it)\b|\bbuy(ing)? (ketamine|k)\b|"
-     r"\bketamine (online|prescription)\b|\bprescribe me\b|\bships? (ketamine|troches|"
+     r"\bketamine (online|prescription)\b|\bcontraindicat\w*|\bheart rhythm\b|\batrial "
+     r"fibrillation\b|\bprescribe me\b|\bships? (ketamine|troches|"
      r"lozenges)|\bwithout (a |having to see a |seeing a )?(doctor|prescription|prescriber)\b|"
      r"\border\b.{0,30}\b(ketamine|troches|lozenges)\b|\bwithout (doing )?(a |an )?(whole )?"
      r"(intake|screening|evaluation)\b"),
