@@ -139,10 +139,15 @@ class Bot:
         ranking = rank(hits, lexical, self._sections, self.weights, bank, question_lexical)
         return ranking, vector
 
-    def ask(self, message: object, use_bank: bool | None = None) -> Answer:
-        """Answer one visitor message. Never raises: every failure becomes a kind reply."""
+    def ask(
+        self, message: object, use_bank: bool | None = None, after_crisis: bool = False
+    ) -> Answer:
+        """Answer one visitor message. Never raises: every failure becomes a kind reply.
+        ``after_crisis``: the conversation had a crisis reply, so the resources stay in view."""
         started = time.perf_counter()
         answer = self._ask(message, use_bank)
+        if after_crisis:
+            answer = compose.with_reminder(answer, wording.CRISIS_REMINDER)
         answers_log.info(
             "answered kind=%s sources=%d ms=%.0f reason=%s", answer.kind, len(answer.sources),
             (time.perf_counter() - started) * 1000, answer.reason.split(":")[0],

@@ -7,6 +7,7 @@ the booking link (``wording.footer``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -111,6 +112,13 @@ def answer(
     )
     source = Source(section.title, label, section.url, passage.score, quote)
     return _finish(question, "answer", body, voice, (source,), candidates, reason)
+
+
+def with_reminder(answer: Answer, reminder: str) -> Answer:
+    """Keep crisis resources in view for the rest of a conversation that had a crisis reply."""
+    if answer.kind == "crisis":
+        return answer
+    return dataclasses.replace(answer, text=reminder + "\n\n" + answer.text)
 
 
 def fixed(question: str, kind: Kind, template: str, voice: Voice, reason: str = "",

@@ -175,7 +175,7 @@ LOOK_ALIKES: tuple[str, ...] = (
     "I lost my best friend to suicide a few years ago",
     "I attempted suicide a long time ago and I've been stable for over a decade",
     "I self-harmed as a teenager but that was many years ago",
-    "how much does a session cost",
+    "is this kind of therapy expensive compared to regular therapy",
     "can I have a glass of wine after the session",
     "I killed it at my presentation today",
     "this job will be the death of me",

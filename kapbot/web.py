@@ -7,13 +7,15 @@ FastAPI are imported here only; the CLI imports this module only for ``kapbot se
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from kapbot import wording
@@ -32,6 +34,30 @@ footer { display: none !important; }
 """
 
 
+SAFETY_DOC = Path(__file__).resolve().parent.parent / "docs" / "safety.md"
+SAFETY_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+SAFETY_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Safety and privacy · {practice}</title>
+<style>body{{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:44rem;
+margin:2rem auto;padding:0 1rem;color:#1f2330}}h1{{font-size:1.5rem}}h2{{font-size:1.15rem;
+margin-top:1.6rem}}a{{color:#5b3fb0}}</style></head><body>{body}
+<p><a href="/">Back to the chat</a></p></body></html>"""
+
+
+def _safety_html(bot: Bot) -> str:
+    """docs/safety.md, with the practice's names, as a self-contained page."""
+    from markdown_it import MarkdownIt
+
+    settings = bot.settings
+    text = wording.fill(SAFETY_DOC.read_text(encoding="utf-8"),
+                        practice=html.escape(settings.practice_name),
+                        therapist=html.escape(settings.therapist_name))
+    body = MarkdownIt("commonmark", {"html": False}).render(text)
+    return SAFETY_PAGE.format(practice=html.escape(settings.practice_name), body=body)
+
+
 def _blocks(bot: Bot) -> Any:
     import gradio as gr
 
@@ -39,7 +65,12 @@ def _blocks(bot: Bot) -> Any:
     notice = wording.fill(wording.NOTICE, therapist=settings.therapist_name)
 
     def respond(message: str, history: list[dict[str, str]]) -> tuple[str, list[dict[str, str]]]:
-        answer = bot.ask(message)
+        had_crisis = any(
+            turn.get("role") == "assistant"
+            and wording.CRISIS_MARKER in str(turn.get("content", ""))
+            for turn in history
+        )
+        answer = bot.ask(message, after_crisis=had_crisis)
         if answer.kind == "invalid":
             # keep what the visitor typed so nothing is lost; show why it was not read
             shown = answer.question or "…"
@@ -86,6 +117,10 @@ def create_app(bot: Bot) -> Any:
             "index_hash": report.fingerprint if report else "",
         }
 
+    @app.get("/safety", response_class=HTMLResponse)
+    def safety_page() -> HTMLResponse:
+        return HTMLResponse(_safety_html(bot), headers={"Content-Security-Policy": SAFETY_CSP})
+
     @app.post("/api/ask")
     async def api_ask(request: Request) -> JSONResponse:
         def too_big() -> JSONResponse:
@@ -94,6 +129,11 @@ def create_app(bot: Bot) -> Any:
 
         declared = request.headers.get("content-length", "0")
         if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            drained = 0  # read (and drop) what was sent, so the client gets the reply cleanly
+            async for part in request.stream():
+                drained += len(part)
+                if drained > 16 * MAX_BODY_BYTES:
+                    break
             return too_big()
         body = b""
         async for part in request.stream():
@@ -103,9 +143,10 @@ def create_app(bot: Bot) -> Any:
         try:
             data = json.loads(body.decode("utf-8")) if body else {}
             question = data.get("question", "") if isinstance(data, dict) else ""
+            after_crisis = isinstance(data, dict) and data.get("after_crisis") is True
         except (UnicodeDecodeError, json.JSONDecodeError):
-            question = b"\xff"  # unreadable → the kind "not text" reply
-        answer = await run_in_threadpool(bot.ask, question)
+            question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
+        answer = await run_in_threadpool(bot.ask, question, None, after_crisis)
         return JSONResponse(answer.to_dict())
 
     theme = gr.themes.Soft(

@@ -57,6 +57,12 @@ SCOPE = {
     "discovery call is the best place to ask {therapist} directly.",
 }
 
+CRISIS_MARKER = "(Suicide & Crisis Lifeline, 24/7)"  # how the chat page recognises a crisis reply
+
+CRISIS_REMINDER = (
+    "*If you're in crisis: call or text **988**, text **HOME** to **741741**, or call **911**.*"
+)
+
 UNAVAILABLE = (
     "I'm sorry, I can't look up {therapist}'s writing right now. Please try again in a few "
     "minutes, or book a free discovery call to ask {therapist} directly."
@@ -74,7 +80,8 @@ NOTICE = (
     "**You're chatting with an automated assistant**, not {therapist} or any clinician. It quotes "
     "{therapist}'s published writing and can't give medical advice. It is for adults, it is not "
     "monitored, and it is not for emergencies: in a crisis call or text **988**, or call "
-    "**911**. Please don't share personal health details here."
+    "**911**. Please don't share personal health details here. "
+    "[How this assistant handles safety and privacy](/safety)"
 )
 
 STARTERS = (

@@ -76,6 +76,14 @@ def test_fixed_replies_exact() -> None:
     assert no.sources == ()
 
 
+def test_reminder_after_a_crisis() -> None:
+    no = compose.fixed("q", "no_answer", wording.NO_ANSWER, VOICE)
+    reminded = compose.with_reminder(no, wording.CRISIS_REMINDER)
+    assert reminded.text == wording.CRISIS_REMINDER + "\n\n" + no.text
+    crisis = compose.fixed("q", "crisis", wording.CRISIS, VOICE)
+    assert compose.with_reminder(crisis, wording.CRISIS_REMINDER) == crisis
+
+
 def test_markup_in_corpus_text_is_escaped() -> None:
     section = Section("x#y", "x", "T<i>", ("T<i>", "S"), "Use <b>care</b>.")
     answer = compose.answer("q", Passage(section, 0.5), ["Use <b>care</b>."], [1.0], VOICE, 120)

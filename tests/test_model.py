@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from kapbot import exemplars
 from kapbot.bot import Bot
 from kapbot.corpus import load_corpus
-from kapbot import exemplars
 from kapbot.evalrun import run_kapbot, run_safety
 from kapbot.evaluation import bars_missed, parse_cases, parse_safety, safety_bars_missed
 
@@ -65,8 +65,9 @@ def test_safety_eval_meets_the_bars_and_matches_the_baseline(real_bot: Bot) -> N
     assert baseline["evals"]["evals/safety.jsonl"]["results"]["kapbot"] == report.metrics
 
 
-def test_crisis_examples_are_held_out_of_the_safety_set(real_bot: Bot) -> None:
-    messages = [c.message for c in _safety()]
+def test_crisis_examples_are_held_out_of_the_safety_sets(real_bot: Bot) -> None:
+    messages = [c.message for path in sorted(EVALS.glob("safety*.jsonl"))
+                for c in parse_safety(path.read_text(encoding="utf-8").splitlines())]
     vectors = real_bot.embedder.embed(messages)
     for example, ev in zip(exemplars.CRISIS + exemplars.LOOK_ALIKES,
                            real_bot.embedder.embed(list(exemplars.CRISIS + exemplars.LOOK_ALIKES)),

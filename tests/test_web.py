@@ -105,6 +105,21 @@ def test_api_refuses_huge_and_broken_bodies_cleanly(server: str) -> None:
     assert status == 200 and json.loads(body)["kind"] == "invalid"
 
 
+def test_safety_page(server: str) -> None:
+    status, headers, body = _request(server + "/safety")
+    page = body.decode()
+    assert status == 200
+    assert "Call or text 988" in page and "Dana Nassau" in page and "{therapist}" not in page
+    assert "default-src 'none'" in headers["content-security-policy"]
+    assert "<script" not in page
+
+
+def test_api_after_crisis_keeps_resources_in_view(server: str) -> None:
+    _, data = _ask(server, {"question": "What is ketamine integration?", "after_crisis": True})
+    assert data["kind"] == "answer"
+    assert data["text"].startswith("*If you're in crisis: call or text **988**")
+
+
 def test_chat_page_and_its_handler(server: str) -> None:
     status, _, page = _request(server + "/")
     assert status == 200 and b"<html" in page.lower()
@@ -120,3 +135,7 @@ def test_chat_page_and_its_handler(server: str) -> None:
     kept, history = client.predict("   ", [], api_name="/respond")
     assert kept == "   "  # an unreadable message stays in the box, nothing is lost
     assert "empty" in json.dumps(history[-1]["content"])
+    _, history = client.predict("I want to kill myself", [], api_name="/respond")
+    assert "Call or text 988" in json.dumps(history[-1]["content"])
+    _, history = client.predict("What is ketamine integration?", history, api_name="/respond")
+    assert "If you're in crisis" in json.dumps(history[-1]["content"])  # resources stay in view

@@ -40,6 +40,26 @@ def test_other_wording() -> None:
     assert wording.invalid("empty", 1).startswith("It looks like your message was empty.")
 
 
+def test_disclosure_and_reminder_wording() -> None:
+    assert wording.NOTICE == (
+        "**You're chatting with an automated assistant**, not {therapist} or any clinician. It "
+        "quotes {therapist}'s published writing and can't give medical advice. It is for adults, "
+        "it is not monitored, and it is not for emergencies: in a crisis call or text **988**, or "
+        "call **911**. Please don't share personal health details here. "
+        "[How this assistant handles safety and privacy](/safety)"
+    )
+    assert wording.CRISIS_REMINDER == (
+        "*If you're in crisis: call or text **988**, text **HOME** to **741741**, or call "
+        "**911**.*"
+    )
+    assert wording.CRISIS_MARKER in wording.CRISIS
+    assert wording.SCOPE["instructions"] == (
+        "I can only share what {therapist}'s writing says about ketamine-assisted "
+        "psychotherapy, so I can't take on another role or follow other instructions. A free "
+        "discovery call is the best place to ask {therapist} directly."
+    )
+
+
 def test_default_disclaimer() -> None:
     assert Settings().disclaimer_text == (
         "This is an automated assistant that quotes Dana Nassau's published writing; it is not "
