@@ -19,6 +19,7 @@ from kapbot.chunking import chunk_sections
 from kapbot.corpus import Corpus, load_corpus
 from kapbot.embeddings import Embedder, SentenceTransformerEmbedder
 from kapbot.errors import KapbotError, StoreUnavailable
+from kapbot.history import History
 from kapbot.lexical import BM25
 from kapbot.models import Answer, Section, Unit
 from kapbot.retrieval import Ranking, Weights, decide, rank
@@ -70,6 +71,10 @@ class Bot:
         self._bm25: BM25 | None = None
         self._question_bm25: BM25 | None = None
         self._semantic_screen: SemanticScreen | None = None
+        self.history: History | None = None
+        if settings.store_conversations:
+            self.history = History(settings.data_dir / "conversations.sqlite3",
+                                   settings.retention_days)
 
     # -- the index ---------------------------------------------------------------------------
     def prepare(
@@ -105,6 +110,10 @@ class Bot:
                 not current, "" if current else why, corpus.problems,
             )
             self._ready = True
+            if self.history is not None:
+                purged = self.history.purge()
+                log.info("Stored conversations are on: kept %d days, %d older purged",
+                         self.settings.retention_days, purged)
             if self.settings.booking_is_placeholder:
                 log.warning(
                     "booking_url is still the placeholder %s: set it in kapbot.toml or "
@@ -148,6 +157,11 @@ class Bot:
         answer = self._ask(message, use_bank)
         if after_crisis:
             answer = compose.with_reminder(answer, wording.CRISIS_REMINDER)
+        if self.history is not None:
+            try:
+                self.history.record(answer)
+            except Exception:
+                log.exception("Could not store the conversation (store_conversations is on)")
         answers_log.info(
             "answered kind=%s sources=%d ms=%.0f reason=%s", answer.kind, len(answer.sources),
             (time.perf_counter() - started) * 1000, answer.reason.split(":")[0],

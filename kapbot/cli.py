@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="write the results as JSON (e.g. evals/baseline.json)")
     ev.add_argument("--quiet", action="store_true", help="print totals only")
 
+    purge = sub.add_parser("purge", help="delete stored conversations past the retention period")
+    purge.add_argument("--all", action="store_true", help="delete every stored conversation")
+
     serve = sub.add_parser("serve", help="serve the chat and the JSON API")
     serve.add_argument("--host", help="address to listen on (default from settings: 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default from settings: 7860)")
@@ -124,6 +127,18 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if not result.missed else 1
 
 
+def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
+    from kapbot.history import History
+
+    history = History(settings.data_dir / "conversations.sqlite3", settings.retention_days)
+    deleted = history.purge(everything=args.all)
+    which = "all" if args.all else f"older than {settings.retention_days} days"
+    print(f"Deleted {deleted} stored messages ({which}); {history.count()} remain.")
+    if not settings.store_conversations:
+        print("Storing conversations is off (store_conversations = false): nothing new is kept.")
+    return 0
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from kapbot.web import serve
 
@@ -131,7 +146,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}
+COMMANDS = {
+    "index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "purge": cmd_purge, "serve": cmd_serve,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -83,6 +83,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_quote_words", 120, "Most words of the therapist's text quoted in one reply."),
     Setting("max_question_chars", 2000, "Longest question accepted, in characters."),
     Setting("use_bank", True, "Match visitors' questions against the corpus question bank."),
+    Setting(
+        "store_conversations",
+        False,
+        "Opt-in: keep visitors' messages (markup removed) and reply kinds in the data folder.",
+    ),
+    Setting("retention_days", 30, "Days stored conversations are kept before they are purged."),
     Setting("host", "127.0.0.1", "Address `kapbot serve` listens on."),
     Setting("port", 7860, "Port `kapbot serve` listens on."),
     Setting("log_level", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
@@ -112,6 +118,8 @@ class Settings:
     max_quote_words: int = int(_BY_NAME["max_quote_words"].default)
     max_question_chars: int = int(_BY_NAME["max_question_chars"].default)
     use_bank: bool = bool(_BY_NAME["use_bank"].default)
+    store_conversations: bool = bool(_BY_NAME["store_conversations"].default)
+    retention_days: int = int(_BY_NAME["retention_days"].default)
     host: str = str(_BY_NAME["host"].default)
     port: int = int(_BY_NAME["port"].default)
     log_level: str = str(_BY_NAME["log_level"].default)
@@ -125,6 +133,7 @@ class Settings:
             (self.max_quote_words > 0, "max_quote_words must be positive"),
             (self.max_question_chars > 0, "max_question_chars must be positive"),
             (0 < self.port < 65536, "port must be between 1 and 65535"),
+            (self.retention_days >= 0, "retention_days must be 0 or more"),
         ]
         for ok, message in checks:
             if not ok:

@@ -51,9 +51,11 @@ def _safety_html(bot: Bot) -> str:
     from markdown_it import MarkdownIt
 
     settings = bot.settings
+    storage = (wording.fill(wording.STORAGE_ON, days=settings.retention_days)
+               if settings.store_conversations else wording.STORAGE_OFF)
     text = wording.fill(SAFETY_DOC.read_text(encoding="utf-8"),
                         practice=html.escape(settings.practice_name),
-                        therapist=html.escape(settings.therapist_name))
+                        therapist=html.escape(settings.therapist_name), storage=storage)
     body = MarkdownIt("commonmark", {"html": False}).render(text)
     return SAFETY_PAGE.format(practice=html.escape(settings.practice_name), body=body)
 

@@ -100,6 +100,13 @@ CHAT_LABEL = "Chat"
 STARTERS_LABEL = "Try asking"
 BOOK_BUTTON = "Book a free discovery call"
 
+STORAGE_OFF = "What you type is not stored and not written to any log."
+STORAGE_ON = (
+    "What you type is kept on the practice's own server for {days} days, so the practice can see "
+    "what its writing does not yet answer, and then deleted; it is never written to logs or "
+    "shared."
+)
+
 DISCLAIMER_BLOCK = "---\n*{disclaimer}*"
 
 

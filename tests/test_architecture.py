@@ -10,7 +10,7 @@ from .conftest import ROOT
 PACKAGE = ROOT / "kapbot"
 PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "safety", "retrieval",
         "compose", "wording", "evaluation", "errors", "safety_rules", "exemplars"}
-ADAPTERS = {"corpus", "embeddings", "store", "bot", "evalrun", "cli", "web"}
+ADAPTERS = {"corpus", "embeddings", "store", "bot", "evalrun", "cli", "web", "history"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"embeddings"}, "torch": set(), "transformers": set(),

@@ -109,7 +109,9 @@ def test_safety_page(server: str) -> None:
     status, headers, body = _request(server + "/safety")
     page = body.decode()
     assert status == 200
-    assert "Call or text 988" in page and "Dana Nassau" in page and "{therapist}" not in page
+    assert "Call or text 988" in page and "Dana Nassau" in page
+    assert "{therapist}" not in page and "{storage}" not in page and "{practice}" not in page
+    assert "What you type is not stored" in page
     assert "default-src 'none'" in headers["content-security-policy"]
     assert "<script" not in page
 

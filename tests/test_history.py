@@ -1,0 +1,70 @@
+"""Stored conversations: nothing by default; opt-in, retention and purge when asked for."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from kapbot.bot import Bot
+from kapbot.history import DAY, History
+from kapbot.settings import Settings
+
+from .conftest import ROOT, FakeEmbedder
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.name for p in folder.rglob("*") if p.is_file()}
+
+
+def test_nothing_is_stored_by_default(tiny_bot: Bot) -> None:
+    tiny_bot.ask("my name is Zanzibar, when should I prune roses?")
+    assert tiny_bot.history is None
+    data = tiny_bot.settings.data_dir
+    assert "conversations.sqlite3" not in _files(data)
+    for path in data.rglob("*"):
+        if path.is_file():
+            assert b"Zanzibar" not in path.read_bytes(), path
+
+
+def test_opt_in_stores_clean_text_and_kind(tiny_settings: Settings,
+                                           fake_embedder: FakeEmbedder) -> None:
+    bot = Bot(tiny_settings.replace(store_conversations=True), embedder=fake_embedder)
+    bot.prepare()
+    bot.ask("<b>When should I prune roses?</b>")
+    bot.ask("I want to kill myself")
+    assert bot.history is not None and bot.history.count() == 2
+    import sqlite3
+
+    rows = sqlite3.connect(bot.history.path).execute(
+        "SELECT question, kind, sources FROM messages ORDER BY id").fetchall()
+    assert rows[0][0] == "When should I prune roses?" and rows[0][1] == "answer"
+    assert "When should I prune roses?" in rows[0][2]
+    assert rows[1][1] == "crisis"
+
+
+def test_retention_and_purge(tmp_path: Path) -> None:
+    from kapbot.models import Answer
+
+    history = History(tmp_path / "c.sqlite3", retention_days=30)
+    answer = Answer("q", "answer", "t", (), "d", "u")
+    now = time.time()
+    history.record(answer, now=now - 40 * DAY)
+    history.record(answer, now=now - 1 * DAY)
+    assert history.purge(now=now) == 1
+    assert history.count() == 1
+    assert history.purge(everything=True) == 1
+    assert history.count() == 0
+
+
+def test_purge_command(tmp_path: Path) -> None:
+    from kapbot.models import Answer
+
+    History(tmp_path / "conversations.sqlite3", 30).record(Answer("q", "answer", "t", (), "d", "u"))
+    env = {**os.environ, "KAPBOT_DATA_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "kapbot.cli", "purge", "--all"], cwd=ROOT,
+                         env=env, capture_output=True, text=True, check=True)
+    assert "Deleted 1 stored messages (all); 0 remain." in out.stdout
+    assert "Storing conversations is off" in out.stdout
