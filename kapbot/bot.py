@@ -110,6 +110,7 @@ class Bot:
                 not current, "" if current else why, corpus.problems,
             )
             self._ready = True
+            self._semantic()  # embed the crisis examples now, not on a visitor's first message
             if self.history is not None:
                 purged = self.history.purge()
                 log.info("Stored conversations are on: kept %d days, %d older purged",
