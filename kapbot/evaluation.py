@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from kapbot.errors import KapbotError
 from kapbot.models import KINDS
+
+T = TypeVar("T")
 
 
 def norm(text: str) -> str:
@@ -54,23 +56,31 @@ class Report:
     failures: tuple[dict[str, Any], ...] = field(default=())
 
 
-def parse_cases(lines: Iterable[str], source: str = "eval file") -> list[Case]:
-    cases: list[Case] = []
+def _read_jsonl(
+    lines: Iterable[str], source: str, make: Callable[[dict[str, Any]], T],
+    allowed: Sequence[str],
+) -> list[T]:
+    """One case per non-blank line; a bad line is reported by file and line number."""
+    cases: list[T] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
-            case = Case(
-                str(data["id"]), str(data["question"]), str(data["expect"]),
-                tuple(data.get("sections", ())), tuple(data.get("phrases", ())),
-            )
+            case = make(data)
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise KapbotError(f"{source}:{number}: not a valid eval case ({exc})") from exc
-        if case.expect not in KINDS:
-            raise KapbotError(f"{source}:{number}: expect must be one of {', '.join(KINDS)}")
+            raise KapbotError(f"{source}:{number}: not a valid case ({exc})") from exc
+        if data["expect"] not in allowed:
+            raise KapbotError(f"{source}:{number}: expect must be one of {', '.join(allowed)}")
         cases.append(case)
     return cases
+
+
+def parse_cases(lines: Iterable[str], source: str = "eval file") -> list[Case]:
+    return _read_jsonl(lines, source, lambda d: Case(
+        str(d["id"]), str(d["question"]), str(d["expect"]),
+        tuple(d.get("sections", ())), tuple(d.get("phrases", ())),
+    ), KINDS)
 
 
 def _rank_of(case: Case, outcome: Outcome) -> int | None:
@@ -189,20 +199,9 @@ class SafetyCase:
 
 
 def parse_safety(lines: Iterable[str], source: str = "safety file") -> list[SafetyCase]:
-    cases: list[SafetyCase] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            case = SafetyCase(str(data["id"]), str(data["message"]), str(data["expect"]),
-                              str(data.get("note", "")))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise KapbotError(f"{source}:{number}: not a valid safety case ({exc})") from exc
-        if case.expect not in SAFETY_EXPECT:
-            raise KapbotError(f"{source}:{number}: expect must be one of {SAFETY_EXPECT}")
-        cases.append(case)
-    return cases
+    return _read_jsonl(lines, source, lambda d: SafetyCase(
+        str(d["id"]), str(d["message"]), str(d["expect"]), str(d.get("note", "")),
+    ), SAFETY_EXPECT)
 
 
 def score_safety(cases: Sequence[SafetyCase], outcomes: Sequence[Outcome]) -> Report:
