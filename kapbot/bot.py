@@ -23,7 +23,7 @@ from kapbot.history import History
 from kapbot.lexical import BM25
 from kapbot.models import Answer, Section, Unit
 from kapbot.retrieval import Ranking, Weights, decide, rank
-from kapbot.safety import SemanticScreen, resolved_history, screen
+from kapbot.safety import Screen, SemanticScreen, resolved_history, screen
 from kapbot.settings import Settings
 from kapbot.store import Store
 from kapbot.text import clean_question, split_sentences
@@ -176,20 +176,7 @@ class Bot:
         if cleaned.problem in ("empty", "too_long", "not_text"):
             return compose.fixed(question, "invalid", wording.invalid(cleaned.problem, limit),
                                  voice, cleaned.problem)
-        verdict = screen(question)
-        vector: list[float] | None = None
-        if verdict.verdict != "crisis":
-            # the message and each of its sentences: a crisis can hide in a long message
-            sentences = split_sentences(question)
-            texts = [question, *sentences[:12]] if len(sentences) > 1 else [question]
-            vectors = self._embed_for_screen(texts)
-            vector = vectors[0] if vectors else None
-            semantic_screen = self._semantic() if vectors else None
-            if vectors and semantic_screen is not None and not resolved_history(question):
-                # overruling a rule that already found a medical or scope question takes more
-                semantic = semantic_screen.check_all(vectors, extra=0.05 if verdict.verdict else 0)
-                if semantic.verdict:
-                    verdict = semantic
+        verdict, vector = self._screen(question)
         if verdict.verdict == "crisis":
             return compose.fixed(question, "crisis", wording.CRISIS, voice, verdict.rule)
         if verdict.verdict == "scope":
@@ -222,6 +209,43 @@ class Bot:
         except Exception:  # a visitor never sees a traceback, whatever broke
             log.exception("Unexpected error while answering")
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "error")
+
+    def _screen(self, question: str) -> tuple[Screen, list[float] | None]:
+        """Rules, then the semantic crisis screen; also returns the question's embedding."""
+        verdict = screen(question)
+        if verdict.verdict == "crisis":
+            return verdict, None
+        # the message and each of its sentences: a crisis can hide in a long message
+        sentences = split_sentences(question)
+        texts = [question, *sentences[:12]] if len(sentences) > 1 else [question]
+        vectors = self._embed_for_screen(texts)
+        semantic_screen = self._semantic() if vectors else None
+        if vectors and semantic_screen is not None and not resolved_history(question):
+            # overruling a rule that already found a medical or scope question takes more
+            semantic = semantic_screen.check_all(vectors, extra=0.05 if verdict.verdict else 0)
+            if semantic.verdict:
+                verdict = semantic
+        return verdict, (vectors[0] if vectors else None)
+
+    def crisis_reply(self, message: object) -> Answer | None:
+        """The crisis reply if ``message`` shows a crisis, else None: for a visitor who is being
+        rate-limited, whose crisis message must still get its answer."""
+        cleaned = clean_question(message, self.settings.max_question_chars)
+        if cleaned.problem in ("empty", "too_long", "not_text"):
+            return None
+        verdict, _ = self._screen(cleaned.text)
+        if verdict.verdict != "crisis":
+            return None
+        return compose.fixed(cleaned.text, "crisis", wording.CRISIS, self.voice, verdict.rule)
+
+    def limited(self, message: object) -> Answer:
+        """The reply for a visitor over the rate limit: crisis replies are never withheld."""
+        crisis = self.crisis_reply(message)
+        if crisis is not None:
+            return crisis
+        question = clean_question(message, self.settings.max_question_chars).text
+        return compose.fixed(question, "no_answer", wording.RATE_LIMITED, self.voice,
+                             "rate_limited")
 
     def _semantic(self) -> SemanticScreen | None:
         """The semantic crisis screen, built once: it needs the model, not the index."""

@@ -89,6 +89,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Opt-in: keep visitors' messages (markup removed) and reply kinds in the data folder.",
     ),
     Setting("retention_days", 30, "Days stored conversations are kept before they are purged."),
+    Setting(
+        "allowed_origins",
+        "",
+        "Sites that may embed the chat and call /api/ask, comma-separated "
+        "(e.g. https://www.example-practice.com).",
+    ),
+    Setting("rate_limit_per_minute", 20, "Questions one visitor may ask per minute (0: no limit)."),
     Setting("host", "127.0.0.1", "Address `kapbot serve` listens on."),
     Setting("port", 7860, "Port `kapbot serve` listens on."),
     Setting("log_level", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
@@ -120,6 +127,8 @@ class Settings:
     use_bank: bool = bool(_BY_NAME["use_bank"].default)
     store_conversations: bool = bool(_BY_NAME["store_conversations"].default)
     retention_days: int = int(_BY_NAME["retention_days"].default)
+    allowed_origins: str = str(_BY_NAME["allowed_origins"].default)
+    rate_limit_per_minute: int = int(_BY_NAME["rate_limit_per_minute"].default)
     host: str = str(_BY_NAME["host"].default)
     port: int = int(_BY_NAME["port"].default)
     log_level: str = str(_BY_NAME["log_level"].default)
@@ -147,6 +156,10 @@ class Settings:
     def disclaimer_text(self) -> str:
         names = {"practice_name": self.practice_name, "therapist_name": self.therapist_name}
         return re.sub(r"\{(\w+)\}", lambda m: names.get(m[1], m[0]), self.disclaimer)
+
+    @property
+    def origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

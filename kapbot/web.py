@@ -1,11 +1,11 @@
 """The web front end: one FastAPI app with the Gradio chat mounted at ``/``.
 
 Routes: ``/`` the chat, ``POST /api/ask`` (``{"question": ...}`` → the same JSON object as
-``kapbot ask --json``), ``GET /healthz``. Every route calls the same ``Bot.ask``. Gradio and
-FastAPI are imported here only; the CLI imports this module only for ``kapbot serve``.
+``kapbot ask --json``), ``GET /healthz``, ``GET /safety``, ``GET /widget.js`` (the one-line embed).
+Allowed origins (settings) get CORS grants and may frame the chat; each visitor is rate-limited,
+except that a crisis message always gets its reply. Every route calls the same ``Bot``. Gradio
+and FastAPI are imported here only; the CLI imports this module only for ``kapbot serve``.
 """
-
-from __future__ import annotations
 
 import html
 import json
@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from kapbot import wording
 from kapbot.bot import Bot
+from kapbot.guard import RateLimiter
 from kapbot.settings import Settings
 
 log = logging.getLogger("kapbot.web")
@@ -34,6 +36,7 @@ footer { display: none !important; }
 """
 
 
+WIDGET_JS = Path(__file__).resolve().parent / "static" / "widget.js"
 SAFETY_DOC = Path(__file__).resolve().parent.parent / "docs" / "safety.md"
 SAFETY_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 SAFETY_PAGE = """<!doctype html>
@@ -60,19 +63,25 @@ def _safety_html(bot: Bot) -> str:
     return SAFETY_PAGE.format(practice=html.escape(settings.practice_name), body=body)
 
 
-def _blocks(bot: Bot) -> Any:
+def _blocks(bot: Bot, limiter: RateLimiter) -> Any:
     import gradio as gr
 
     settings = bot.settings
     notice = wording.fill(wording.NOTICE, therapist=settings.therapist_name)
 
-    def respond(message: str, history: list[dict[str, str]]) -> tuple[str, list[dict[str, str]]]:
+    def respond(
+        message: str, history: list[dict[str, str]], request: gr.Request
+    ) -> tuple[str, list[dict[str, str]]]:
         had_crisis = any(
             turn.get("role") == "assistant"
             and wording.CRISIS_MARKER in str(turn.get("content", ""))
             for turn in history
         )
-        answer = bot.ask(message, after_crisis=had_crisis)
+        client = request.client.host if request and request.client else "unknown"
+        if limiter.allow(client):
+            answer = bot.ask(message, after_crisis=had_crisis)
+        else:
+            answer = bot.limited(message)
         if answer.kind == "invalid":
             # keep what the visitor typed so nothing is lost; show why it was not read
             shown = answer.question or "…"
@@ -108,6 +117,29 @@ def create_app(bot: Bot) -> Any:
     import gradio as gr
 
     app = FastAPI(title="kapbot", docs_url=None, redoc_url=None, openapi_url=None)
+    limiter = RateLimiter(bot.settings.rate_limit_per_minute)
+    origins = bot.settings.origins
+    app.add_middleware(
+        CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"], allow_credentials=False, max_age=600,
+    )
+    frame_ancestors = " ".join(["'self'", *origins])
+
+    @app.middleware("http")
+    async def page_policy(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault(
+                "Content-Security-Policy", f"frame-ancestors {frame_ancestors}"
+            )
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    @app.get("/widget.js")
+    def widget() -> FileResponse:
+        return FileResponse(WIDGET_JS, media_type="application/javascript",
+                            headers={"Cache-Control": "public, max-age=3600"})
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
@@ -148,6 +180,11 @@ def create_app(bot: Bot) -> Any:
             after_crisis = isinstance(data, dict) and data.get("after_crisis") is True
         except (UnicodeDecodeError, json.JSONDecodeError):
             question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
+        client = request.client.host if request.client else "unknown"
+        if not limiter.allow(client):
+            answer = await run_in_threadpool(bot.limited, question)
+            return JSONResponse(answer.to_dict(), status_code=200 if answer.kind == "crisis"
+                                else 429)
         answer = await run_in_threadpool(bot.ask, question, None, after_crisis)
         return JSONResponse(answer.to_dict())
 
@@ -156,7 +193,7 @@ def create_app(bot: Bot) -> Any:
         font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
         font_mono=["ui-monospace", "Menlo", "monospace"],
     )
-    blocks = _blocks(bot)
+    blocks = _blocks(bot, limiter)
     blocks.queue(default_concurrency_limit=None, max_size=200)
     return gr.mount_gradio_app(
         app, blocks, path="/", theme=theme, css=CSS, footer_links=[], ssr_mode=False,

@@ -9,12 +9,13 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
 PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "safety", "retrieval",
-        "compose", "wording", "evaluation", "errors", "safety_rules", "exemplars"}
+        "compose", "wording", "evaluation", "errors", "safety_rules", "exemplars", "guard"}
 ADAPTERS = {"corpus", "embeddings", "store", "bot", "evalrun", "cli", "web", "history"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"embeddings"}, "torch": set(), "transformers": set(),
     "gradio": {"web"}, "fastapi": {"web"}, "starlette": {"web"}, "uvicorn": {"web"},
+    "markdown_it": {"web"},
     "langchain_text_splitters": {"chunking"},
 }
 

@@ -41,7 +41,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     data = tmp_path_factory.mktemp("web-data")
     log = (data / "server.log").open("w")
-    env = {**os.environ, "KAPBOT_DATA_DIR": str(data)}
+    env = {**os.environ, "KAPBOT_DATA_DIR": str(data), "KAPBOT_RATE_LIMIT_PER_MINUTE": "1000"}
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

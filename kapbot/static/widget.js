@@ -1,0 +1,99 @@
+/* kapbot chat widget: <script src="https://YOUR-KAPBOT-HOST/widget.js" defer></script>
+ * Options, as data- attributes on the script tag:
+ *   data-position="right" | "left"   which corner the button sits in (default right)
+ *   data-color="#6b4fbb"             button and header colour (a CSS colour)
+ *   data-label="Questions about KAP?" the button's text and the panel's title
+ * It adds a floating button that opens the chat (served by the same kapbot host) in an iframe
+ * panel. No cookies, no third-party requests, nothing sent until the visitor types. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || window.__kapbotWidget) { return; }
+  window.__kapbotWidget = true;
+  var origin = new URL(script.src, window.location.href).origin;
+  var position = script.getAttribute("data-position") === "left" ? "left" : "right";
+  var color = script.getAttribute("data-color") || "#6b4fbb";
+  if (!/^#[0-9a-fA-F]{3,8}$|^[a-zA-Z]+$|^rgba?\([0-9., ]+\)$/.test(color)) { color = "#6b4fbb"; }
+  var label = (script.getAttribute("data-label") || "Questions about KAP?").slice(0, 60);
+
+  var css = [
+    ".kapbot-btn{position:fixed;bottom:20px;" + position + ":20px;z-index:2147483646;display:flex;",
+    "align-items:center;gap:8px;border:0;border-radius:999px;padding:12px 18px;cursor:pointer;",
+    "font:600 15px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#fff;",
+    "background:" + color + ";box-shadow:0 4px 14px rgba(0,0,0,.25)}",
+    ".kapbot-btn:focus-visible{outline:3px solid #111;outline-offset:3px}",
+    ".kapbot-btn svg{width:22px;height:22px;flex:none}",
+    ".kapbot-panel{position:fixed;bottom:84px;" + position + ":20px;z-index:2147483647;",
+    "width:400px;height:min(640px,calc(100vh - 110px));display:none;flex-direction:column;",
+    "background:#fff;border-radius:14px;overflow:hidden;box-shadow:0 10px 40px rgba(0,0,0,.3)}",
+    ".kapbot-panel.kapbot-open{display:flex}",
+    ".kapbot-head{display:flex;align-items:center;justify-content:space-between;padding:10px 14px;",
+    "color:#fff;background:" + color + ";font:600 15px system-ui,-apple-system,sans-serif}",
+    ".kapbot-close{background:transparent;border:0;color:#fff;font-size:22px;line-height:1;",
+    "cursor:pointer;padding:4px 8px;border-radius:6px}",
+    ".kapbot-close:focus-visible{outline:2px solid #fff}",
+    ".kapbot-frame{flex:1;border:0;width:100%}",
+    "@media (max-width:480px){.kapbot-panel{inset:0;width:auto;height:auto;bottom:0;",
+    "border-radius:0}.kapbot-btn{bottom:14px;" + position + ":14px}}"
+  ].join("");
+  var style = document.createElement("style");
+  style.textContent = css;
+  document.head.appendChild(style);
+
+  var icon = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" ' +
+    'd="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "kapbot-btn";
+  button.setAttribute("aria-haspopup", "dialog");
+  button.setAttribute("aria-expanded", "false");
+  button.innerHTML = icon;
+  var text = document.createElement("span");
+  text.textContent = label;
+  button.appendChild(text);
+
+  var panel = document.createElement("div");
+  panel.className = "kapbot-panel";
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-label", label);
+  var head = document.createElement("div");
+  head.className = "kapbot-head";
+  var title = document.createElement("span");
+  title.textContent = label;
+  var close = document.createElement("button");
+  close.type = "button";
+  close.className = "kapbot-close";
+  close.setAttribute("aria-label", "Close chat");
+  close.textContent = "\u00d7";
+  head.appendChild(title);
+  head.appendChild(close);
+  panel.appendChild(head);
+  var frame = null;
+
+  function open() {
+    if (!frame) {
+      frame = document.createElement("iframe");
+      frame.className = "kapbot-frame";
+      frame.title = label;
+      frame.src = origin + "/";
+      panel.appendChild(frame);
+    }
+    panel.classList.add("kapbot-open");
+    button.setAttribute("aria-expanded", "true");
+    close.focus();
+  }
+  function shut() {
+    panel.classList.remove("kapbot-open");
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+  }
+  button.addEventListener("click", function () {
+    if (panel.classList.contains("kapbot-open")) { shut(); } else { open(); }
+  });
+  close.addEventListener("click", shut);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && panel.classList.contains("kapbot-open")) { shut(); }
+  });
+  document.body.appendChild(button);
+  document.body.appendChild(panel);
+})();
