@@ -28,6 +28,15 @@ log = logging.getLogger("kapbot.web")
 
 MAX_BODY_BYTES = 256 * 1024  # a question is at most a few KB; this refuses abuse early
 
+# In the chat page: Escape asks the embedding widget (if any) to close its panel.
+HEAD = """<script>
+document.addEventListener("keydown", function (e) {
+  if (e.key === "Escape" && window.parent !== window) {
+    window.parent.postMessage({kapbot: "close"}, "*");
+  }
+}, true);
+</script>"""
+
 CSS = """
 .gradio-container { max-width: 760px !important; margin: auto; }
 #kapbot-notice { font-size: 0.92rem; border-left: 4px solid #6b5b95; padding-left: 0.75rem; }
@@ -196,7 +205,7 @@ def create_app(bot: Bot) -> Any:
     blocks = _blocks(bot, limiter)
     blocks.queue(default_concurrency_limit=None, max_size=200)
     return gr.mount_gradio_app(
-        app, blocks, path="/", theme=theme, css=CSS, footer_links=[], ssr_mode=False,
+        app, blocks, path="/", theme=theme, css=CSS, head=HEAD, footer_links=[], ssr_mode=False,
         show_error=False,
     )
 

@@ -94,6 +94,10 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && panel.classList.contains("kapbot-open")) { shut(); }
   });
+  // Escape pressed inside the chat (focus is in the iframe): the chat page tells us.
+  window.addEventListener("message", function (event) {
+    if (event.origin === origin && event.data && event.data.kapbot === "close") { shut(); }
+  });
   document.body.appendChild(button);
   document.body.appendChild(panel);
 })();

@@ -1,0 +1,140 @@
+"""The widget in a real headless browser (Debian's Chromium driven by Playwright): a host page on
+another port embeds /widget.js; a visitor opens the chat and asks. Screenshots go to
+test-artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 180) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server for {url} exited")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    assert Path(CHROMIUM).exists(), "No Chromium: apt-get install -y chromium (.ci/run does it)"
+    app_port, host_port = _port(), _port()
+    data = tmp_path_factory.mktemp("browser-data")
+    host = tmp_path_factory.mktemp("host")
+    page = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8")
+    (host / "index.html").write_text(
+        page.replace("http://127.0.0.1:7860/widget.js", f"http://127.0.0.1:{app_port}/widget.js"),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "KAPBOT_DATA_DIR": str(data),
+           "KAPBOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{host_port}",
+           "KAPBOT_RATE_LIMIT_PER_MINUTE": "1000"}
+    app = subprocess.Popen([sys.executable, "app.py", "--port", str(app_port)], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    static = subprocess.Popen([sys.executable, "-m", "http.server", str(host_port), "-b",
+                               "127.0.0.1", "-d", str(host)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(f"http://127.0.0.1:{app_port}/healthz", app)
+        _wait(f"http://127.0.0.1:{host_port}/", static)
+        yield f"http://127.0.0.1:{host_port}/"
+    finally:
+        for proc in (app, static):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def _ask(page: Any, question: str) -> Any:
+    frame = page.frame_locator(".kapbot-frame")
+    box = frame.get_by_placeholder("Type your question…")
+    box.wait_for(timeout=60_000)
+    before = frame.locator(".message").count()
+    box.fill(question)
+    box.press("Enter")
+    deadline = time.time() + 60
+    while time.time() < deadline and frame.locator(".message").count() < before + 2:
+        page.wait_for_timeout(250)
+    page.wait_for_timeout(500)
+    return frame
+
+
+@pytest.mark.parametrize("name,viewport", [("phone", {"width": 390, "height": 844}),
+                                           ("desktop", {"width": 1280, "height": 860})])
+def test_visitor_opens_the_widget_and_asks(site: str, browser: Any, name: str,
+                                           viewport: dict[str, int]) -> None:
+    page = browser.new_page(viewport=viewport)
+    hosts: set[str] = set()
+    dialogs: list[str] = []
+    page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(site)
+    bubble = page.locator(".kapbot-btn")
+    bubble.click()
+    assert page.locator(".kapbot-panel.kapbot-open").is_visible()
+    frame = _ask(page, "What is ketamine integration?")
+    text = frame.locator("body").inner_text()
+    assert "Ketamine integration is an intentional time of reflection" in text
+    assert "What is ketamine integration?" in text  # the source section
+    assert "This is an automated assistant" in text
+    assert frame.get_by_text("Book a free discovery call").first.is_visible()
+
+    frame = _ask(page, "<img src=x onerror=alert(1)> how long is a session?")
+    assert frame.locator("img[src='x']").count() == 0
+    assert dialogs == []
+
+    frame = _ask(page, "I want to end my life tonight")
+    last = frame.locator(".message").last.inner_text()
+    assert last.index("988") < last.index("Book a free discovery call")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"widget-{name}.png"))
+    if name == "phone":
+        box = page.locator(".kapbot-panel").bounding_box()
+        assert box and box["width"] >= 380  # full screen on a narrow phone
+    page.keyboard.press("Escape")  # focus is in the chat's text box, inside the iframe
+    page.locator(".kapbot-panel.kapbot-open").wait_for(state="hidden", timeout=5_000)
+    assert page.evaluate("document.activeElement.className") == "kapbot-btn"
+    assert all(h.startswith("127.0.0.1:") for h in hosts), hosts  # nothing from anywhere else
+    page.close()
