@@ -32,7 +32,7 @@ run: index
 serve: run
 
 lint: install
-	$(BIN)/ruff check kapbot tests app.py
+	$(BIN)/ruff check kapbot tests app.py benchmarks
 	$(BIN)/mypy
 
 test: lint

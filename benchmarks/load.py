@@ -60,7 +60,8 @@ def main() -> None:
     p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000
     report = (
         f"# Load: {args.visitors} concurrent visitors x {args.questions} questions\n\n"
-        f"| requests | errors | p50 ms | p95 ms | requests/s | wall s |\n|---|---|---|---|---|---|\n"
+        "| requests | errors | p50 ms | p95 ms | requests/s | wall s |\n"
+        "|---|---|---|---|---|---|\n"
         f"| {len(latencies)} | {errors} | {p50:.0f} | {p95:.0f} | "
         f"{len(latencies) / elapsed:.1f} | {elapsed:.1f} |\n\n"
         "Measured on this 2-core machine, loopback, one kapbot process (`kapbot serve`).\n"
