@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kapbot import wording
 from kapbot.bot import Bot
+from kapbot.feedback import FeedbackStore
 from kapbot.guard import RateLimiter
 from kapbot.settings import Settings
 
@@ -72,15 +73,16 @@ def _safety_html(bot: Bot) -> str:
     return SAFETY_PAGE.format(practice=html.escape(settings.practice_name), body=body)
 
 
-def _blocks(bot: Bot, limiter: RateLimiter) -> Any:
+def _blocks(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore) -> Any:
     import gradio as gr
 
     settings = bot.settings
     notice = wording.fill(wording.NOTICE, therapist=settings.therapist_name)
 
     def respond(
-        message: str, history: list[dict[str, str]], request: gr.Request
-    ) -> tuple[str, list[dict[str, str]]]:
+        message: str, history: list[dict[str, str]], replies: list[dict[str, Any]],
+        request: gr.Request,
+    ) -> tuple[str, list[dict[str, str]], list[dict[str, Any]]]:
         had_crisis = any(
             turn.get("role") == "assistant"
             and wording.CRISIS_MARKER in str(turn.get("content", ""))
@@ -91,20 +93,33 @@ def _blocks(bot: Bot, limiter: RateLimiter) -> Any:
             answer = bot.ask(message, after_crisis=had_crisis)
         else:
             answer = bot.limited(message)
+        # what the thumbs on this reply will record (the question only with the storage opt-in)
+        replies = [*replies, {"kind": answer.kind,
+                              "sources": [f"{s.title} — {s.section}" for s in answer.sources],
+                              "question": answer.question if settings.store_conversations
+                              else None}]
         if answer.kind == "invalid":
             # keep what the visitor typed so nothing is lost; show why it was not read
             shown = answer.question or "…"
             return message, [*history, {"role": "user", "content": shown},
-                             {"role": "assistant", "content": answer.text}]
+                             {"role": "assistant", "content": answer.text}], replies
         return "", [*history, {"role": "user", "content": answer.question},
-                    {"role": "assistant", "content": answer.text}]
+                    {"role": "assistant", "content": answer.text}], replies
+
+    def on_like(data: gr.LikeData, replies: list[dict[str, Any]]) -> None:
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        reply = (index - 1) // 2  # history alternates visitor, assistant
+        if data.liked in (True, False) and 0 <= reply < len(replies):
+            meta = replies[reply]
+            feedback.record("up" if data.liked else "down", meta["kind"], meta["sources"],
+                            meta["question"])
 
     with gr.Blocks(title=f"{wording.PAGE_TITLE} · {settings.practice_name}",
                    analytics_enabled=False) as blocks:
         gr.Markdown(f"### {wording.PAGE_TITLE}\n{notice}", elem_id="kapbot-notice")
         chat = gr.Chatbot(
             label=wording.CHAT_LABEL, height=460, sanitize_html=True, render_markdown=True,
-            feedback_options=None, allow_tags=False, layout="bubble",
+            feedback_options=("Like", "Dislike"), allow_tags=False, layout="bubble",
             placeholder=wording.CHAT_PLACEHOLDER,
         )
         with gr.Row():
@@ -116,8 +131,10 @@ def _blocks(bot: Bot, limiter: RateLimiter) -> Any:
         gr.Examples(list(wording.STARTERS), inputs=box, label=wording.STARTERS_LABEL)
         gr.Button(wording.BOOK_BUTTON, link=settings.booking_url, variant="secondary",
                   elem_id="kapbot-book")
-        box.submit(respond, [box, chat], [box, chat], concurrency_limit=None)
-        send.click(respond, [box, chat], [box, chat], concurrency_limit=None)
+        replies = gr.State([])
+        box.submit(respond, [box, chat, replies], [box, chat, replies], concurrency_limit=None)
+        send.click(respond, [box, chat, replies], [box, chat, replies], concurrency_limit=None)
+        chat.like(on_like, [replies], None)
     return blocks
 
 
@@ -202,7 +219,7 @@ def create_app(bot: Bot) -> Any:
         font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
         font_mono=["ui-monospace", "Menlo", "monospace"],
     )
-    blocks = _blocks(bot, limiter)
+    blocks = _blocks(bot, limiter, FeedbackStore(bot.settings.data_dir / "feedback.sqlite3"))
     blocks.queue(default_concurrency_limit=None, max_size=200)
     return gr.mount_gradio_app(
         app, blocks, path="/", theme=theme, css=CSS, head=HEAD, footer_links=[], ssr_mode=False,

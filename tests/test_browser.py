@@ -43,11 +43,15 @@ def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 180) -> None
     raise RuntimeError(f"{url} did not come up")
 
 
+DATA: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert Path(CHROMIUM).exists(), "No Chromium: apt-get install -y chromium (.ci/run does it)"
     app_port, host_port = _port(), _port()
     data = tmp_path_factory.mktemp("browser-data")
+    DATA["dir"] = data
     host = tmp_path_factory.mktemp("host")
     page = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8")
     (host / "index.html").write_text(
@@ -119,6 +123,8 @@ def test_visitor_opens_the_widget_and_asks(site: str, browser: Any, name: str,
     assert "What is ketamine integration?" in text  # the source section
     assert "This is an automated assistant" in text
     assert frame.get_by_text("Book a free discovery call").first.is_visible()
+    frame.get_by_label("Like").last.click()  # thumbs up on that reply
+    page.wait_for_timeout(1000)
 
     frame = _ask(page, "<img src=x onerror=alert(1)> how long is a session?")
     assert frame.locator("img[src='x']").count() == 0
@@ -137,4 +143,11 @@ def test_visitor_opens_the_widget_and_asks(site: str, browser: Any, name: str,
     page.locator(".kapbot-panel.kapbot-open").wait_for(state="hidden", timeout=5_000)
     assert page.evaluate("document.activeElement.className") == "kapbot-btn"
     assert all(h.startswith("127.0.0.1:") for h in hosts), hosts  # nothing from anywhere else
+    import sqlite3
+
+    rows = sqlite3.connect(DATA["dir"] / "feedback.sqlite3").execute(
+        "SELECT rating, kind, sources, question FROM feedback").fetchall()
+    assert ("up", "answer") in [(r[0], r[1]) for r in rows]
+    assert all(r[3] is None for r in rows)  # no text without the storage opt-in
+    assert any("What is ketamine integration?" in r[2] for r in rows)
     page.close()

@@ -68,3 +68,17 @@ def test_purge_command(tmp_path: Path) -> None:
                          env=env, capture_output=True, text=True, check=True)
     assert "Deleted 1 stored messages (all); 0 remain." in out.stdout
     assert "Storing conversations is off" in out.stdout
+
+
+def test_feedback_store(tmp_path: Path) -> None:
+    import pytest
+
+    from kapbot.feedback import FeedbackStore
+
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    assert store.counts() == {"up": 0, "down": 0}
+    store.record("up", "answer", ["Article — Integration"])
+    store.record("down", "no_answer", [])
+    assert store.counts() == {"up": 1, "down": 1}
+    with pytest.raises(ValueError, match="rating"):
+        store.record("meh", "answer", [])
