@@ -40,7 +40,15 @@ document.addEventListener("keydown", function (e) {
 
 CSS = """
 .gradio-container { max-width: 760px !important; margin: auto; }
-#kapbot-notice { font-size: 0.92rem; border-left: 4px solid #6b5b95; padding-left: 0.75rem; }
+#kapbot-notice { font-size: 0.85rem; line-height: 1.45; border-left: 4px solid #6b5b95;
+  padding-left: 0.75rem; }
+#kapbot-notice h3 { font-size: 1rem; margin: 0 0 0.25rem; }
+#kapbot-chat .chatbot.prose { font-size: 15px; line-height: 1.5; }
+#kapbot-chat .chatbot.prose blockquote { margin: 0.4em 0; }
+#kapbot-chat .chatbot.prose hr { margin: 0.7em 0 0.4em; }
+#kapbot-chat .chatbot.prose hr ~ p { font-size: 12.5px; line-height: 1.4; color: #5b6070;
+  margin: 0.25em 0; }
+#kapbot-chat .chatbot.prose hr ~ p:last-child { font-size: 14px; font-weight: 600; }
 #kapbot-book a, #kapbot-book { font-weight: 600; }
 footer { display: none !important; }
 """
@@ -118,7 +126,9 @@ def _blocks(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore) -> Any:
                    analytics_enabled=False) as blocks:
         gr.Markdown(f"### {wording.PAGE_TITLE}\n{notice}", elem_id="kapbot-notice")
         chat = gr.Chatbot(
-            label=wording.CHAT_LABEL, height=460, sanitize_html=True, render_markdown=True,
+            label=wording.CHAT_LABEL, show_label=False, height=460, elem_id="kapbot-chat",
+            sanitize_html=True,
+            render_markdown=True,
             feedback_options=("Like", "Dislike"), allow_tags=False, layout="bubble",
             placeholder=wording.CHAT_PLACEHOLDER,
         )
