@@ -7,12 +7,11 @@ start-up and by ``kapbot purge``. When off, nothing is written and this file is 
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 from pathlib import Path
 
 from kapbot.models import Answer
+from kapbot.sqlitedb import SqliteFile
 
 DAY = 86_400.0
 
@@ -29,43 +28,36 @@ CREATE TABLE IF NOT EXISTS messages (
 
 class History:
     def __init__(self, path: Path, retention_days: int) -> None:
-        self.path = Path(path)
+        self.db = SqliteFile(path, SCHEMA)
+        self.path = self.db.path
         self.retention_days = retention_days
-        self._lock = threading.Lock()
-
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path)
-        conn.execute(SCHEMA)
-        return conn
 
     def record(self, answer: Answer, now: float | None = None) -> None:
         sources = "; ".join(f"{s.title} — {s.section}" for s in answer.sources)
-        with self._lock, self._connect() as conn:
+        with self.db.connect() as conn:
             conn.execute(
                 "INSERT INTO messages (at, question, kind, sources) VALUES (?, ?, ?, ?)",
                 (time.time() if now is None else now, answer.question, answer.kind, sources),
             )
-        conn.close()
 
     def purge(self, everything: bool = False, now: float | None = None) -> int:
         """Delete rows past the retention period (or all of them); returns how many went."""
         if not self.path.exists():
             return 0
         cutoff = (time.time() if now is None else now) - self.retention_days * DAY
-        with self._lock, self._connect() as conn:
+        with self.db.connect() as conn:
             if everything:
                 deleted = conn.execute("DELETE FROM messages").rowcount
             else:
                 deleted = conn.execute("DELETE FROM messages WHERE at < ?", (cutoff,)).rowcount
-        conn.execute("VACUUM")
-        conn.close()
+        with self.db.connect() as conn:
+            conn.isolation_level = None  # VACUUM cannot run inside a transaction
+            conn.execute("VACUUM")
         return int(deleted)
 
     def count(self) -> int:
         if not self.path.exists():
             return 0
-        with self._lock, self._connect() as conn:
+        with self.db.connect() as conn:
             (n,) = conn.execute("SELECT COUNT(*) FROM messages").fetchone()
-        conn.close()
         return int(n)

@@ -11,7 +11,7 @@ PACKAGE = ROOT / "kapbot"
 PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "safety", "retrieval",
         "compose", "wording", "evaluation", "errors", "safety_rules", "exemplars", "guard"}
 ADAPTERS = {"corpus", "embeddings", "store", "bot", "evalrun", "cli", "web", "history",
-            "feedback"}
+            "feedback", "sqlitedb"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"embeddings"}, "torch": set(), "transformers": set(),
