@@ -26,7 +26,8 @@ install: $(STAMP)
 index: install
 	$(BIN)/kapbot index
 
-run: index
+# serve checks the index at start-up and builds it when it is missing or stale (one model load).
+run: install
 	$(BIN)/kapbot serve
 
 serve: run
