@@ -12,35 +12,27 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from kapbot import compose, exemplars, wording
-from kapbot.chunking import chunk_sections
-from kapbot.corpus import Corpus, load_corpus
-from kapbot.embeddings import Embedder, SentenceTransformerEmbedder
+from kapbot.corpus import Corpus
+from kapbot.embeddings import Embedder, OnnxEmbedder, VectorTable
 from kapbot.errors import KapbotError, StoreUnavailable
+from kapbot.fullmodel import SentenceTransformerEmbedder
 from kapbot.history import History
 from kapbot.lexical import BM25
-from kapbot.models import Answer, Section, Unit
+from kapbot.models import Answer, Section, Unit, UnitType
 from kapbot.retrieval import Ranking, Weights, decide, rank
 from kapbot.safety import Screen, SemanticScreen, resolved_history, screen
 from kapbot.settings import Settings
+from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
 from kapbot.text import clean_question, split_sentences
 
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
 
-
-@dataclass(frozen=True)
-class IndexReport:
-    fingerprint: str
-    units: int
-    sections: int
-    documents: int
-    rebuilt: bool
-    reason: str  # why it was rebuilt, or "" when it was current
-    problems: tuple[str, ...] = ()
+QUOTAS: dict[UnitType, int] = {"question": 40, "passage": 12, "sentence": 40}  # nearest, per type
+POOL = 1000  # units asked of Chroma at once, before any per-type query
 
 
 class Bot:
@@ -50,26 +42,26 @@ class Bot:
         embedder: Embedder | None = None,
         store: Store | None = None,
         weights: Weights | None = None,
+        index_embedder: Embedder | None = None,
     ) -> None:
         self.settings = settings
-        self.embedder: Embedder = embedder or SentenceTransformerEmbedder(settings.model_path)
+        # questions: the ONNX copy of the model (no torch); the index: sentence-transformers
+        self.embedder: Embedder = embedder or OnnxEmbedder(
+            settings.model_path, settings.data_dir / "onnx"
+        )
+        self.index_embedder: Embedder = index_embedder or (
+            embedder or SentenceTransformerEmbedder(settings.model_path)
+        )
         self.store = store or Store(
-            settings.data_dir / "chroma", self.embedder, settings.collection
+            settings.data_dir / "chroma", self.index_embedder, settings.collection
         )
         self.weights = weights or Weights()
         self.voice = compose.Voice(
             settings.practice_name, settings.therapist_name, settings.disclaimer_text,
             settings.booking_url,
         )
-        self._lock = threading.Lock()
-        self._ready = False
-        self.corpus: Corpus | None = None
-        self.report: IndexReport | None = None
-        self._sections: dict[str, Section] = {}
-        self._text_units: list[Unit] = []
-        self._question_ids: list[str] = []
-        self._bm25: BM25 | None = None
-        self._question_bm25: BM25 | None = None
+        self._lock = threading.Lock()  # one index build at a time
+        self._snapshot: Snapshot | None = None  # replaced whole, never changed in place
         self._semantic_screen: SemanticScreen | None = None
         self.history: History | None = None
         if settings.store_conversations:
@@ -77,39 +69,24 @@ class Bot:
                                    settings.retention_days)
 
     # -- the index ---------------------------------------------------------------------------
+    @property
+    def corpus(self) -> Corpus | None:
+        return self._snapshot.corpus if self._snapshot else None
+
+    @property
+    def report(self) -> IndexReport | None:
+        return self._snapshot.report if self._snapshot else None
+
     def prepare(
         self, force: bool = False, progress: Callable[[int, int], None] | None = None
     ) -> IndexReport:
-        """Load the corpus and make sure the index matches it; rebuild when it does not."""
+        """Load the corpus and make sure the index matches it; rebuild when it does not. A bot
+        that is already answering keeps answering from its current index until this is done."""
         with self._lock:
-            corpus = load_corpus(self.settings.corpus_dir)
-            units = chunk_sections(
-                corpus.sections, self.settings.chunk_size, self.settings.chunk_overlap
+            snapshot = load_snapshot(
+                self.settings, self.store, self.index_embedder.name, force, progress
             )
-            fingerprint = corpus.fingerprint(self.settings.index_fingerprint(), self.embedder.name)
-            self.store.open()
-            current, why = (False, "a rebuild was asked for") if force else self.store.is_current(
-                fingerprint
-            )
-            if self.store.recovered:
-                why = f"the index was unreadable ({self.store.recovered})"
-            if not current:
-                log.warning("Rebuilding the index at %s: %s", self.store.path, why)
-                self.store.rebuild(units, fingerprint, progress)
-                log.info("Index built: %d units from %d sections", len(units),
-                         len(corpus.sections))
-            self.corpus = corpus
-            self._sections = {s.id: s for s in corpus.sections}
-            self._text_units = [u for u in units if u.type != "question"]
-            self._bm25 = BM25([u.quote for u in self._text_units])
-            questions = [u for u in units if u.type == "question"]
-            self._question_ids = [u.id for u in questions]
-            self._question_bm25 = BM25([u.text for u in questions])
-            self.report = IndexReport(
-                fingerprint, len(units), len(corpus.sections), len(corpus.documents),
-                not current, "" if current else why, corpus.problems,
-            )
-            self._ready = True
+            self._snapshot = snapshot
             self._semantic()  # embed the crisis examples now, not on a visitor's first message
             if self.history is not None:
                 purged = self.history.purge()
@@ -120,34 +97,54 @@ class Bot:
                     "booking_url is still the placeholder %s: set it in kapbot.toml or "
                     "KAPBOT_BOOKING_URL before going live", self.settings.booking_url
                 )
-            return self.report
+            return snapshot.report
+
+    def _prepared(self) -> Snapshot:
+        self.prepare()
+        assert self._snapshot is not None
+        return self._snapshot
+
+    def _dense_hits(self, snap: Snapshot, vector: list[float]) -> list[tuple[Unit, float]]:
+        """The nearest units of each type (``QUOTAS``). One unfiltered Chroma query over a pool
+        usually holds them all; a type that falls short of its quota there is asked for on its
+        own, so the result is the same as one filtered query per type, at a third of the cost."""
+        pool = self.store.nearest(vector, min(POOL, len(snap.units)), version=snap.fingerprint)
+        found: dict[str, list[tuple[str, float]]] = {t: [] for t in QUOTAS}
+        for uid, sim in pool:
+            unit = snap.units.get(uid)
+            if unit is not None:
+                found[unit.type].append((uid, sim))
+        hits: list[tuple[Unit, float]] = []
+        for unit_type, quota in QUOTAS.items():
+            have = found[unit_type]
+            if len(have) < min(quota, snap.counts.get(unit_type, 0)):
+                have = self.store.nearest(vector, quota, unit_type, version=snap.fingerprint)
+            hits += [(snap.units[uid], sim) for uid, sim in have[:quota] if uid in snap.units]
+        return hits
 
     # -- answering ---------------------------------------------------------------------------
     def retrieve(
         self, question: str, use_bank: bool | None = None, vector: list[float] | None = None
-    ) -> tuple[Ranking, list[float]]:
-        """Rank sections for ``question``; also returns the question's embedding."""
-        if not self._ready:
-            self.prepare()
-        assert self._bm25 is not None and self._question_bm25 is not None
+    ) -> tuple[Ranking, list[float], Snapshot]:
+        """Rank sections for ``question``; also returns the question's embedding and the index
+        snapshot that answered (one per answer, even while a new one is swapped in)."""
+        snap = self._snapshot or self._prepared()
         bank = self.settings.use_bank if use_bank is None else use_bank
         if vector is None:
             vector = self.embedder.embed([question])[0]
-        hits = self.store.query(vector, "question", k=40)
-        hits += self.store.query(vector, "passage", k=12)
-        hits += self.store.query(vector, "sentence", k=40)
+        hits = self._dense_hits(snap, vector)
         lexical: dict[str, float] = {}
-        for unit, score in zip(self._text_units, self._bm25.scores(question), strict=True):
+        for unit, score in zip(snap.text_units, snap.bm25.scores(question), strict=True):
             if score > lexical.get(unit.section_id, 0.0):
                 lexical[unit.section_id] = score
         question_lexical = {
             uid: score
-            for uid, score in zip(self._question_ids, self._question_bm25.scores(question),
+            for uid, score in zip(snap.question_ids, snap.question_bm25.scores(question),
                                   strict=True)
             if score > 0
         }
-        ranking = rank(hits, lexical, self._sections, self.weights, bank, question_lexical)
-        return ranking, vector
+        ranking = rank(hits, lexical, snap.sections, self.weights, bank, question_lexical)
+        return ranking, vector, snap
 
     def ask(
         self, message: object, use_bank: bool | None = None, after_crisis: bool = False
@@ -187,7 +184,7 @@ class Bot:
         if cleaned.problem == "not_english":
             return compose.fixed(question, "no_answer", wording.NOT_ENGLISH, voice, "not_english")
         try:
-            ranking, vector = self.retrieve(question, use_bank, vector)
+            ranking, vector, snap = self.retrieve(question, use_bank, vector)
             decision = decide(
                 ranking, self.settings.answer_threshold, self.settings.not_covered_margin
             )
@@ -196,7 +193,7 @@ class Bot:
                                      decision.reason, ranking.passages[:5])
             top = ranking.top
             sentences = split_sentences(top.section.text)
-            scores = self._sentence_scores(question, vector, top.section, sentences)
+            scores = self._sentence_scores(question, vector, top.section, sentences, snap)
             return compose.answer(question, top, sentences, scores, voice,
                                   self.settings.max_quote_words, ranking.passages[:5],
                                   decision.reason)
@@ -250,14 +247,16 @@ class Bot:
     def _semantic(self) -> SemanticScreen | None:
         """The semantic crisis screen, built once: it needs the model, not the index."""
         if self._semantic_screen is None:
+            # a real model caches these vectors on disk; any other embedder embeds them here
+            embed = getattr(self.embedder, "embed_fixed", self.embedder.embed)
             try:
-                crisis = self.embedder.embed(list(exemplars.CRISIS))
-                safe = self.embedder.embed(list(exemplars.LOOK_ALIKES))
+                vectors = embed(list(exemplars.CRISIS + exemplars.LOOK_ALIKES))
+                crisis, safe = vectors[: len(exemplars.CRISIS)], vectors[len(exemplars.CRISIS) :]
             except Exception:
                 log.exception("Could not build the semantic crisis screen; rules still apply")
                 return None
             self._semantic_screen = SemanticScreen(
-                tuple(tuple(v) for v in crisis), tuple(tuple(v) for v in safe),
+                VectorTable(crisis), VectorTable(safe),
                 self.settings.crisis_threshold, self.settings.crisis_margin,
             )
         return self._semantic_screen
@@ -271,10 +270,19 @@ class Bot:
             return []
 
     def _sentence_scores(
-        self, question: str, vector: list[float], section: Section, sentences: list[str]
+        self, question: str, vector: list[float], section: Section, sentences: list[str],
+        snap: Snapshot,
     ) -> list[float]:
-        """Dense similarity of each sentence of ``section`` to the question, plus BM25."""
-        hits = self.store.query(vector, "sentence", k=max(1, len(sentences)), section_id=section.id)
-        dense = {u.position: sim for u, sim in hits}
+        """Dense similarity of each sentence of ``section`` to the question (its stored vector,
+        read from the index once per section), plus BM25."""
+        stored = snap.sentence_vectors.get(section.id)
+        if stored is None:
+            units = [u for u in snap.units.values()
+                     if u.type == "sentence" and u.section_id == section.id]
+            vectors = self.store.vectors([u.id for u in units], version=snap.fingerprint)
+            stored = [(u.position, vectors[u.id]) for u in units if u.id in vectors]
+            snap.sentence_vectors[section.id] = stored
+        table = VectorTable([v for _, v in stored])
+        dense = dict(zip([p for p, _ in stored], table.similarities(vector), strict=True))
         lexical = BM25(sentences).scores(question) if sentences else []
         return [dense.get(i + 1, 0.0) + 0.5 * lexical[i] for i in range(len(sentences))]

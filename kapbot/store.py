@@ -1,10 +1,12 @@
 """The Chroma vector store, through langchain-chroma: the only module that imports either.
 
-``Store`` holds index ``Unit``s with their embeddings in one persistent collection (cosine space)
-and answers nearest-neighbour queries as ``(Unit, similarity)`` pairs, similarity = 1 - cosine
-distance (Chroma returns distances: lower is closer). The collection's metadata records the
-fingerprint of what built it (corpus, index settings, model) and its unit count, so a stale,
-half-built, empty or unreadable index is noticed and rebuilt, never served.
+``Store`` holds index ``Unit``s with their embeddings in Chroma collections (cosine space) and
+answers nearest-neighbour queries as ``(Unit, similarity)`` pairs, similarity = 1 - cosine
+distance (Chroma returns distances: lower is closer). Each build goes into its own collection,
+named after the fingerprint of what built it (corpus, index settings, model): a new version is
+built while the old one still answers, then replaces it. The collection's metadata records the
+fingerprint and unit count, so a stale, half-built, empty or unreadable index is noticed and
+rebuilt, never served. Queries go straight to chromadb; LangChain's Chroma writes the units.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kapbot.embeddings import Embedder
 from kapbot.errors import IndexError_, StoreUnavailable
@@ -38,14 +41,20 @@ def _langchain_embeddings(embedder: Embedder) -> Any:
 
 
 class Store:
-    """A persistent Chroma collection of kapbot units in ``path``."""
+    """A Chroma collection of kapbot units: a persistent one in ``path``, or, with ``url``, one
+    on a Chroma server (``chroma run``) that several kapbot processes can share."""
 
-    def __init__(self, path: Path, embedder: Embedder, collection: str = "kapbot") -> None:
+    def __init__(
+        self, path: Path, embedder: Embedder, collection: str = "kapbot", url: str = ""
+    ) -> None:
         self.path = Path(path)
+        self.url = url
+        self.where = f"the Chroma server {url}" if url else str(self.path)
         self.embedder = embedder
         self.collection = collection
         self._client: Any = None
-        self._vs: Any = None
+        self._handles: dict[str, Any] = {}
+        self.active = ""  # the fingerprint of the index version that answers queries
         self.recovered = ""  # why the store was reset at open, if it was
 
     # -- opening -------------------------------------------------------------------------------
@@ -53,18 +62,35 @@ class Store:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        self.path.mkdir(parents=True, exist_ok=True)
-        self._client = chromadb.PersistentClient(
-            path=str(self.path),
-            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
-        )
+        if self.url:
+            parts = urlsplit(self.url)
+            self._client = chromadb.HttpClient(
+                host=parts.hostname or "127.0.0.1",
+                port=parts.port or (443 if parts.scheme == "https" else 8000),
+                ssl=parts.scheme == "https",
+                settings=ChromaSettings(anonymized_telemetry=False),
+            )
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(
+                path=str(self.path),
+                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
+            )
         self._client.list_collections()  # touches the database: fails here if it is unreadable
 
     def open(self) -> Store:
-        """Connect; an unreadable database (garbage, truncated) is moved aside and started anew."""
+        """Connect; an unreadable database (garbage, truncated) is moved aside and started anew.
+        An unreachable Chroma server raises ``StoreUnavailable``: it is never reset from here."""
+        self._handles = {}
         try:
             self._connect()
         except Exception as exc:
+            if self.url:
+                self._client = None
+                raise StoreUnavailable(
+                    f"Cannot reach {self.where} ({type(exc).__name__}): start it (chroma run "
+                    "--path <folder> --host 127.0.0.1 --port <port>) or fix chroma_url"
+                ) from exc
             self.recovered = f"{type(exc).__name__}: {exc}"
             log.warning("Index at %s is unreadable (%s): starting a new one", self.path, exc)
             self._reset_files()
@@ -75,37 +101,45 @@ class Store:
         from chromadb.api.shared_system_client import SharedSystemClient
 
         SharedSystemClient.clear_system_cache()
-        self._client = self._vs = None
+        self._client = None
+        self._handles = {}
         if self.path.exists():
             broken = self.path.with_name(self.path.name + ".broken")
             shutil.rmtree(broken, ignore_errors=True)
             self.path.rename(broken)
 
-    def _vectorstore(self, create: bool = False, metadata: dict[str, Any] | None = None) -> Any:
-        from langchain_chroma import Chroma
-
+    def _collection(self, version: str | None = None) -> Any:
+        """The collection of one index version (default: the active one), for queries."""
         if self._client is None:
             self.open()
-        if create or self._vs is None:
-            self._vs = Chroma(
-                collection_name=self.collection,
-                embedding_function=_langchain_embeddings(self.embedder),
-                client=self._client,
-                collection_metadata=metadata,
-                collection_configuration={"hnsw": {"space": "cosine"}},
-            )
-        return self._vs
+        fingerprint = version or self.active
+        if not fingerprint:
+            raise IndexError_("No index is active: run `kapbot index`")
+        handle = self._handles.get(fingerprint)
+        if handle is None:
+            handle = self._client.get_collection(self.name_for(fingerprint))
+            self._handles[fingerprint] = handle
+        return handle
+
+    def name_for(self, fingerprint: str) -> str:
+        return f"{self.collection}-{fingerprint}"
+
+    def _versions(self) -> list[str]:
+        prefix = f"{self.collection}-"
+        names = [c if isinstance(c, str) else c.name for c in self._client.list_collections()]
+        return [n[len(prefix):] for n in names if n.startswith(prefix)]
 
     # -- state ---------------------------------------------------------------------------------
-    def info(self) -> dict[str, Any]:
-        """``{"fingerprint", "units", "count"}`` of the collection; empty values if it has none."""
+    def info(self, fingerprint: str | None = None) -> dict[str, Any]:
+        """``{"fingerprint", "units", "count"}`` of one version (default: the active one); empty
+        values if there is none."""
         try:
             if self._client is None:
                 self.open()
-            names = [c if isinstance(c, str) else c.name for c in self._client.list_collections()]
-            if self.collection not in names:
+            fingerprint = fingerprint or self.active
+            if not fingerprint or fingerprint not in self._versions():
                 return {"fingerprint": "", "units": 0, "count": 0}
-            col = self._client.get_collection(self.collection)
+            col = self._client.get_collection(self.name_for(fingerprint))
             meta = col.metadata or {}
             return {
                 "fingerprint": str(meta.get("kapbot_fingerprint", "")),
@@ -113,18 +147,32 @@ class Store:
                 "count": int(col.count()),
             }
         except Exception as exc:
-            raise StoreUnavailable(f"Cannot read the index at {self.path}: {exc}") from exc
+            raise StoreUnavailable(f"Cannot read the index at {self.where}: {exc}") from exc
 
     def is_current(self, fingerprint: str) -> tuple[bool, str]:
-        """Whether the index holds exactly what ``fingerprint`` describes; else why not."""
-        info = self.info()
+        """Whether an index version holds exactly what ``fingerprint`` describes; else why not."""
+        info = self.info(fingerprint)
         if info["count"] == 0:
+            if any(v != fingerprint for v in self._versions()):
+                return False, "the corpus or index settings changed"
             return False, "the index is empty or missing"
-        if info["fingerprint"] != fingerprint:
-            return False, "the corpus or index settings changed"
         if info["count"] != info["units"]:
             return False, f"the index is incomplete ({info['count']} of {info['units']} units)"
         return True, ""
+
+    def activate(self, fingerprint: str) -> None:
+        """Answer queries from this version from now on."""
+        self.active = fingerprint
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete index versions not in ``keep``; how many were deleted."""
+        dropped = 0
+        for version in self._versions():
+            if version not in keep:
+                self._client.delete_collection(self.name_for(version))
+                self._handles.pop(version, None)
+                dropped += 1
+        return dropped
 
     # -- writing -------------------------------------------------------------------------------
     def rebuild(
@@ -133,19 +181,25 @@ class Store:
         fingerprint: str,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        """Replace the collection with ``units``. Ids are unique, so nothing is ever duplicated."""
+        """Build ``units`` as version ``fingerprint`` while the active version keeps answering;
+        activate it when complete. Ids are unique, so nothing is ever duplicated."""
+        from langchain_chroma import Chroma
+
         ids = [u.id for u in units]
         if len(set(ids)) != len(ids):
             raise IndexError_("Two index units share an id: check the corpus for repeated headings")
         if self._client is None:
             self.open()
-        names = [c if isinstance(c, str) else c.name for c in self._client.list_collections()]
-        if self.collection in names:
-            self._client.delete_collection(self.collection)
-        self._vs = None
-        vs = self._vectorstore(
-            create=True,
-            metadata={"kapbot_fingerprint": fingerprint, "kapbot_units": len(units)},
+        name = self.name_for(fingerprint)
+        if fingerprint in self._versions():  # a half-built or stale copy of this version
+            self._client.delete_collection(name)
+        self._handles.pop(fingerprint, None)
+        vs = Chroma(
+            collection_name=name,
+            embedding_function=_langchain_embeddings(self.embedder),
+            client=self._client,
+            collection_metadata={"kapbot_fingerprint": fingerprint, "kapbot_units": len(units)},
+            collection_configuration={"hnsw": {"space": "cosine"}},
         )
         for start in range(0, len(units), BATCH):
             batch = units[start : start + BATCH]
@@ -156,37 +210,71 @@ class Store:
             )
             if progress:
                 progress(min(start + BATCH, len(units)), len(units))
+        self.activate(fingerprint)
 
     # -- reading -------------------------------------------------------------------------------
-    def query(
-        self, vector: list[float], unit_type: UnitType | None = None, k: int = 10,
-        section_id: str | None = None,
-    ) -> list[tuple[Unit, float]]:
-        """The ``k`` nearest units (of one type, in one section, when given) with similarity."""
-        where: dict[str, Any] | None = None
+    @staticmethod
+    def _where(unit_type: UnitType | None, section_id: str | None) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
         if unit_type:
             clauses.append({"type": unit_type})
         if section_id:
             clauses.append({"section_id": section_id})
-        if len(clauses) == 1:
-            where = clauses[0]
-        elif clauses:
-            where = {"$and": clauses}
+        if len(clauses) > 1:
+            return {"$and": clauses}
+        return clauses[0] if clauses else None
+
+    def _search(self, version: str | None, **query: Any) -> Any:
         try:
-            hits = self._vectorstore().similarity_search_by_vector_with_relevance_scores(
-                vector, k=k, filter=where
-            )
+            return self._collection(version).query(**query)
         except Exception as exc:
-            raise StoreUnavailable(f"The index at {self.path} cannot be searched: {exc}") from exc
+            self._handles.pop(version or self.active, None)  # look it up again next time
+            raise StoreUnavailable(f"The index at {self.where} cannot be searched: {exc}") from exc
+
+    def nearest(
+        self, vector: Sequence[float], k: int, unit_type: UnitType | None = None,
+        version: str | None = None,
+    ) -> list[tuple[str, float]]:
+        """Ids and similarities of the ``k`` nearest units: the fast path (no documents or
+        metadata are read; the caller knows the units of its index version)."""
+        found = self._search(
+            version, query_embeddings=[list(vector)], n_results=k,
+            where=self._where(unit_type, None), include=["distances"],
+        )
+        return [(str(i), 1.0 - float(d))
+                for i, d in zip(found["ids"][0], found["distances"][0], strict=True)]
+
+    def vectors(self, ids: Sequence[str], version: str | None = None) -> dict[str, list[float]]:
+        """The stored embeddings of some units, by id."""
+        try:
+            got = self._collection(version).get(ids=list(ids), include=["embeddings"])
+        except Exception as exc:
+            self._handles.pop(version or self.active, None)
+            raise StoreUnavailable(f"The index at {self.where} cannot be read: {exc}") from exc
+        return {str(i): [float(x) for x in e]
+                for i, e in zip(got["ids"], got["embeddings"], strict=True)}
+
+    def query(
+        self, vector: list[float], unit_type: UnitType | None = None, k: int = 10,
+        section_id: str | None = None, version: str | None = None,
+    ) -> list[tuple[Unit, float]]:
+        """The ``k`` nearest units (of one type, in one section, when given) with similarity,
+        from index ``version`` (default: the active one), read back from Chroma."""
+        found = self._search(
+            version, query_embeddings=[list(vector)], n_results=k,
+            where=self._where(unit_type, section_id),
+            include=["documents", "metadatas", "distances"],
+        )
         out: list[tuple[Unit, float]] = []
-        for doc, distance in hits:
-            meta = doc.metadata
+        for uid, text, meta, distance in zip(
+            found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0],
+            strict=True,
+        ):
             unit = Unit(
-                id=str(doc.id),
+                id=str(uid),
                 type=meta["type"],
                 section_id=str(meta["section_id"]),
-                text=doc.page_content,
+                text=text,
                 quote=str(meta.get("quote", "")),
                 origin=str(meta.get("origin", "text")),
                 position=int(meta.get("position", 0)),

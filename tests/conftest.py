@@ -123,7 +123,7 @@ def tiny_bot(tiny_settings: Settings, fake_embedder: FakeEmbedder) -> Bot:
 
 @pytest.fixture(scope="session")
 def real_embedder() -> object:
-    from kapbot.embeddings import SentenceTransformerEmbedder
+    from kapbot.fullmodel import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
 
@@ -135,7 +135,7 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def real_bot(real_settings: Settings, real_embedder: object) -> Iterator[Bot]:
-    bot = Bot(real_settings, embedder=real_embedder)  # type: ignore[arg-type]
+def real_bot(real_settings: Settings) -> Iterator[Bot]:
+    bot = Bot(real_settings)  # the product path: sentence-transformers index, ONNX questions
     bot.prepare()
     yield bot

@@ -10,11 +10,12 @@ from .conftest import ROOT
 PACKAGE = ROOT / "kapbot"
 PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "safety", "retrieval",
         "compose", "wording", "evaluation", "errors", "safety_rules", "exemplars", "guard"}
-ADAPTERS = {"corpus", "embeddings", "store", "bot", "evalrun", "cli", "web", "history",
-            "feedback", "sqlitedb"}
+ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "bot", "evalrun", "cli",
+            "web", "history", "feedback", "sqlitedb"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
-    "sentence_transformers": {"embeddings"}, "torch": set(), "transformers": set(),
+    "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
+    "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"}, "numpy": {"embeddings"},
     "gradio": {"web"}, "fastapi": {"web"}, "starlette": {"web"}, "uvicorn": {"web"},
     "markdown_it": {"web"},
     "langchain_text_splitters": {"chunking"},

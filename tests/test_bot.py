@@ -111,7 +111,7 @@ def test_json_contract(tiny_bot: Bot) -> None:
 class UnreachableStore(Store):
     """A store whose server has gone away."""
 
-    def query(self, *args: object, **kwargs: object) -> list:  # type: ignore[override]
+    def _collection(self, version: str | None = None) -> object:
         raise StoreUnavailable("connection refused")
 
 

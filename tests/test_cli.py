@@ -62,6 +62,24 @@ def test_index_then_ask(data_dir: Path) -> None:
     assert data["sources"][0]["section"] == "What is ketamine integration?"
 
 
+def test_ask_never_imports_torch(data_dir: Path) -> None:
+    """The serving path runs the ONNX copy of the model: torch, transformers and
+    sentence-transformers stay out of a `kapbot ask` once the index is built."""
+    assert kapbot("index", data_dir=data_dir).returncode == 0
+    code = (
+        "import sys; from kapbot.cli import main; code = main(['ask', '--json', "
+        "'How long is a session?']); "
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'gradio') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env={**os.environ, "KAPBOT_DATA_DIR": str(data_dir)}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    answer_line, imported = out.stdout.strip().splitlines()
+    assert json.loads(answer_line)["kind"] == "answer"
+    assert imported == "[]"
+
+
 def test_ask_json_stdin_one_object_per_line(data_dir: Path) -> None:
     lines = "What is ketamine integration?\n\n<script>x</script>\nI want to kill myself\n"
     out = kapbot("ask", "--json", "-", data_dir=data_dir, stdin=lines)

@@ -45,6 +45,22 @@ def test_embeddings_are_normalised_and_offline(real_embedder: object) -> None:
     assert abs(sum(x * x for x in vector) - 1.0) < 1e-4
 
 
+def test_onnx_questions_agree_with_sentence_transformers(real_bot: Bot,
+                                                         real_embedder: object) -> None:
+    """Questions are embedded by onnxruntime, the index by sentence-transformers: the two must
+    be the same model. Every eval question, one at a time (as visitors ask) and batched."""
+    from kapbot.embeddings import OnnxEmbedder
+
+    assert isinstance(real_bot.embedder, OnnxEmbedder)
+    questions = [c.question for c in _cases()] + list(exemplars.CRISIS[:40])
+    reference = real_embedder.embed(questions)  # type: ignore[attr-defined]
+    single = [real_bot.embedder.embed([q])[0] for q in questions]
+    batched = real_bot.embedder.embed(questions)
+    for question, ref, one, many in zip(questions, reference, single, batched, strict=True):
+        assert sum(a * b for a, b in zip(ref, one, strict=True)) >= 0.999, question
+        assert sum(a * b for a, b in zip(ref, many, strict=True)) >= 0.999, question
+
+
 def test_eval_meets_the_bars_and_matches_the_baseline(real_bot: Bot) -> None:
     report = run_kapbot(real_bot, _cases())
     assert bars_missed(report.metrics) == [], report.failures

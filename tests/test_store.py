@@ -50,7 +50,8 @@ def test_rebuild_never_duplicates_and_tracks_fingerprint(tmp_path: Path,
     assert store.is_current("fp1") == (True, "")
     assert store.is_current("fp2")[0] is False
     reopened = Store(tmp_path / "chroma", fake_embedder).open()
-    assert reopened.info()["count"] == 3
+    assert reopened.info()["count"] == 0  # nothing active until prepared
+    assert reopened.info("fp1")["count"] == 3
 
 
 def test_index_rebuilds_when_corpus_or_settings_change(tiny_settings: Settings,

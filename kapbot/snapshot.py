@@ -1,0 +1,102 @@
+"""What one version of the index serves, loaded together: the corpus, its sections, the
+in-memory word indexes (BM25) and the fingerprint of the Chroma collection that matches them.
+
+A ``Snapshot`` is immutable. ``load_snapshot`` builds the next one (rebuilding the Chroma
+collection when the corpus, the index settings or the model changed) while the current one keeps
+answering; the bot then swaps it in with one assignment, so a content update never interrupts a
+visitor and no answer mixes two versions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kapbot.chunking import chunk_sections
+from kapbot.corpus import Corpus, load_corpus
+from kapbot.lexical import BM25
+from kapbot.models import Section, Unit
+from kapbot.settings import Settings
+from kapbot.store import Store
+
+log = logging.getLogger("kapbot")
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    fingerprint: str
+    units: int
+    sections: int
+    documents: int
+    rebuilt: bool
+    reason: str  # why it was rebuilt, or "" when it was current
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    corpus: Corpus
+    sections: dict[str, Section]
+    text_units: tuple[Unit, ...]
+    bm25: BM25  # over the text units' quotes
+    question_ids: tuple[str, ...]
+    question_bm25: BM25  # over the question units
+    report: IndexReport
+    units: dict[str, Unit] = field(default_factory=dict)  # every unit of this version, by id
+    counts: dict[str, int] = field(default_factory=dict)  # units per type
+    # section id -> [(sentence position, stored vector)], read from the store once per section
+    sentence_vectors: dict[str, list[tuple[int, list[float]]]] = field(
+        default_factory=dict, compare=False
+    )
+
+    @property
+    def fingerprint(self) -> str:
+        return self.report.fingerprint
+
+
+def load_snapshot(
+    settings: Settings,
+    store: Store,
+    model_name: str,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Snapshot:
+    """Read the corpus and make sure ``store`` holds a matching index version; rebuild it when
+    it does not. The store's previously active version keeps answering until this returns."""
+    corpus = load_corpus(settings.corpus_dir)
+    units = chunk_sections(corpus.sections, settings.chunk_size, settings.chunk_overlap)
+    fingerprint = corpus.fingerprint(settings.index_fingerprint(), model_name)
+    if store.active == "":
+        store.open()
+    current, why = (False, "a rebuild was asked for") if force else store.is_current(fingerprint)
+    if store.recovered:
+        why = f"the index was unreadable ({store.recovered})"
+        store.recovered = ""
+    previous = store.active
+    if current:
+        store.activate(fingerprint)
+    else:
+        log.warning("Rebuilding the index at %s: %s", store.where, why)
+        store.rebuild(units, fingerprint, progress)
+        log.info("Index built: %d units from %d sections", len(units), len(corpus.sections))
+    # older versions go; the one that was answering until now stays until the next change
+    store.prune({fingerprint, previous} - {""})
+    text_units = tuple(u for u in units if u.type != "question")
+    questions = [u for u in units if u.type == "question"]
+    report = IndexReport(
+        fingerprint, len(units), len(corpus.sections), len(corpus.documents), not current,
+        "" if current else why, corpus.problems,
+    )
+    return Snapshot(
+        corpus=corpus,
+        sections={s.id: s for s in corpus.sections},
+        text_units=text_units,
+        bm25=BM25([u.quote for u in text_units]),
+        question_ids=tuple(u.id for u in questions),
+        question_bm25=BM25([u.text for u in questions]),
+        report=report,
+        units={u.id: u for u in units},
+        counts=dict(Counter(u.type for u in units)),
+    )
