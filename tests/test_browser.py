@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,12 @@ from typing import Any
 import pytest
 
 from .conftest import ROOT
+from .servers import free_port
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 180) -> None:
@@ -49,7 +44,7 @@ DATA: dict[str, Path] = {}
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert Path(CHROMIUM).exists(), "No Chromium: apt-get install -y chromium (.ci/run does it)"
-    app_port, host_port = _port(), _port()
+    app_port, host_port = free_port(), free_port()
     data = tmp_path_factory.mktemp("browser-data")
     DATA["dir"] = data
     host = tmp_path_factory.mktemp("host")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,14 +15,10 @@ from typing import Any
 import pytest
 
 from .conftest import ROOT
+from .servers import free_port
 
 pytestmark = pytest.mark.slow
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _request(url: str, body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -38,7 +33,7 @@ def _request(url: str, body: bytes | None = None) -> tuple[int, dict[str, str], 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("web-data")
     log = (data / "server.log").open("w")
     env = {**os.environ, "KAPBOT_DATA_DIR": str(data), "KAPBOT_RATE_LIMIT_PER_MINUTE": "1000"}
