@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install index run serve test lint eval clean
+.PHONY: install index run serve test lint eval bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: lint
 
 eval: install
 	$(BIN)/kapbot eval --tutorial --write evals/baseline.json
+
+# side by side with the plain tutorial stack; writes benchmarks/results.md (about 10 minutes)
+bench: install
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache *.egg-info

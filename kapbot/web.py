@@ -7,17 +7,18 @@ except that a crisis message always gets its reply. Every route calls the same `
 and FastAPI are imported here only; the CLI imports this module only for ``kapbot serve``.
 """
 
+import asyncio
 import html
 import json
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from kapbot import wording
 from kapbot.bot import Bot
@@ -29,6 +30,7 @@ from kapbot.settings import Settings
 log = logging.getLogger("kapbot.web")
 
 MAX_BODY_BYTES = 256 * 1024  # a question is at most a few KB; this refuses abuse early
+ANSWER_THREADS = max(2, os.cpu_count() or 2)
 
 # In the chat page: Escape asks the embedding widget (if any) to close its panel.
 HEAD = """<script>
@@ -149,29 +151,51 @@ def _blocks(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore) -> Any:
     return blocks
 
 
+class PagePolicy:
+    """Security headers on every HTML page: who may frame the chat (``frame-ancestors``), no
+    MIME sniffing, no referrer. Plain ASGI, so JSON answers pay nothing for it."""
+
+    def __init__(self, app: Any, frame_ancestors: str) -> None:
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", f"frame-ancestors {frame_ancestors}".encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+        ]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_policy(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                kinds = {k.lower(): v for k, v in headers}
+                if kinds.get(b"content-type", b"").startswith(b"text/html"):
+                    headers += [(k, v) for k, v in self.headers if k not in kinds]
+                    message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_policy)
+
+
 def create_app(bot: Bot) -> Any:
     """The ASGI app. ``bot`` should be prepared (index checked) before serving."""
     import gradio as gr
 
     app = FastAPI(title="kapbot", docs_url=None, redoc_url=None, openapi_url=None)
     limiter = RateLimiter(bot.settings.rate_limit_per_minute)
+    # answering is CPU work: a few threads, one per core, beat one per request (less contention,
+    # first come first served, so the slowest replies under load come sooner)
+    answering = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="kapbot-answer")
     origins = bot.settings.origins
     app.add_middleware(
         CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
         allow_headers=["Content-Type"], allow_credentials=False, max_age=600,
     )
-    frame_ancestors = " ".join(["'self'", *origins])
 
-    @app.middleware("http")
-    async def page_policy(request: Request, call_next: Any) -> Any:
-        response = await call_next(request)
-        if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers.setdefault(
-                "Content-Security-Policy", f"frame-ancestors {frame_ancestors}"
-            )
-            response.headers.setdefault("X-Content-Type-Options", "nosniff")
-            response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
+    app.add_middleware(PagePolicy, frame_ancestors=" ".join(["'self'", *origins]))
 
     @app.get("/widget.js")
     def widget() -> FileResponse:
@@ -219,10 +243,12 @@ def create_app(bot: Bot) -> Any:
             question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
         client = request.client.host if request.client else "unknown"
         if not limiter.allow(client):
-            answer = await run_in_threadpool(bot.limited, question)
+            answer = await asyncio.get_running_loop().run_in_executor(
+                answering, bot.limited, question)
             return JSONResponse(answer.to_dict(), status_code=200 if answer.kind == "crisis"
                                 else 429)
-        answer = await run_in_threadpool(bot.ask, question, None, after_crisis)
+        answer = await asyncio.get_running_loop().run_in_executor(
+            answering, bot.ask, question, None, after_crisis)
         return JSONResponse(answer.to_dict())
 
     theme = gr.themes.Soft(

@@ -32,6 +32,14 @@ def test_every_command_is_documented(command: str) -> None:
     assert f"kapbot {command}" in README
 
 
+def test_every_make_target_is_documented() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    phony = re.search(r"^\.PHONY: (.+)$", makefile, re.MULTILINE)
+    assert phony
+    for target in phony[1].split():
+        assert f"make {target}" in README, f"README does not mention make {target}"
+
+
 def test_every_flag_is_documented() -> None:
     sub = next(a for a in _parser()._actions if a.dest == "command")
     for name, parser in sub.choices.items():  # type: ignore[union-attr]
