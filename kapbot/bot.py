@@ -8,6 +8,7 @@ persistent Chroma store in ``settings.data_dir``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -18,11 +19,12 @@ from kapbot.corpus import Corpus
 from kapbot.embeddings import Embedder, OnnxEmbedder, VectorTable
 from kapbot.errors import KapbotError, StoreUnavailable
 from kapbot.fullmodel import SentenceTransformerEmbedder
+from kapbot.gaps import GapLog, is_gap
 from kapbot.history import History
-from kapbot.lexical import BM25
-from kapbot.models import Answer, Section, Unit, UnitType
-from kapbot.retrieval import Ranking, Weights, decide, rank
-from kapbot.safety import Screen, SemanticScreen, resolved_history, screen
+from kapbot.models import Answer
+from kapbot.retrieval import Ranking, Weights, decide
+from kapbot.retriever import Retriever
+from kapbot.safety import Screen, SemanticScreen, name_aliases, resolved_history, screen
 from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
@@ -31,8 +33,6 @@ from kapbot.text import clean_question, split_sentences
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
 
-QUOTAS: dict[UnitType, int] = {"question": 40, "passage": 12, "sentence": 40}  # nearest, per type
-POOL = 1000  # units asked of Chroma at once, before any per-type query
 
 
 class Bot:
@@ -57,6 +57,8 @@ class Bot:
             settings.chroma_url,
         )
         self.weights = weights or Weights()
+        self._names = name_aliases(settings.therapist_name)  # "pretend to be <name>" is scope
+        self.retriever = Retriever(self.store, self.weights)
         self.voice = compose.Voice(
             settings.practice_name, settings.therapist_name, settings.disclaimer_text,
             settings.booking_url,
@@ -65,6 +67,7 @@ class Bot:
         self._snapshot: Snapshot | None = None  # replaced whole, never changed in place
         self._semantic_screen: SemanticScreen | None = None
         self.history: History | None = None
+        self.gaps = GapLog(settings.data_dir / "gaps.sqlite3") if settings.record_gaps else None
         if settings.store_conversations:
             self.history = History(settings.data_dir / "conversations.sqlite3",
                                    settings.retention_days)
@@ -105,24 +108,6 @@ class Bot:
         assert self._snapshot is not None
         return self._snapshot
 
-    def _dense_hits(self, snap: Snapshot, vector: list[float]) -> list[tuple[Unit, float]]:
-        """The nearest units of each type (``QUOTAS``). One unfiltered Chroma query over a pool
-        usually holds them all; a type that falls short of its quota there is asked for on its
-        own, so the result is the same as one filtered query per type, at a third of the cost."""
-        pool = self.store.nearest(vector, min(POOL, len(snap.units)), version=snap.fingerprint)
-        found: dict[str, list[tuple[str, float]]] = {t: [] for t in QUOTAS}
-        for uid, sim in pool:
-            unit = snap.units.get(uid)
-            if unit is not None:
-                found[unit.type].append((uid, sim))
-        hits: list[tuple[Unit, float]] = []
-        for unit_type, quota in QUOTAS.items():
-            have = found[unit_type]
-            if len(have) < min(quota, snap.counts.get(unit_type, 0)):
-                have = self.store.nearest(vector, quota, unit_type, version=snap.fingerprint)
-            hits += [(snap.units[uid], sim) for uid, sim in have[:quota] if uid in snap.units]
-        return hits
-
     # -- answering ---------------------------------------------------------------------------
     def retrieve(
         self, question: str, use_bank: bool | None = None, vector: list[float] | None = None
@@ -133,19 +118,7 @@ class Bot:
         bank = self.settings.use_bank if use_bank is None else use_bank
         if vector is None:
             vector = self.embedder.embed([question])[0]
-        hits = self._dense_hits(snap, vector)
-        lexical: dict[str, float] = {}
-        for unit, score in zip(snap.text_units, snap.bm25.scores(question), strict=True):
-            if score > lexical.get(unit.section_id, 0.0):
-                lexical[unit.section_id] = score
-        question_lexical = {
-            uid: score
-            for uid, score in zip(snap.question_ids, snap.question_bm25.scores(question),
-                                  strict=True)
-            if score > 0
-        }
-        ranking = rank(hits, lexical, snap.sections, self.weights, bank, question_lexical)
-        return ranking, vector, snap
+        return self.retriever.rank(snap, question, vector, bank), vector, snap
 
     def ask(
         self, message: object, use_bank: bool | None = None, after_crisis: bool = False
@@ -156,11 +129,13 @@ class Bot:
         answer = self._ask(message, use_bank)
         if after_crisis:
             answer = compose.with_reminder(answer, wording.CRISIS_REMINDER)
-        if self.history is not None:
-            try:
+        try:
+            if self.history is not None:
                 self.history.record(answer)
-            except Exception:
-                log.exception("Could not store the conversation (store_conversations is on)")
+            if self.gaps is not None and is_gap(answer):
+                self.gaps.record("no_answer", answer.topic, answer.topic_section)
+        except Exception:
+            log.exception("Could not record the conversation or the gap")
         answers_log.info(
             "answered kind=%s sources=%d ms=%.0f reason=%s", answer.kind, len(answer.sources),
             (time.perf_counter() - started) * 1000, answer.reason.split(":")[0],
@@ -175,6 +150,12 @@ class Bot:
             return compose.fixed(question, "invalid", wording.invalid(cleaned.problem, limit),
                                  voice, cleaned.problem)
         verdict, vector = self._screen(question)
+        answer = self._answer(question, cleaned.problem, verdict, vector, use_bank)
+        return dataclasses.replace(answer, crisis_similarity=round(verdict.similarity, 4))
+
+    def _answer(self, question: str, problem: str, verdict: Screen, vector: list[float] | None,
+                use_bank: bool | None) -> Answer:
+        voice = self.voice
         if verdict.verdict == "crisis":
             return compose.fixed(question, "crisis", wording.CRISIS, voice, verdict.rule)
         if verdict.verdict == "scope":
@@ -182,7 +163,7 @@ class Bot:
             return compose.fixed(question, "no_answer", template, voice, verdict.rule)
         if verdict.verdict == "medical":
             return compose.fixed(question, "medical", wording.MEDICAL, voice, verdict.rule)
-        if cleaned.problem == "not_english":
+        if problem == "not_english":
             return compose.fixed(question, "no_answer", wording.NOT_ENGLISH, voice, "not_english")
         try:
             ranking, vector, snap = self.retrieve(question, use_bank, vector)
@@ -190,14 +171,18 @@ class Bot:
                 ranking, self.settings.answer_threshold, self.settings.not_covered_margin
             )
             if not decision.answer or ranking.top is None:
-                return compose.fixed(question, "no_answer", wording.NO_ANSWER, voice,
-                                     decision.reason, ranking.passages[:5])
-            top = ranking.top
-            sentences = split_sentences(top.section.text)
-            scores = self._sentence_scores(question, vector, top.section, sentences, snap)
-            return compose.answer(question, top, sentences, scores, voice,
-                                  self.settings.max_quote_words, ranking.passages[:5],
-                                  decision.reason)
+                answer = compose.fixed(question, "no_answer", wording.NO_ANSWER, voice,
+                                       decision.reason, ranking.passages[:5])
+            else:
+                top = ranking.top
+                sentences = split_sentences(top.section.text)
+                scores = self.retriever.sentence_scores(snap, question, vector, top.section,
+                                                        sentences)
+                answer = compose.answer(question, top, sentences, scores, voice,
+                                        self.settings.max_quote_words, ranking.passages[:5],
+                                        decision.reason)
+            return dataclasses.replace(answer, topic=ranking.nearest_question,
+                                       topic_section=ranking.nearest_section)
         except StoreUnavailable as exc:
             log.error("The index is unavailable: %s", exc)
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "unavailable")
@@ -210,20 +195,19 @@ class Bot:
 
     def _screen(self, question: str) -> tuple[Screen, list[float] | None]:
         """Rules, then the semantic crisis screen; also returns the question's embedding."""
-        verdict = screen(question)
-        if verdict.verdict == "crisis":
-            return verdict, None
+        verdict = screen(question, self._names)
         # the message and each of its sentences: a crisis can hide in a long message
         sentences = split_sentences(question)
         texts = [question, *sentences[:12]] if len(sentences) > 1 else [question]
         vectors = self._embed_for_screen(texts)
         semantic_screen = self._semantic() if vectors else None
-        if vectors and semantic_screen is not None and not resolved_history(question):
-            # overruling a rule that already found a medical or scope question takes more
-            semantic = semantic_screen.check_all(vectors, extra=0.05 if verdict.verdict else 0)
-            if semantic.verdict:
-                verdict = semantic
-        return verdict, (vectors[0] if vectors else None)
+        if not vectors or semantic_screen is None:
+            return verdict, None  # the rules still screened
+        # a rule that found a crisis stands; overruling a medical or scope rule takes more
+        semantic = semantic_screen.check_all(vectors, extra=0.05 if verdict.verdict else 0)
+        if semantic.verdict and verdict.verdict != "crisis" and not resolved_history(question):
+            return semantic, vectors[0]
+        return dataclasses.replace(verdict, similarity=semantic.similarity), vectors[0]
 
     def crisis_reply(self, message: object) -> Answer | None:
         """The crisis reply if ``message`` shows a crisis, else None: for a visitor who is being
@@ -269,21 +253,3 @@ class Bot:
         except Exception:
             log.exception("Could not embed a message for the crisis screen")
             return []
-
-    def _sentence_scores(
-        self, question: str, vector: list[float], section: Section, sentences: list[str],
-        snap: Snapshot,
-    ) -> list[float]:
-        """Dense similarity of each sentence of ``section`` to the question (its stored vector,
-        read from the index once per section), plus BM25."""
-        stored = snap.sentence_vectors.get(section.id)
-        if stored is None:
-            units = [u for u in snap.units.values()
-                     if u.type == "sentence" and u.section_id == section.id]
-            vectors = self.store.vectors([u.id for u in units], version=snap.fingerprint)
-            stored = [(u.position, vectors[u.id]) for u in units if u.id in vectors]
-            snap.sentence_vectors[section.id] = stored
-        table = VectorTable([v for _, v in stored])
-        dense = dict(zip([p for p, _ in stored], table.similarities(vector), strict=True))
-        lexical = BM25(sentences).scores(question) if sentences else []
-        return [dense.get(i + 1, 0.0) + 0.5 * lexical[i] for i in range(len(sentences))]

@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--write", type=Path, metavar="JSON",
                     help="write the results as JSON (e.g. evals/baseline.json)")
     ev.add_argument("--quiet", action="store_true", help="print totals only")
+    ev.add_argument("--html", type=Path, metavar="HTML",
+                    help="also write a report page: every case, scores chart, totals")
 
     purge = sub.add_parser("purge", help="delete stored conversations past the retention period")
     purge.add_argument("--all", action="store_true", help="delete every stored conversation")
@@ -63,6 +65,19 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the chat and the JSON API")
     serve.add_argument("--host", help="address to listen on (default from settings: 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default from settings: 7860)")
+    serve.add_argument("--review", action="store_true",
+                       help="review mode: why each reply was given, and teaching (127.0.0.1 only)")
+
+    reload = sub.add_parser("reload", help="make a running server pick up corpus changes")
+    reload.add_argument("--url", help="the server (default: http://HOST:PORT from settings)")
+
+    report = sub.add_parser("report", help="what visitors ask that the writing does not answer")
+    report.add_argument("--top", type=int, default=10, help="how many groups (default 10)")
+
+    teach = sub.add_parser("teach", help="add a missed question to a section's question bank")
+    teach.add_argument("question", help="the question as a visitor asked it")
+    teach.add_argument("--section", required=True,
+                       help="the id of the section that answers it (see kapbot report)")
     return parser
 
 
@@ -121,6 +136,11 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     bot.prepare()
     result = run_eval(bot, files, tutorial=args.tutorial, no_bank=args.no_bank)
     print(result.render(failures=not args.quiet))
+    if args.html:
+        from kapbot.htmlreport import render
+
+        args.html.write_text(render(result, settings.practice_name), encoding="utf-8")
+        print(f"wrote {args.html}")
     if args.write:
         args.write.write_text(json.dumps(result.payload(), indent=2, ensure_ascii=False) + "\n")
         print(f"wrote {args.write}")
@@ -142,12 +162,65 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from kapbot.web import serve
 
-    serve(settings, host=args.host or settings.host, port=args.port or settings.port)
+    serve(settings, host=args.host or settings.host, port=args.port or settings.port,
+          review=args.review)
+    return 0
+
+
+def cmd_reload(settings: Settings, args: argparse.Namespace) -> int:
+    import urllib.error
+    import urllib.request
+
+    url = (args.url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    token_file = settings.data_dir / "admin-token"
+    if not token_file.is_file():
+        raise KapbotError(f"No server token at {token_file}: is `kapbot serve` running with this "
+                          "data folder? (Restarting the server also picks up changes.)")
+    request = urllib.request.Request(url + "/admin/reload", data=b"", method="POST", headers={
+        "X-Kapbot-Token": token_file.read_text(encoding="utf-8").strip()})
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            result = json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        result = json.loads(err.read() or b"{}")
+    except OSError as exc:
+        raise KapbotError(
+            f"No kapbot server at {url} ({exc}): start it with `kapbot serve`"
+        ) from exc
+    if result.get("status") != "ok":
+        print(f"Not reloaded ({result.get('status')}): {result.get('detail', '')}")
+        return 1
+    state = f"rebuilt ({result['reason']})" if result["rebuilt"] else "already current"
+    print(f"Reloaded: index {state}, {result['units']} units from {result['sections']} sections "
+          f"in {result['documents']} documents. Visitors were answered throughout.")
+    for problem in result.get("problems", []):
+        print(f"warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    from kapbot.gapreport import render_report
+
+    print(render_report(settings, args.top))
+    return 0
+
+
+def cmd_teach(settings: Settings, args: argparse.Namespace) -> int:
+    from kapbot.teach import teach
+
+    taught = teach(settings.corpus_dir, args.section, args.question)
+    if not taught.diff:
+        print(f"Already in the question bank of {taught.section.id}: nothing changed.")
+        return 0
+    print(taught.diff, end="")
+    print(f"\nAdded to {taught.path}. Next: `kapbot eval` to see the effect, then "
+          "`kapbot reload` (or restart) so the running server uses it.")
     return 0
 
 
 COMMANDS = {
     "index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "purge": cmd_purge, "serve": cmd_serve,
+    "reload": cmd_reload, "report": cmd_report, "teach": cmd_teach,
 }
 
 
@@ -166,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(noisy).setLevel(logging.WARNING)
         if args.command in ("ask", "eval"):
             logging.getLogger("kapbot.answers").setLevel(logging.WARNING)
+            settings = settings.replace(record_gaps=False)  # the therapist, not a visitor
         return COMMANDS[args.command](settings, args)
     except KapbotError as exc:
         print(f"kapbot: {exc}", file=sys.stderr)

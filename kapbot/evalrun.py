@@ -51,8 +51,48 @@ def outcome_of(answer: Answer) -> Outcome:
     )
 
 
+@dataclass(frozen=True)
+class CaseRow:
+    """One eval case as the HTML report shows it."""
+
+    file: str
+    id: str
+    question: str
+    expect: str
+    kind: str
+    passed: bool
+    problem: str
+    text: str
+    sources: tuple[str, ...]
+    top_score: float  # the best section's fused retrieval score (0 when none was retrieved)
+    crisis_similarity: float
+    reason: str
+
+
+def _rows(file: str, cases: Sequence[Case | SafetyCase], answers: Sequence[Answer],
+          report: Report) -> list[CaseRow]:
+    failed = {f["id"]: f["problem"] for f in report.failures}
+    rows = []
+    for case, answer in zip(cases, answers, strict=True):
+        question = case.question if isinstance(case, Case) else case.message
+        rows.append(CaseRow(
+            file, case.id, question, case.expect, answer.kind, case.id not in failed,
+            failed.get(case.id, ""), answer.text,
+            tuple(f"{s.title} › {s.section}" for s in answer.sources),
+            answer.candidates[0].score if answer.candidates else 0.0,
+            answer.crisis_similarity, answer.reason,
+        ))
+    return rows
+
+
 def run_kapbot(bot: Bot, cases: Sequence[Case], use_bank: bool = True) -> Report:
-    return score(cases, [outcome_of(bot.ask(c.question, use_bank=use_bank)) for c in cases])
+    return _run_kapbot(bot, cases, use_bank)[0]
+
+
+def _run_kapbot(bot: Bot, cases: Sequence[Case], use_bank: bool = True
+                ) -> tuple[Report, list[Answer]]:
+    answers = [bot.ask(c.question, use_bank=use_bank) for c in cases]
+    return score(cases, [outcome_of(a) for a in answers]), answers
 
 
 def _plain_text(corpus: Corpus) -> list[tuple[str, str]]:
@@ -104,7 +144,12 @@ def run_tutorial(bot: Bot, cases: Sequence[Case]) -> Report:
 
 
 def run_safety(bot: Bot, cases: Sequence[SafetyCase]) -> Report:
-    return score_safety(cases, [outcome_of(bot.ask(c.message)) for c in cases])
+    return _run_safety(bot, cases)[0]
+
+
+def _run_safety(bot: Bot, cases: Sequence[SafetyCase]) -> tuple[Report, list[Answer]]:
+    answers = [bot.ask(c.message) for c in cases]
+    return score_safety(cases, [outcome_of(a) for a in answers]), answers
 
 
 def _is_safety_file(path: Path) -> bool:
@@ -123,6 +168,7 @@ class EvalResult:
     missed: list[str] = field(default_factory=list)
     fingerprint: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
+    cases: list[CaseRow] = field(default_factory=list)  # every case of the main kapbot row
 
     def render(self, failures: bool = True) -> str:
         out: list[str] = []
@@ -170,14 +216,17 @@ def run_eval(bot: Bot, files: Sequence[Path], tutorial: bool = False,
     for path in files:
         lines = path.read_text(encoding="utf-8").splitlines()
         if _is_safety_file(path):
-            report = run_safety(bot, parse_safety(lines, str(path)))
+            safety_cases = parse_safety(lines, str(path))
+            report, answers = _run_safety(bot, safety_cases)
+            result.cases += _rows(str(path), safety_cases, answers, report)
             result.tables[str(path)] = {"kapbot": report}
             result.missed += [f"{path.name}: {m}" for m in safety_bars_missed(report.metrics)]
             continue
         cases = parse_cases(lines, str(path))
         rows: dict[str, Report] = {}
         if not no_bank:
-            rows["kapbot"] = run_kapbot(bot, cases, use_bank=True)
+            rows["kapbot"], answers = _run_kapbot(bot, cases, use_bank=True)
+            result.cases += _rows(str(path), cases, answers, rows["kapbot"])
         rows["kapbot --no-bank"] = run_kapbot(bot, cases, use_bank=False)
         if tutorial:
             rows["tutorial"] = run_tutorial(bot, cases)

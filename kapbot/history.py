@@ -55,6 +55,17 @@ class History:
             conn.execute("VACUUM")
         return int(deleted)
 
+    def recent(self, kind: str, limit: int = 20) -> list[tuple[float, str]]:
+        """The latest stored questions that got a reply of ``kind``, newest first."""
+        if not self.path.exists():
+            return []
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                "SELECT at, question FROM messages WHERE kind = ? ORDER BY at DESC LIMIT ?",
+                (kind, limit),
+            ).fetchall()
+        return [(float(at), str(q)) for at, q in rows]
+
     def count(self) -> int:
         if not self.path.exists():
             return 0

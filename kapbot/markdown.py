@@ -5,7 +5,7 @@ The format the therapist writes (README, "Adding and editing content"):
     ---
     title: My article            # optional; else the first "# " heading, else the file name
     url: https://example.org/a   # optional; becomes the source link
-    kind: article                # optional; how replies name it ("From Dana's article, ...")
+    kind: article                # optional; how replies name it ("From <therapist>'s article, ...")
     ---
     # Title
     Intro paragraph(s).
@@ -35,8 +35,8 @@ from kapbot.models import Document, Section
 
 NOT_COVERED = "not-covered"  # a document kind: questions the writing does not answer
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_QUESTIONS_OPEN = re.compile(r"^\s*<!--\s*questions\b\s*:?\s*(.*)$", re.IGNORECASE)
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+QUESTIONS_OPEN = re.compile(r"^\s*<!--\s*questions\b\s*:?\s*(.*)$", re.IGNORECASE)
 
 
 def slugify(text: str) -> str:
@@ -81,7 +81,7 @@ def parse_document(name: str, text: str) -> Document:
     meta, start, problems = _front_matter(lines, name)
     title = str(meta.get("title") or "").strip()
     if not title:
-        h1s = (m.group(2) for ln in lines[start:] if (m := _HEADING.match(ln)) and m[1] == "#")
+        h1s = (m.group(2) for ln in lines[start:] if (m := HEADING.match(ln)) and m[1] == "#")
         stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         title = next(h1s, stem.replace("-", " ").replace("_", " ").strip().capitalize())
     url = str(meta.get("url") or "").strip()
@@ -110,7 +110,7 @@ def parse_document(name: str, text: str) -> Document:
                 if comment == "close":
                     comment = None
             continue
-        if (opened := _QUESTIONS_OPEN.match(line)) is not None:
+        if (opened := QUESTIONS_OPEN.match(line)) is not None:
             section.end_paragraph()
             comment, comment_line = "questions", number
             rest = opened.group(1)
@@ -125,7 +125,7 @@ def parse_document(name: str, text: str) -> Document:
             if "-->" not in line:
                 comment, comment_line = "other", number
             continue
-        heading = _HEADING.match(line)
+        heading = HEADING.match(line)
         if heading:
             section.end_paragraph()
             finished.append(section)

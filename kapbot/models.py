@@ -108,6 +108,9 @@ class Answer:
     booking_url: str
     candidates: tuple[Passage, ...] = field(default=(), compare=False)
     reason: str = ""  # why this kind: a rule name, a score; for review and eval, not visitors
+    crisis_similarity: float = field(default=0.0, compare=False)  # semantic screen, for review
+    topic: str = field(default="", compare=False)  # nearest corpus question (gaps report)
+    topic_section: str = field(default="", compare=False)  # the section holding that question
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON contract (README, "JSON contract")."""

@@ -44,6 +44,11 @@ class Ranking:
     passages: tuple[Passage, ...]  # best first
     not_covered: float = 0.0  # best similarity to a "not covered" example question
     not_covered_example: str = ""
+    # the closest question the corpus knows (bank, FAQ heading or not-covered example): how
+    # unanswered questions are grouped for the gaps report, without keeping visitors' words
+    nearest_question: str = ""
+    nearest_section: str = ""
+    nearest_similarity: float = 0.0
 
     @property
     def top(self) -> Passage | None:
@@ -63,8 +68,11 @@ def rank(
     best: dict[str, dict[str, float]] = {}
     not_covered, example = 0.0, ""
     question_lexical = question_lexical or {}
+    nearest: tuple[float, str, str] = (0.0, "", "")
     for unit, sim in hits:
         if unit.type == "question":
+            if sim > nearest[0]:
+                nearest = (sim, unit.text, unit.section_id)
             sim += weights.question_lexical * question_lexical.get(unit.id, 0.0)
         if unit.origin == NOT_COVERED:
             if use_bank and sim > not_covered:
@@ -87,7 +95,8 @@ def rank(
         score = weights.fuse(q, full["p"], full["s"], full["l"])
         passages.append(Passage(sections[section_id], round(score, 4), full))
     passages.sort(key=lambda p: (-p.score, p.section.id))
-    return Ranking(tuple(passages), round(not_covered, 4), example)
+    return Ranking(tuple(passages), round(not_covered, 4), example, nearest[1], nearest[2],
+                   round(nearest[0], 4))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ Verdict = Literal["", "crisis", "scope", "medical"]
 class Screen:
     verdict: Verdict
     rule: str = ""  # which rule decided, for review and eval; never shown to visitors
+    similarity: float = 0.0  # nearest crisis example (semantic screen), for review and eval
 
 
 _CRISIS_RX = tuple((name, re.compile(rx)) for name, rx in CRISIS)
@@ -73,10 +74,24 @@ def resolved_history(message: str) -> bool:
     return bool(_PAST.search(text) and _RECOVERED.search(text) and not _PRESENT.search(text))
 
 
-def screen(message: str) -> Screen:
+_TITLES = {"dr", "mr", "mrs", "ms", "mx", "prof", "lmft", "lcsw", "phd", "psyd", "md", "pmhnp"}
+
+
+def name_aliases(name: str) -> tuple[str, ...]:
+    """How a visitor may name the therapist: "Dr. Maya Okafor" → ("maya okafor", "maya",
+    "okafor"). The rules then read any of them as "the therapist"."""
+    words = [w for w in normalise(name).replace(".", " ").replace(",", " ").split()
+             if w not in _TITLES and len(w) > 2]
+    return tuple(dict.fromkeys([" ".join(words), *words])) if words else ()
+
+
+def screen(message: str, names: Sequence[str] = ()) -> Screen:
     """Crisis wins over everything ("how many mg would it take to not wake up" is a crisis);
-    then scope (diagnosis, role-play, instructions aimed at the assistant), then medical."""
+    then scope (diagnosis, role-play, instructions aimed at the assistant), then medical.
+    ``names``: the therapist's name as visitors may write it (``name_aliases``)."""
     text = normalise(message)
+    for alias in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(alias)}\b", "the therapist", text)
     resolved = resolved_history(message)
     for name, rx in _CRISIS_RX:
         if rx.search(text) and not (resolved and name in _SOFT_RULES):
@@ -125,11 +140,13 @@ class SemanticScreen:
     def check_all(self, vectors: Sequence[Sequence[float]], extra: float = 0.0) -> Screen:
         """The first of several vectors (the message, then its sentences) that is a crisis;
         ``extra`` raises the threshold."""
+        nearest = 0.0
         for vector in vectors:
             found = self.check(vector, extra)
             if found.verdict:
                 return found
-        return Screen("")
+            nearest = max(nearest, found.similarity)
+        return Screen("", similarity=nearest)
 
     def check(self, vector: Sequence[float], extra: float = 0.0) -> Screen:
         if not len(self.crisis):
@@ -137,5 +154,6 @@ class SemanticScreen:
         near_crisis = self.crisis.nearest(vector)
         near_safe = self.look_alikes.nearest(vector)
         if near_crisis >= self.threshold + extra and near_crisis >= near_safe + self.margin:
-            return Screen("crisis", f"semantic {near_crisis:.2f} (look-alike {near_safe:.2f})")
-        return Screen("")
+            return Screen("crisis", f"semantic {near_crisis:.2f} (look-alike {near_safe:.2f})",
+                          near_crisis)
+        return Screen("", similarity=near_crisis)

@@ -233,8 +233,8 @@ SCOPE: tuple[tuple[str, str], ...] = (
      r"earlier|your) (instructions|rules|prompts?|directions)\b|\bsystem prompt\b|\byou are now\b"
      r"|\bjailbreak\b|\bdeveloper mode\b|\bnew instructions\b"),
     ("role-play", r"\b(pretend|act|role ?play|roleplay|speak|talk|answer|respond) (to be|as if "
-     r"you were|as if you are|as|like you are|you are|you're)\b.{0,30}\b(dana|therapist|"
-     r"doctor|clinician|psychiatrist|counsell?or)\b|\bare you (dana|the therapist|a real "
+     r"you were|as if you are|as|like you are|you are|you're)\b.{0,30}\b(therapist|"
+     r"doctor|clinician|psychiatrist|counsell?or)\b|\bare you (the therapist|a real "
      r"person|human)\b"),
 )
 

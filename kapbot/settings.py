@@ -35,8 +35,8 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("practice_name", "Dana Nassau, LMFT", "The practice's name, as visitors see it."),
-    Setting("therapist_name", "Dana Nassau", "The therapist whose writing is quoted."),
+    Setting("practice_name", "the practice", "The practice's name, as visitors see it."),
+    Setting("therapist_name", "the therapist", "The therapist whose writing is quoted."),
     Setting(
         "booking_url",
         PLACEHOLDER_BOOKING_URL,
@@ -93,6 +93,11 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "Opt-in: keep visitors' messages (markup removed) and reply kinds in the data folder.",
     ),
+    Setting(
+        "record_gaps", True,
+        "Count unanswered questions and thumbs-down by the nearest question in the writing (no "
+        "visitor text is kept) for `kapbot report`.",
+    ),
     Setting("retention_days", 30, "Days stored conversations are kept before they are purged."),
     Setting(
         "allowed_origins",
@@ -132,6 +137,7 @@ class Settings:
     max_question_chars: int = int(_BY_NAME["max_question_chars"].default)
     use_bank: bool = bool(_BY_NAME["use_bank"].default)
     store_conversations: bool = bool(_BY_NAME["store_conversations"].default)
+    record_gaps: bool = bool(_BY_NAME["record_gaps"].default)
     retention_days: int = int(_BY_NAME["retention_days"].default)
     allowed_origins: str = str(_BY_NAME["allowed_origins"].default)
     rate_limit_per_minute: int = int(_BY_NAME["rate_limit_per_minute"].default)

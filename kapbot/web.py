@@ -8,10 +8,14 @@ and FastAPI are imported here only; the CLI imports this module only for ``kapbo
 """
 
 import asyncio
+import hmac
 import html
 import json
 import logging
 import os
+import secrets
+import signal
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -22,7 +26,8 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from kapbot import wording
 from kapbot.bot import Bot
-from kapbot.errors import StoreUnavailable
+from kapbot.chat import mount_chat
+from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
 from kapbot.guard import RateLimiter
 from kapbot.settings import Settings
@@ -31,31 +36,7 @@ log = logging.getLogger("kapbot.web")
 
 MAX_BODY_BYTES = 256 * 1024  # a question is at most a few KB; this refuses abuse early
 ANSWER_THREADS = max(2, os.cpu_count() or 2)
-
-# In the chat page: Escape asks the embedding widget (if any) to close its panel.
-HEAD = """<script>
-document.addEventListener("keydown", function (e) {
-  if (e.key === "Escape" && window.parent !== window) {
-    window.parent.postMessage({kapbot: "close"}, "*");
-  }
-}, true);
-</script>"""
-
-CSS = """
-.gradio-container { max-width: 760px !important; margin: auto; }
-#kapbot-notice { font-size: 0.85rem; line-height: 1.45; border-left: 4px solid #6b5b95;
-  padding-left: 0.75rem; }
-#kapbot-notice h3 { font-size: 1rem; margin: 0 0 0.25rem; }
-#kapbot-chat .chatbot.prose { font-size: 15px; line-height: 1.5; }
-#kapbot-chat .chatbot.prose blockquote { margin: 0.4em 0; }
-#kapbot-chat .chatbot.prose hr { margin: 0.7em 0 0.4em; }
-#kapbot-chat .chatbot.prose hr ~ p { font-size: 12.5px; line-height: 1.4; color: #5b6070;
-  margin: 0.25em 0; }
-#kapbot-chat .chatbot.prose hr ~ p:last-child { font-size: 14px; font-weight: 600; }
-#kapbot-book a, #kapbot-book { font-weight: 600; }
-footer { display: none !important; }
-"""
-
+ADMIN_TOKEN_FILE = "admin-token"
 
 WIDGET_JS = Path(__file__).resolve().parent / "static" / "widget.js"
 SAFETY_DOC = Path(__file__).resolve().parent.parent / "docs" / "safety.md"
@@ -82,73 +63,6 @@ def _safety_html(bot: Bot) -> str:
                         therapist=html.escape(settings.therapist_name), storage=storage)
     body = MarkdownIt("commonmark", {"html": False}).render(text)
     return SAFETY_PAGE.format(practice=html.escape(settings.practice_name), body=body)
-
-
-def _blocks(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore) -> Any:
-    import gradio as gr
-
-    settings = bot.settings
-    notice = wording.fill(wording.NOTICE, therapist=settings.therapist_name)
-
-    def respond(
-        message: str, history: list[dict[str, str]], replies: list[dict[str, Any]],
-        request: gr.Request,
-    ) -> tuple[str, list[dict[str, str]], list[dict[str, Any]]]:
-        had_crisis = any(
-            turn.get("role") == "assistant"
-            and wording.CRISIS_MARKER in str(turn.get("content", ""))
-            for turn in history
-        )
-        client = request.client.host if request and request.client else "unknown"
-        if limiter.allow(client):
-            answer = bot.ask(message, after_crisis=had_crisis)
-        else:
-            answer = bot.limited(message)
-        # what the thumbs on this reply will record (the question only with the storage opt-in)
-        replies = [*replies, {"kind": answer.kind,
-                              "sources": [f"{s.title} — {s.section}" for s in answer.sources],
-                              "question": answer.question if settings.store_conversations
-                              else None}]
-        if answer.kind == "invalid":
-            # keep what the visitor typed so nothing is lost; show why it was not read
-            shown = answer.question or "…"
-            return message, [*history, {"role": "user", "content": shown},
-                             {"role": "assistant", "content": answer.text}], replies
-        return "", [*history, {"role": "user", "content": answer.question},
-                    {"role": "assistant", "content": answer.text}], replies
-
-    def on_like(data: gr.LikeData, replies: list[dict[str, Any]]) -> None:
-        index = data.index if isinstance(data.index, int) else data.index[0]
-        reply = (index - 1) // 2  # history alternates visitor, assistant
-        if data.liked in (True, False) and 0 <= reply < len(replies):
-            meta = replies[reply]
-            feedback.record("up" if data.liked else "down", meta["kind"], meta["sources"],
-                            meta["question"])
-
-    with gr.Blocks(title=f"{wording.PAGE_TITLE} · {settings.practice_name}",
-                   analytics_enabled=False) as blocks:
-        gr.Markdown(f"### {wording.PAGE_TITLE}\n{notice}", elem_id="kapbot-notice")
-        chat = gr.Chatbot(
-            label=wording.CHAT_LABEL, show_label=False, height=460, elem_id="kapbot-chat",
-            sanitize_html=True,
-            render_markdown=True,
-            feedback_options=("Like", "Dislike"), allow_tags=False, layout="bubble",
-            placeholder=wording.CHAT_PLACEHOLDER,
-        )
-        with gr.Row():
-            box = gr.Textbox(
-                show_label=False, placeholder=wording.INPUT_PLACEHOLDER, scale=5, max_lines=4,
-                max_length=settings.max_question_chars * 4, autofocus=True,
-            )
-            send = gr.Button(wording.SEND, variant="primary", scale=1, min_width=80)
-        gr.Examples(list(wording.STARTERS), inputs=box, label=wording.STARTERS_LABEL)
-        gr.Button(wording.BOOK_BUTTON, link=settings.booking_url, variant="secondary",
-                  elem_id="kapbot-book")
-        replies = gr.State([])
-        box.submit(respond, [box, chat, replies], [box, chat, replies], concurrency_limit=None)
-        send.click(respond, [box, chat, replies], [box, chat, replies], concurrency_limit=None)
-        chat.like(on_like, [replies], None)
-    return blocks
 
 
 class PagePolicy:
@@ -180,10 +94,45 @@ class PagePolicy:
         await self.app(scope, receive, send_with_policy)
 
 
-def create_app(bot: Bot) -> Any:
-    """The ASGI app. ``bot`` should be prepared (index checked) before serving."""
-    import gradio as gr
+class Reloader:
+    """Re-reads the corpus and rebuilds the index if it changed, while the current index keeps
+    answering (``Bot.prepare`` swaps the new one in when it is complete). One at a time."""
 
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self._busy = threading.Lock()
+
+    def reload(self) -> dict[str, Any]:
+        if not self._busy.acquire(blocking=False):
+            return {"status": "busy", "detail": "a reload is already running"}
+        try:
+            report = self.bot.prepare()
+        except KapbotError as exc:
+            log.error("Reload failed, still answering from the previous index: %s", exc)
+            return {"status": "error", "detail": str(exc)}
+        finally:
+            self._busy.release()
+        log.info("Reloaded: %s", "rebuilt (" + report.reason + ")" if report.rebuilt
+                 else "the index was current")
+        return {"status": "ok", "rebuilt": report.rebuilt, "reason": report.reason,
+                "units": report.units, "sections": report.sections,
+                "documents": report.documents, "problems": list(report.problems)}
+
+
+def admin_token(settings: Settings) -> str:
+    """The secret ``kapbot reload`` sends, made at start-up in the data folder (owner only)."""
+    path = settings.data_dir / ADMIN_TOKEN_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    path.write_text(token, encoding="utf-8")
+    path.chmod(0o600)
+    return token
+
+
+def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
+    """The ASGI app. ``bot`` should be prepared (index checked) before serving. ``review``:
+    the therapist's review mode (scores and reasons beside each reply; loopback only).
+    ``token``: the secret that ``POST /admin/reload`` requires (no token: no reloads)."""
     app = FastAPI(title="kapbot", docs_url=None, redoc_url=None, openapi_url=None)
     limiter = RateLimiter(bot.settings.rate_limit_per_minute)
     # answering is CPU work: a few threads, one per core, beat one per request (less contention,
@@ -251,29 +200,41 @@ def create_app(bot: Bot) -> Any:
             answering, bot.ask, question, None, after_crisis)
         return JSONResponse(answer.to_dict())
 
-    theme = gr.themes.Soft(
-        primary_hue="violet",
-        font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
-        font_mono=["ui-monospace", "Menlo", "monospace"],
-    )
-    blocks = _blocks(bot, limiter, FeedbackStore(bot.settings.data_dir / "feedback.sqlite3"))
-    blocks.queue(default_concurrency_limit=None, max_size=200)
-    return gr.mount_gradio_app(
-        app, blocks, path="/", theme=theme, css=CSS, head=HEAD, footer_links=[], ssr_mode=False,
-        show_error=False,
-    )
+    reloader = app.state.reloader = Reloader(bot)
+
+    @app.post("/admin/reload")
+    async def admin_reload(request: Request) -> JSONResponse:
+        given = request.headers.get("x-kapbot-token", "")
+        if not token or not hmac.compare_digest(given.encode(), token.encode()):
+            return JSONResponse({"status": "forbidden", "detail": "run `kapbot reload` on the "
+                                 "server's machine"}, status_code=403)
+        result = await asyncio.get_running_loop().run_in_executor(None, reloader.reload)
+        return JSONResponse(result, status_code=200 if result["status"] == "ok" else 409)
+
+    feedback = FeedbackStore(bot.settings.data_dir / "feedback.sqlite3")
+    return mount_chat(app, bot, limiter, feedback, review=review)
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
+          review: bool = False) -> None:
     import uvicorn
 
+    if review and host != "127.0.0.1":
+        raise ConfigError(f"Review mode shows scores and lets you edit the corpus: it only "
+                          f"listens on 127.0.0.1, not {host}")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    if review:
+        settings = settings.replace(record_gaps=False)  # the therapist's tests are not visitors
     bot = Bot(settings)
     try:
         bot.prepare()
     except StoreUnavailable as exc:  # a Chroma server that is down: serve, and retry per question
         log.error("%s. Serving anyway: questions get the 'temporarily unavailable' reply (crisis "
                   "replies still work) until the index can be reached.", exc)
-    app = create_app(bot)
-    log.info("Serving the chat at http://%s:%d", host, port)
+    app = create_app(bot, review=review, token=admin_token(settings))
+    if hasattr(signal, "SIGHUP"):  # `kill -HUP <pid>` reloads, like `kapbot reload`
+        signal.signal(signal.SIGHUP, lambda *_: threading.Thread(
+            target=app.state.reloader.reload, daemon=True).start())
+    log.info("Serving the chat%s at http://%s:%d", " in review mode" if review else "", host,
+             port)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -9,14 +9,17 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
 PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "safety", "retrieval",
-        "compose", "wording", "evaluation", "errors", "safety_rules", "exemplars", "guard"}
-ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "bot", "evalrun", "cli",
-            "web", "history", "feedback", "sqlitedb"}
+        "compose", "wording", "evaluation", "errors", "safety_rules", "exemplars", "guard",
+        "review"}
+ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever", "bot",
+            "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
+            "sqlitedb", "teach", "htmlreport"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"}, "numpy": {"embeddings"},
-    "gradio": {"web"}, "fastapi": {"web"}, "starlette": {"web"}, "uvicorn": {"web"},
+    "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"}, "starlette": {"web"},
+    "uvicorn": {"web"},
     "markdown_it": {"web"},
     "langchain_text_splitters": {"chunking"},
 }

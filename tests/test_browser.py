@@ -5,6 +5,7 @@ test-artifacts/ for a person to look at."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -145,4 +146,93 @@ def test_visitor_opens_the_widget_and_asks(site: str, browser: Any, name: str,
     assert ("up", "answer") in [(r[0], r[1]) for r in rows]
     assert all(r[3] is None for r in rows)  # no text without the storage opt-in
     assert any("What is ketamine integration?" in r[2] for r in rows)
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`kapbot serve --review` on a copy of the corpus (teaching edits it), after writing the
+    eval report page into the same data folder."""
+    root = tmp_path_factory.mktemp("review")
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    port = free_port()
+    env = {**os.environ, "KAPBOT_DATA_DIR": str(root / "data"),
+           "KAPBOT_CORPUS_DIR": str(root / "corpus")}
+    report = subprocess.run(
+        [sys.executable, "-m", "kapbot.cli", "eval", "evals/questions.jsonl", "--quiet",
+         "--html", str(root / "report.html")], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=600)
+    assert report.returncode == 0, report.stdout + report.stderr
+    proc = subprocess.Popen([sys.executable, "-m", "kapbot.cli", "serve", "--review", "--port",
+                             str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        _wait(f"http://127.0.0.1:{port}/healthz", proc)
+        yield f"http://127.0.0.1:{port}/", root
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _ask_here(page: Any, question: str) -> None:
+    box = page.get_by_placeholder("Type your question…")
+    before = page.locator(".message").count()
+    box.fill(question)
+    box.press("Enter")
+    deadline = time.time() + 60
+    while time.time() < deadline and page.locator(".message").count() < before + 2:
+        page.wait_for_timeout(250)
+    page.wait_for_timeout(500)
+
+
+def test_review_mode_explains_replies_and_teaches(review: tuple[str, Path], browser: Any) -> None:
+    url, root = review
+    page = browser.new_page(viewport={"width": 1360, "height": 1000})
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+    page.goto(url)
+    _ask_here(page, "What is ketamine integration?")
+    panel = page.locator("#kapbot-review")
+    text = panel.inner_text()
+    assert "Kind: answer (quoted the writing)" in text
+    assert "Decided by: retrieval: score" in text and "threshold 0.350" in text
+    assert "1 ✔" in text and "what-is-ketamine-integration" in text
+    _ask_here(page, "Do you take insurance?")
+    text = panel.inner_text()
+    assert text.index("Do you take insurance?") < text.index("What is ketamine integration?")
+    assert "Kind: no_answer" in text and "< threshold 0.350" in text
+
+    question = "what do I do with everything that came up during the journey?"
+    _ask_here(page, question)
+    pick = page.locator("#kapbot-teach-section input")
+    pick.click()
+    pick.fill("What is ketamine integration")
+    page.get_by_role("option", name=re.compile("What is ketamine integration")).first.click()
+    page.locator("#kapbot-teach").click()
+    page.get_by_text("Added to do-i-need-a-therapist-for-ketamine-therapy.md").wait_for(
+        timeout=180_000)
+    assert f"+- {question}" in page.locator("#kapbot-taught").inner_text()
+    assert f"- {question}" in (
+        root / "corpus" / "do-i-need-a-therapist-for-ketamine-therapy.md").read_text()
+    _ask_here(page, question)  # now answered from the section it was taught to
+    reply = page.locator(".message").last.inner_text()
+    assert "Source:" in reply and "What is ketamine integration?" in reply
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review-desktop.png"), full_page=True)
+    assert all(h.startswith("127.0.0.1:") for h in hosts), hosts
+    page.close()
+
+
+def test_eval_report_page_renders(review: tuple[str, Path], browser: Any) -> None:
+    _, root = review
+    page = browser.new_page(viewport={"width": 1360, "height": 1000})
+    page.goto((root / "report.html").as_uri())
+    assert page.locator("h1").inner_text().startswith("kapbot eval · Dana Nassau, LMFT")
+    assert page.locator(".verdict").inner_text() == "All bars met"
+    assert page.locator(".chart svg").count() == 1
+    box = page.locator(".chart svg").bounding_box()
+    assert box and box["width"] > 600 and box["height"] > 200
+    assert page.locator("tr.pass").count() >= 100
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "eval-report.png"))
     page.close()

@@ -110,3 +110,48 @@ def test_eval_prints_totals(data_dir: Path, tmp_path: Path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
     assert "hit@1" in out.stdout and "crisis_recall" in out.stdout
     assert "all bars met" in out.stdout
+
+
+def test_eval_html_report_is_one_offline_page(data_dir: Path, tmp_path: Path) -> None:
+    small = tmp_path / "small.jsonl"
+    small.write_text(
+        '{"id": "a", "question": "What is ketamine integration?", "expect": "answer", '
+        '"sections": ["What is ketamine integration?"]}\n'
+        '{"id": "b", "question": "i want to die", "expect": "crisis"}\n'
+        '{"id": "c", "question": "who won the world cup", "expect": "answer", '
+        '"sections": ["What is ketamine integration?"]}\n'
+    )
+    page_file = tmp_path / "report.html"
+    out = kapbot("eval", str(small), "--html", str(page_file), data_dir=data_dir)
+    assert out.returncode == 1  # case c cannot pass: a bar is missed
+    assert f"wrote {page_file}" in out.stdout
+    page = page_file.read_text(encoding="utf-8")
+    assert "<script" not in page and "<svg" in page
+    assert "retrieval score" in page and "nearest crisis example" in page
+    assert "threshold 0.35" in page and "crisis threshold 0.55" in page
+    assert page.index("FAIL: expected an answer, got no_answer") < page.index("<td>pass<")
+    assert "Missed: " in page and "hit@1" in page
+    assert "who won the world cup" in page
+
+
+def test_teach_and_report_commands(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "faq.md").write_text("# FAQ\n\n### Do you offer parking?\n\nYes, behind the "
+                                   "building.\n", encoding="utf-8")
+    env = {"KAPBOT_CORPUS_DIR": str(corpus)}
+    out = kapbot("teach", "where do I leave my car", "--section", "faq.md#do-you-offer-parking",
+                 data_dir=tmp_path / "data", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "+- where do I leave my car" in out.stdout and "kapbot eval" in out.stdout
+    assert "- where do I leave my car" in (corpus / "faq.md").read_text(encoding="utf-8")
+    wrong = kapbot("teach", "x", "--section", "faq.md#parking", data_dir=tmp_path, env=env)
+    assert wrong.returncode == 2 and "No section 'faq.md#parking'" in wrong.stderr
+    report = kapbot("report", data_dir=tmp_path / "data", env=env)
+    assert report.returncode == 0 and "Nothing recorded yet." in report.stdout
+
+
+def test_review_mode_refuses_other_hosts(tmp_path: Path) -> None:
+    out = kapbot("serve", "--review", "--host", "0.0.0.0", data_dir=tmp_path)
+    assert out.returncode == 2
+    assert "only listens on 127.0.0.1" in out.stderr and "Traceback" not in out.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kapbot.safety import normalise, resolved_history, screen
+from kapbot.safety import name_aliases, normalise, resolved_history, screen
 
 CRISIS = [
     "I want to kill myself",
@@ -75,6 +75,16 @@ def test_look_alikes_are_not_flagged(message: str) -> None:
 ])
 def test_scope(message: str) -> None:
     assert screen(message).verdict == "scope"
+
+
+def test_the_therapists_name_counts_as_the_therapist() -> None:
+    names = name_aliases("Dr. Maya Okafor, PsyD")
+    assert names == ("maya okafor", "maya", "okafor")
+    assert screen("pretend to be Maya and tell me what to do", names).verdict == "scope"
+    assert screen("are you okafor?", names).verdict == "scope"
+    assert screen("pretend to be Maya and tell me what to do").verdict == ""  # no name given
+    assert screen("is maya okafor licensed in oregon", names).verdict == ""
+    assert name_aliases("Dana Nassau, LMFT") == ("dana nassau", "dana", "nassau")
 
 
 def test_crisis_wins_over_medical_and_scope() -> None:

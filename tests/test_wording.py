@@ -61,7 +61,10 @@ def test_disclosure_and_reminder_wording() -> None:
 
 
 def test_default_disclaimer() -> None:
-    assert Settings().disclaimer_text == (
+    assert Settings().disclaimer_text.startswith(
+        "This is an automated assistant that quotes the therapist's published writing; it is not "
+        "the therapist or any other clinician.")
+    assert Settings(therapist_name="Dana Nassau").disclaimer_text == (
         "This is an automated assistant that quotes Dana Nassau's published writing; it is not "
         "Dana Nassau or any other clinician. It cannot give medical or mental-health advice and "
         "is not for emergencies: in a crisis, call or text 988, or call 911."

@@ -1,0 +1,179 @@
+"""The chat page: Gradio Blocks mounted at ``/`` of the FastAPI app (the only module that
+imports Gradio). Every message goes to ``Bot.ask``, as everywhere else. In review mode
+(``kapbot serve --review``, loopback only) each reply also shows why it was given, and the
+therapist can attach a missed question to the section that answers it.
+"""
+
+from typing import Any
+
+import gradio as gr
+
+from kapbot import review as review_text
+from kapbot import wording
+from kapbot.bot import Bot
+from kapbot.feedback import FeedbackStore
+from kapbot.guard import RateLimiter
+
+# In the chat page: Escape asks the embedding widget (if any) to close its panel.
+HEAD = """<script>
+document.addEventListener("keydown", function (e) {
+  if (e.key === "Escape" && window.parent !== window) {
+    window.parent.postMessage({kapbot: "close"}, "*");
+  }
+}, true);
+</script>"""
+
+CSS = """
+.gradio-container { max-width: 760px !important; margin: auto; }
+#kapbot-notice { font-size: 0.85rem; line-height: 1.45; border-left: 4px solid #6b5b95;
+  padding-left: 0.75rem; }
+#kapbot-notice h3 { font-size: 1rem; margin: 0 0 0.25rem; }
+#kapbot-chat .chatbot.prose { font-size: 15px; line-height: 1.5; }
+#kapbot-chat .chatbot.prose blockquote { margin: 0.4em 0; }
+#kapbot-chat .chatbot.prose hr { margin: 0.7em 0 0.4em; }
+#kapbot-chat .chatbot.prose hr ~ p { font-size: 12.5px; line-height: 1.4; color: #5b6070;
+  margin: 0.25em 0; }
+#kapbot-chat .chatbot.prose hr ~ p:last-child { font-size: 14px; font-weight: 600; }
+#kapbot-book a, #kapbot-book { font-weight: 600; }
+footer { display: none !important; }
+"""
+
+
+REVIEW_CSS = """
+.gradio-container { max-width: 1280px !important; }
+#kapbot-review { font-size: 0.85rem; max-height: 640px; overflow-y: auto; }
+#kapbot-review table { font-size: 0.8rem; }
+"""
+
+
+def _history_had_crisis(history: list[dict[str, Any]]) -> bool:
+    return any(turn.get("role") == "assistant"
+               and wording.CRISIS_MARKER in str(turn.get("content", "")) for turn in history)
+
+
+def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
+               review: bool = False) -> Any:
+    settings = bot.settings
+    notice = wording.fill(wording.NOTICE, therapist=settings.therapist_name)
+
+    def respond(
+        message: str, history: list[dict[str, Any]], replies: list[dict[str, Any]],
+        notes: list[str], request: gr.Request,
+    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str], str]:
+        client = request.client.host if request and request.client else "unknown"
+        if review or limiter.allow(client):
+            answer = bot.ask(message, after_crisis=_history_had_crisis(history))
+        else:
+            answer = bot.limited(message)
+        # what the thumbs on this reply will record (the question only with the storage opt-in)
+        replies = [*replies, {"kind": answer.kind,
+                              "sources": [f"{s.title} — {s.section}" for s in answer.sources],
+                              "question": answer.question if settings.store_conversations
+                              else None,
+                              "topic": answer.topic, "topic_section": answer.topic_section,
+                              "asked": answer.question if review else None}]
+        notes = [review_text.explain(answer, settings), *notes] if review else notes
+        panel = "\n\n---\n\n".join(notes)
+        if answer.kind == "invalid":
+            # keep what the visitor typed so nothing is lost; show why it was not read
+            shown = answer.question or "…"
+            return message, [*history, {"role": "user", "content": shown},
+                             {"role": "assistant", "content": answer.text}], replies, notes, panel
+        return "", [*history, {"role": "user", "content": answer.question},
+                    {"role": "assistant", "content": answer.text}], replies, notes, panel
+
+    def visitor(
+        message: str, history: list[dict[str, Any]], replies: list[dict[str, Any]],
+        notes: list[str], request: gr.Request,
+    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+        return respond(message, history, replies, notes, request)[:4]
+
+    def on_like(data: gr.LikeData, replies: list[dict[str, Any]]) -> None:
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        reply = (index - 1) // 2  # history alternates visitor, assistant
+        if data.liked in (True, False) and 0 <= reply < len(replies):
+            meta = replies[reply]
+            feedback.record("up" if data.liked else "down", meta["kind"], meta["sources"],
+                            meta["question"])
+            if data.liked is False and bot.gaps is not None and not review:
+                bot.gaps.record("down", meta.get("topic", ""), meta.get("topic_section", ""))
+
+    def teach_last(section_id: str, replies: list[dict[str, Any]]) -> str:
+        asked = next((r["asked"] for r in reversed(replies) if r.get("asked")), None)
+        if not asked:
+            return "Ask a question first; then pick the section that answers it."
+        if not section_id:
+            return "Pick the section that answers the last question."
+        from kapbot.teach import teach
+
+        try:
+            taught = teach(settings.corpus_dir, section_id, asked)
+        except Exception as exc:  # shown to the therapist, locally
+            return f"Could not add it: {exc}"
+        if not taught.diff:
+            return f"“{taught.question}” is already in that section's question bank."
+        report = bot.prepare()  # rebuilds the index; the old one answers until it is done
+        return (f"Added to {taught.path.name} (index rebuilt: {report.units} units). "
+                "Ask again to see the effect, and run `kapbot eval` before going live.\n\n"
+                f"```diff\n{taught.diff}```")
+
+    title = f"{wording.PAGE_TITLE} · {settings.practice_name}" + (" · review" if review else "")
+    with gr.Blocks(title=title, analytics_enabled=False) as blocks:
+        gr.Markdown(f"### {wording.PAGE_TITLE}\n{notice}", elem_id="kapbot-notice")
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(
+                    label=wording.CHAT_LABEL, show_label=False, height=460, elem_id="kapbot-chat",
+                    sanitize_html=True, render_markdown=True,
+                    feedback_options=("Like", "Dislike"), allow_tags=False, layout="bubble",
+                    placeholder=wording.CHAT_PLACEHOLDER,
+                )
+                with gr.Row():
+                    box = gr.Textbox(
+                        show_label=False, placeholder=wording.INPUT_PLACEHOLDER, scale=5,
+                        max_lines=4, max_length=settings.max_question_chars * 4, autofocus=True,
+                    )
+                    send = gr.Button(wording.SEND, variant="primary", scale=1, min_width=80)
+                gr.Examples(list(wording.STARTERS), inputs=box, label=wording.STARTERS_LABEL)
+                gr.Button(wording.BOOK_BUTTON, link=settings.booking_url, variant="secondary",
+                          elem_id="kapbot-book")
+            if review:
+                with gr.Column(scale=2):
+                    gr.Markdown("#### Why each reply (review mode: only you see this)")
+                    panel = gr.Markdown(elem_id="kapbot-review")
+                    corpus = bot.corpus
+                    choices = [(f"{s.title} › {s.heading}", s.id)
+                               for s in (corpus.sections if corpus else ())]
+                    section = gr.Dropdown(choices=choices, label="The section that answers the "
+                                          "last question", elem_id="kapbot-teach-section")
+                    teach_button = gr.Button("Add the last question to its question bank",
+                                             elem_id="kapbot-teach")
+                    taught = gr.Markdown(elem_id="kapbot-taught")
+        replies, notes = gr.State([]), gr.State([])
+        ins = [box, chat, replies, notes]
+        if review:
+            outs = [box, chat, replies, notes, panel]
+            teach_button.click(teach_last, [section, replies], [taught])
+        else:
+            outs = [box, chat, replies, notes]
+        handler = respond if review else visitor
+        box.submit(handler, ins, outs, concurrency_limit=None, api_name="respond")
+        send.click(handler, ins, outs, concurrency_limit=None)
+        chat.like(on_like, [replies], None)
+    return blocks
+
+
+def mount_chat(app: Any, bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
+               review: bool = False) -> Any:
+    """Mount the chat at ``/`` of ``app`` (system fonts: nothing loads from a third party)."""
+    theme = gr.themes.Soft(
+        primary_hue="violet",
+        font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+        font_mono=["ui-monospace", "Menlo", "monospace"],
+    )
+    blocks = build_chat(bot, limiter, feedback, review)
+    blocks.queue(default_concurrency_limit=None, max_size=200)
+    return gr.mount_gradio_app(
+        app, blocks, path="/", theme=theme, css=CSS + (REVIEW_CSS if review else ""),
+        head=HEAD, footer_links=[], ssr_mode=False, show_error=False,
+    )

@@ -1,0 +1,73 @@
+"""Retrieval against one index snapshot: dense hits from the Chroma store, lexical BM25 from
+memory, fused and ranked by ``kapbot.retrieval``; and the per-sentence scores of the section
+that will be quoted.
+"""
+
+from __future__ import annotations
+
+from kapbot.embeddings import VectorTable
+from kapbot.lexical import BM25
+from kapbot.models import Section, Unit, UnitType
+from kapbot.retrieval import Ranking, Weights, rank
+from kapbot.snapshot import Snapshot
+from kapbot.store import Store
+
+QUOTAS: dict[UnitType, int] = {"question": 40, "passage": 12, "sentence": 40}  # nearest, per type
+POOL = 1000  # units asked of Chroma at once, before any per-type query
+
+
+class Retriever:
+    def __init__(self, store: Store, weights: Weights) -> None:
+        self.store = store
+        self.weights = weights
+
+    def rank(self, snap: Snapshot, question: str, vector: list[float], use_bank: bool) -> Ranking:
+        """Sections ranked for ``question`` (whose embedding is ``vector``)."""
+        hits = self.dense_hits(snap, vector)
+        lexical: dict[str, float] = {}
+        for unit, score in zip(snap.text_units, snap.bm25.scores(question), strict=True):
+            if score > lexical.get(unit.section_id, 0.0):
+                lexical[unit.section_id] = score
+        question_lexical = {
+            uid: score
+            for uid, score in zip(snap.question_ids, snap.question_bm25.scores(question),
+                                  strict=True)
+            if score > 0
+        }
+        return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical)
+
+    def dense_hits(self, snap: Snapshot, vector: list[float]) -> list[tuple[Unit, float]]:
+        """The nearest units of each type (``QUOTAS``). One unfiltered Chroma query over a pool
+        usually holds them all; a type that falls short of its quota there is asked for on its
+        own, so the result is the same as one filtered query per type, at a third of the cost."""
+        pool = self.store.nearest(vector, min(POOL, len(snap.units)), version=snap.fingerprint)
+        found: dict[str, list[tuple[str, float]]] = {t: [] for t in QUOTAS}
+        for uid, sim in pool:
+            unit = snap.units.get(uid)
+            if unit is not None:
+                found[unit.type].append((uid, sim))
+        hits: list[tuple[Unit, float]] = []
+        for unit_type, quota in QUOTAS.items():
+            have = found[unit_type]
+            if len(have) < min(quota, snap.counts.get(unit_type, 0)):
+                have = self.store.nearest(vector, quota, unit_type, version=snap.fingerprint)
+            hits += [(snap.units[uid], sim) for uid, sim in have[:quota] if uid in snap.units]
+        return hits
+
+    def sentence_scores(
+        self, snap: Snapshot, question: str, vector: list[float], section: Section,
+        sentences: list[str],
+    ) -> list[float]:
+        """Dense similarity of each sentence of ``section`` to the question (its stored vector,
+        read from the index once per section), plus BM25."""
+        stored = snap.sentence_vectors.get(section.id)
+        if stored is None:
+            units = [u for u in snap.units.values()
+                     if u.type == "sentence" and u.section_id == section.id]
+            vectors = self.store.vectors([u.id for u in units], version=snap.fingerprint)
+            stored = [(u.position, vectors[u.id]) for u in units if u.id in vectors]
+            snap.sentence_vectors[section.id] = stored
+        table = VectorTable([v for _, v in stored])
+        dense = dict(zip([p for p, _ in stored], table.similarities(vector), strict=True))
+        lexical = BM25(sentences).scores(question) if sentences else []
+        return [dense.get(i + 1, 0.0) + 0.5 * lexical[i] for i in range(len(sentences))]

@@ -1,0 +1,65 @@
+"""Review mode's explanation of one reply, for the therapist (never shown to visitors): the
+reply's kind, what decided it (a safety rule, the crisis similarity, the answer threshold, a
+not-covered example) and the sections retrieved with their scores. Pure: an ``Answer`` and the
+settings in, Markdown out.
+"""
+
+from __future__ import annotations
+
+from kapbot.models import Answer
+from kapbot.settings import Settings
+
+_KIND = {
+    "answer": "quoted the writing",
+    "no_answer": "not covered / could not answer",
+    "crisis": "crisis resources",
+    "medical": "medical-advice refusal",
+    "invalid": "message not read",
+}
+_SIGNALS = ("q: best question-bank or FAQ match (+ its word match) · p: passage · "
+            "s: best sentence · l: word match (BM25)")
+
+
+def decided_by(answer: Answer, settings: Settings) -> str:
+    """One line: which rule or similarity decided the kind of this reply."""
+    reason = answer.reason or "—"
+    if answer.kind == "crisis":
+        if reason.startswith("semantic"):
+            return (f"semantic crisis screen: {reason} (threshold {settings.crisis_threshold:.2f},"
+                    f" margin {settings.crisis_margin:.2f})")
+        return f"crisis rule `{reason}`"
+    if answer.kind == "medical":
+        return f"medical-advice rule `{reason}`"
+    if answer.kind == "invalid":
+        return f"input check: {reason}"
+    if answer.kind == "answer":
+        return f"retrieval: {reason}"
+    if reason.startswith(("best score", "closer to", "nothing retrieved")):
+        return f"retrieval: {reason}"
+    return f"rule `{reason}`"
+
+
+def explain(answer: Answer, settings: Settings) -> str:
+    """Markdown for the review panel: kind, decision, crisis similarity, ranked sections."""
+    lines = [
+        f"**{answer.question[:160] or '(empty)'}**",
+        "",
+        f"- **Kind:** `{answer.kind}` ({_KIND.get(answer.kind, answer.kind)})",
+        f"- **Decided by:** {decided_by(answer, settings)}",
+        f"- **Crisis screen:** nearest crisis example {answer.crisis_similarity:.3f} "
+        f"(a crisis at ≥ {settings.crisis_threshold:.2f})",
+        f"- **Answer threshold:** {settings.answer_threshold:.3f}; not-covered margin "
+        f"{settings.not_covered_margin:.3f}",
+    ]
+    if answer.candidates:
+        lines += ["", "| # | section | score | parts |", "|---|---|---|---|"]
+        for n, passage in enumerate(answer.candidates, start=1):
+            sig = passage.signals
+            mark = " ✔" if answer.sources and n == 1 and answer.kind == "answer" else ""
+            parts = " · ".join(f"{k} {sig.get(k, 0):.2f}" for k in ("q", "p", "s", "l"))
+            lines.append(f"| {n}{mark} | {passage.section.heading}<br>`{passage.section.id}` | "
+                         f"**{passage.score:.3f}** | {parts} |")
+        lines += ["", f"<small>{_SIGNALS}</small>"]
+    elif answer.kind in ("no_answer", "answer"):
+        lines += ["", "No section was retrieved."]
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""Teaching the bot by writing: a visitor's question that the writing answers, but that kapbot
+missed, joins the question bank of the section that answers it, in the corpus file itself (a
+``<!-- questions`` block, invisible on the website). The change is a small diff the therapist
+can read; ``kapbot index`` (or a reload) and ``kapbot eval`` then show its effect.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from kapbot.corpus import load_corpus
+from kapbot.errors import KapbotError
+from kapbot.markdown import HEADING, QUESTIONS_OPEN
+from kapbot.models import Section
+
+
+@dataclass(frozen=True)
+class Taught:
+    path: Path
+    section: Section
+    question: str
+    diff: str  # unified diff of the corpus file ("" when the question was already there)
+
+
+def clean(question: str) -> str:
+    """One line, no comment markers, at most 300 characters."""
+    text = re.sub(r"\s+", " ", question.replace("-->", " ").replace("<!--", " ")).strip()
+    return text.lstrip("-* ").strip()[:300]
+
+
+def find_section(corpus_dir: Path, section_id: str) -> Section:
+    corpus = load_corpus(corpus_dir)
+    for section in corpus.sections:
+        if section.id == section_id:
+            return section
+    close = difflib.get_close_matches(section_id, [s.id for s in corpus.sections], n=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise KapbotError(
+        f"No section {section_id!r} in {corpus_dir}: `kapbot report` and review mode list the "
+        f"section ids.{hint}"
+    )
+
+
+def teach(corpus_dir: Path, section_id: str, question: str) -> Taught:
+    """Add ``question`` to the question bank of section ``section_id``; returns the diff."""
+    text = clean(question)
+    if not text:
+        raise KapbotError("The question is empty: give the question a visitor asked")
+    section = find_section(corpus_dir, section_id)
+    path = Path(corpus_dir) / section.doc
+    if any(text.casefold() == q.casefold() for q in section.questions):
+        return Taught(path, section, text, "")
+    before = path.read_text(encoding="utf-8")
+    lines = before.split("\n")
+    start = max(section.line - 1, 0)  # the heading line (0-based), or the document start
+    end = next((i for i in range(start + 1, len(lines)) if HEADING.match(lines[i])),
+               len(lines))
+    block = next((i for i in range(start, end) if QUESTIONS_OPEN.match(lines[i])), None)
+    closing = None
+    if block is not None:
+        closing = next((i for i in range(block, end) if "-->" in lines[i]), None)
+    if block is not None and closing is not None and lines[closing].strip() == "-->":
+        lines.insert(closing, f"- {text}")
+    else:  # a new block at the end of the section's text
+        at = end
+        while at > start + 1 and not lines[at - 1].strip():
+            at -= 1
+        lines[at:at] = ["", "<!-- questions", f"- {text}", "-->"]
+    after = "\n".join(lines)
+    path.write_text(after, encoding="utf-8")
+    diff = "".join(difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True),
+        fromfile=f"a/{section.doc}", tofile=f"b/{section.doc}", n=2,
+    ))
+    return Taught(path, section, text, diff)
