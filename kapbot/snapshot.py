@@ -81,8 +81,9 @@ def load_snapshot(
         log.warning("Rebuilding the index at %s: %s", store.where, why)
         store.rebuild(units, fingerprint, progress)
         log.info("Index built: %d units from %d sections", len(units), len(corpus.sections))
-    # older versions go; the one that was answering until now stays until the next change
-    store.prune({fingerprint, previous} - {""})
+    # older versions go; the one this process answered from until now stays until the next
+    # change, and so does the newest other one (another process may still be answering from it)
+    store.prune({fingerprint, previous} - {""}, spare=1)
     text_units = tuple(u for u in units if u.type != "question")
     questions = [u for u in units if u.type == "question"]
     report = IndexReport(

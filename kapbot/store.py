@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -164,15 +165,18 @@ class Store:
         """Answer queries from this version from now on."""
         self.active = fingerprint
 
-    def prune(self, keep: set[str]) -> int:
-        """Delete index versions not in ``keep``; how many were deleted."""
-        dropped = 0
-        for version in self._versions():
-            if version not in keep:
-                self._client.delete_collection(self.name_for(version))
-                self._handles.pop(version, None)
-                dropped += 1
-        return dropped
+    def prune(self, keep: set[str], spare: int = 0) -> int:
+        """Delete index versions not in ``keep``, sparing the ``spare`` most recently built of
+        the others (another process sharing a Chroma server may still answer from one of them);
+        how many were deleted."""
+        others = [v for v in self._versions() if v not in keep]
+        built = {v: float((self._client.get_collection(self.name_for(v)).metadata or {}).get(
+            "kapbot_built_at", 0.0)) for v in others}
+        doomed = sorted(others, key=lambda v: built[v], reverse=True)[spare:]
+        for version in doomed:
+            self._client.delete_collection(self.name_for(version))
+            self._handles.pop(version, None)
+        return len(doomed)
 
     # -- writing -------------------------------------------------------------------------------
     def rebuild(
@@ -198,7 +202,8 @@ class Store:
             collection_name=name,
             embedding_function=_langchain_embeddings(self.embedder),
             client=self._client,
-            collection_metadata={"kapbot_fingerprint": fingerprint, "kapbot_units": len(units)},
+            collection_metadata={"kapbot_fingerprint": fingerprint, "kapbot_units": len(units),
+                                 "kapbot_built_at": time.time()},
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
         for start in range(0, len(units), BATCH):

@@ -125,6 +125,8 @@ def test_visitor_opens_the_widget_and_asks(site: str, browser: Any, name: str,
     frame = _ask(page, "<img src=x onerror=alert(1)> how long is a session?")
     assert frame.locator("img[src='x']").count() == 0
     assert dialogs == []
+    frame.get_by_label("Dislike").last.click()  # thumbs down: counted as a gap, without text
+    page.wait_for_timeout(1000)
 
     frame = _ask(page, "I want to end my life tonight")
     last = frame.locator(".message").last.inner_text()
@@ -146,6 +148,10 @@ def test_visitor_opens_the_widget_and_asks(site: str, browser: Any, name: str,
     assert ("up", "answer") in [(r[0], r[1]) for r in rows]
     assert all(r[3] is None for r in rows)  # no text without the storage opt-in
     assert any("What is ketamine integration?" in r[2] for r in rows)
+    gaps = sqlite3.connect(DATA["dir"] / "gaps.sqlite3").execute(
+        "SELECT event, topic, section FROM gaps").fetchall()
+    assert ("down",) in [(g[0],) for g in gaps] and all(g[1] and g[2] for g in gaps)
+    assert not any("onerror" in g[1] for g in gaps)  # never the visitor's own words
     page.close()
 
 

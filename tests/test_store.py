@@ -93,3 +93,15 @@ def test_missing_data_dir_is_created(tiny_settings: Settings, fake_embedder: Fak
     settings = tiny_settings.replace(data_dir=tiny_settings.data_dir / "deep" / "er")
     assert Bot(settings, embedder=fake_embedder).prepare().rebuilt
     assert (settings.data_dir / "chroma").is_dir()
+
+
+def test_versions_are_pruned_but_the_newest_other_is_spared(tmp_path: Path,
+                                                            fake_embedder: FakeEmbedder) -> None:
+    store = Store(tmp_path / "chroma", fake_embedder).open()
+    for version in ("v1", "v2", "v3"):
+        store.rebuild(_units(), version)
+    assert store.active == "v3"
+    assert store.prune({"v3"}, spare=1) == 1  # v1 goes; v2, the newest other, may be in use
+    assert (store.info("v1")["count"], store.info("v2")["count"]) == (0, 3)
+    assert store.prune({"v3"}) == 1 and store.info("v2")["count"] == 0
+    assert store.query(fake_embedder.embed(["roses"])[0], "passage", k=1)  # v3 still answers
