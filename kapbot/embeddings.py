@@ -174,7 +174,8 @@ class VectorTable:
     def __init__(self, vectors: Sequence[Sequence[float]]) -> None:
         import numpy as np
 
-        self._matrix = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+        rows = np.asarray(vectors, dtype=np.float32)
+        self._matrix = rows.reshape(len(vectors), -1) if len(vectors) else np.zeros((0, 0))
 
     def __len__(self) -> int:
         return int(self._matrix.shape[0])

@@ -65,9 +65,10 @@ class Retriever:
             units = [u for u in snap.units.values()
                      if u.type == "sentence" and u.section_id == section.id]
             vectors = self.store.vectors([u.id for u in units], version=snap.fingerprint)
-            stored = [(u.position, vectors[u.id]) for u in units if u.id in vectors]
+            kept = [u for u in units if u.id in vectors]
+            stored = ([u.position for u in kept], VectorTable([vectors[u.id] for u in kept]))
             snap.sentence_vectors[section.id] = stored
-        table = VectorTable([v for _, v in stored])
-        dense = dict(zip([p for p, _ in stored], table.similarities(vector), strict=True))
+        positions, table = stored
+        dense = dict(zip(positions, table.similarities(vector), strict=True))
         lexical = BM25(sentences).scores(question) if sentences else []
         return [dense.get(i + 1, 0.0) + 0.5 * lexical[i] for i in range(len(sentences))]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from kapbot.chunking import chunk_sections
 from kapbot.corpus import Corpus, load_corpus
+from kapbot.embeddings import VectorTable
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit
 from kapbot.settings import Settings
@@ -46,8 +47,8 @@ class Snapshot:
     report: IndexReport
     units: dict[str, Unit] = field(default_factory=dict)  # every unit of this version, by id
     counts: dict[str, int] = field(default_factory=dict)  # units per type
-    # section id -> [(sentence position, stored vector)], read from the store once per section
-    sentence_vectors: dict[str, list[tuple[int, list[float]]]] = field(
+    # section id -> (sentence positions, their stored vectors), read once per section
+    sentence_vectors: dict[str, tuple[list[int], VectorTable]] = field(
         default_factory=dict, compare=False
     )
 
