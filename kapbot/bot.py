@@ -28,7 +28,7 @@ from kapbot.safety import Screen, SemanticScreen, name_aliases, resolved_history
 from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
-from kapbot.text import clean_question, split_sentences
+from kapbot.text import clauses, clean_question, split_sentences
 
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
@@ -197,7 +197,7 @@ class Bot:
         """Rules, then the semantic crisis screen; also returns the question's embedding."""
         verdict = screen(question, self._names)
         # the message and each of its sentences: a crisis can hide in a long message
-        sentences = split_sentences(question)
+        sentences = clauses(question)
         texts = [question, *sentences[:12]] if len(sentences) > 1 else [question]
         vectors = self._embed_for_screen(texts)
         semantic_screen = self._semantic() if vectors else None

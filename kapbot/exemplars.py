@@ -187,4 +187,9 @@ LOOK_ALIKES: tuple[str, ...] = (
     "what are the risks of ketamine therapy in general",
     "does insurance cover ketamine assisted therapy",
     "I'm a therapist interested in KAP training",
+    "I don't have a car, can I take the bus to your office",
+    "I don't have insurance, how do I pay",
+    "I don't have anyone to drive me home after the session",
+    "I don't have a lot of money right now, is there a sliding scale",
+    "I can't make it on Mondays, do you have other days",
 )

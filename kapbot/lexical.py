@@ -14,10 +14,12 @@ class BM25:
     cosine similarities on an absolute scale, not only ranked."""
 
     def __init__(
-        self, texts: Sequence[str], k1: float = 1.2, b: float = 0.75, saturation: float = 6.0
+        self, texts: Sequence[str], k1: float = 1.2, b: float = 0.75, saturation: float = 6.0,
+        ignore: frozenset[str] = frozenset(),
     ) -> None:
         self.k1, self.b, self.saturation = k1, b, saturation
-        self._docs = [Counter(words(t)) for t in texts]
+        self.ignore = ignore  # words that say nothing about the topic (the practice's names)
+        self._docs = [Counter(w for w in words(t) if w not in ignore) for t in texts]
         self._lengths = [sum(d.values()) for d in self._docs]
         self._avg = (sum(self._lengths) / len(self._lengths)) if self._lengths else 1.0
         df: Counter[str] = Counter()
@@ -37,7 +39,7 @@ class BM25:
 
     def scores(self, query: str) -> list[float]:
         raw = [0.0] * len(self._docs)
-        for term in set(words(query)):
+        for term in set(words(query)) - self.ignore:
             idf = self._idf.get(term, 0.0)
             for i, tf in self._postings.get(term, ()):
                 norm = self.k1 * (1 - self.b + self.b * self._lengths[i] / (self._avg or 1.0))

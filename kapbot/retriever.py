@@ -70,5 +70,5 @@ class Retriever:
             snap.sentence_vectors[section.id] = stored
         positions, table = stored
         dense = dict(zip(positions, table.similarities(vector), strict=True))
-        lexical = BM25(sentences).scores(question) if sentences else []
+        lexical = BM25(sentences, ignore=snap.ignored_words).scores(question) if sentences else []
         return [dense.get(i + 1, 0.0) + 0.5 * lexical[i] for i in range(len(sentences))]

@@ -78,8 +78,8 @@ _TITLES = {"dr", "mr", "mrs", "ms", "mx", "prof", "lmft", "lcsw", "phd", "psyd",
 
 
 def name_aliases(name: str) -> tuple[str, ...]:
-    """How a visitor may name the therapist: "Dr. Maya Okafor" → ("maya okafor", "maya",
-    "okafor"). The rules then read any of them as "the therapist"."""
+    """How a visitor may name the therapist: "Dr. Jane Q. Smith, PhD" → ("jane smith",
+    "jane", "smith"). The rules then read any of them as "the therapist"."""
     words = [w for w in normalise(name).replace(".", " ").replace(",", " ").split()
              if w not in _TITLES and len(w) > 2]
     return tuple(dict.fromkeys([" ".join(words), *words])) if words else ()

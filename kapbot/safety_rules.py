@@ -61,7 +61,8 @@ CRISIS: tuple[tuple[str, str], ...] = (
      r"\bhow (high|tall) (a |the )?(building|bridge|balcony|floor) (has|needs) to be\b|"
      r"\bwant the pain to stop (permanently|forever|for good)\b"),
     ("no-point", r"\b(no|what'?s the|don't see the|lost the) point (in |of )?(living|going on|"
-     r"life|anymore|being alive|of anything|in anything)"),
+     r"life|anymore|being alive|of anything|in anything|waking up|wake up|getting up|being "
+     r"here|trying anymore|carrying on)"),
     ("not-wake", r"\b(not|never|don't want to|want to not|to just not) wake up\b"),
     ("nobody-miss", r"\b(nobody|no one|noone) (would|will|'d)? ?(miss|notice|care if) (me|i)"),
     ("self-harm", r"\bself[- ]?harm\w*|\bcutting (again|myself)|\bburn(ing)? myself|\bsh "

@@ -21,6 +21,7 @@ from kapbot.lexical import BM25
 from kapbot.models import Section, Unit
 from kapbot.settings import Settings
 from kapbot.store import Store
+from kapbot.text import words
 
 log = logging.getLogger("kapbot")
 
@@ -51,6 +52,10 @@ class Snapshot:
     sentence_vectors: dict[str, tuple[list[int], VectorTable]] = field(
         default_factory=dict, compare=False
     )
+
+    @property
+    def ignored_words(self) -> frozenset[str]:
+        return self.bm25.ignore
 
     @property
     def fingerprint(self) -> str:
@@ -87,6 +92,9 @@ def load_snapshot(
     store.prune({fingerprint, previous} - {""}, spare=1)
     text_units = tuple(u for u in units if u.type != "question")
     questions = [u for u in units if u.type == "question"]
+    # the practice's and therapist's names are in many questions and passages, but say nothing
+    # about what is asked: word matching ignores them
+    names = frozenset(words(f"{settings.therapist_name} {settings.practice_name}"))
     report = IndexReport(
         fingerprint, len(units), len(corpus.sections), len(corpus.documents), not current,
         "" if current else why, corpus.problems,
@@ -95,9 +103,9 @@ def load_snapshot(
         corpus=corpus,
         sections={s.id: s for s in corpus.sections},
         text_units=text_units,
-        bm25=BM25([u.quote for u in text_units]),
+        bm25=BM25([u.quote for u in text_units], ignore=names),
         question_ids=tuple(u.id for u in questions),
-        question_bm25=BM25([u.text for u in questions]),
+        question_bm25=BM25([u.text for u in questions], ignore=names),
         report=report,
         units={u.id: u for u in units},
         counts=dict(Counter(u.type for u in units)),

@@ -83,6 +83,12 @@ def split_sentences(paragraphs: str) -> list[str]:
     return out
 
 
+def clauses(text: str) -> list[str]:
+    """Sentence-like pieces of a visitor's message, for screening only: split at . ! ? ; and
+    line breaks whatever follows them (visitors often write in lower case)."""
+    return [c.strip() for c in re.split(r"(?<=[.!?;])\s+|\n+", text) if c.strip()]
+
+
 @functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     word = word.replace("’", "'").split("'")[0]

@@ -70,7 +70,8 @@ def test_its_eval_meets_the_core_bars(second: Bot) -> None:
 
 
 def test_its_eval_questions_are_not_in_its_question_banks(second: Bot) -> None:
-    cases = parse_cases((SECOND / "questions.jsonl").read_text(encoding="utf-8").splitlines())
+    cases = [case for name in ("questions.jsonl", "holdout.jsonl") for case in parse_cases(
+        (SECOND / name).read_text(encoding="utf-8").splitlines())]
     assert second.corpus is not None
     bank = [q for s in second.corpus.sections for q in s.questions]
     vectors = second.embedder.embed(bank)
