@@ -17,21 +17,19 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bench_corpus import write_corpus
+from bench_http import http_load, memory_mb, pct, serving
 from bench_report import Row, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,22 +72,16 @@ class Stack:
         return env
 
     def command(self, action: str, *args: str) -> list[str]:
+        """index, ask QUESTION, or serve (the port is appended by the caller)."""
         if self.name == "kapbot":
-            extra = ["--host", "127.0.0.1", "--port", *args] if action == "serve" else args
+            extra = ["--host", "127.0.0.1", "--port"] if action == "serve" else args
             return [KAPBOT, action, *extra]
-        options = ["--data", str(self.data)]
-        options += {"index": ["--corpus", str(self.corpus)], "serve": ["--port", *args]}.get(
-            action, list(args))
-        return [sys.executable, TUTORIAL, action, *options]
+        options = {"index": ["--corpus", str(self.corpus)], "serve": ["--port"]}.get(action, [])
+        return [sys.executable, TUTORIAL, action, "--data", str(self.data), *args, *options]
 
 
 def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def pct(values: Sequence[float], q: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 \
-        else values[0]
 
 
 def timed(stack: Stack, action: str, *args: str) -> tuple[float, str]:
@@ -104,90 +96,23 @@ def timed(stack: Stack, action: str, *args: str) -> tuple[float, str]:
     return elapsed, done.stdout
 
 
-def ask_http(url: str, question: str, timeout: float = 60) -> tuple[float, bool]:
-    """One POST /api/ask: (seconds, whether it came back 200 with an answer text)."""
-    body = json.dumps({"question": question}).encode()
-    request = urllib.request.Request(url + "/api/ask", data=body,
-                                     headers={"Content-Type": "application/json"})
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            ok = response.status == 200 and bool(json.loads(response.read()).get("text"))
-    except (OSError, ValueError):  # refused, reset, timeout, HTTP error, bad JSON
-        ok = False
-    return time.perf_counter() - started, ok
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serving(stack: Stack, question: str, log: Path) -> Iterator[tuple[int, str, float]]:
-    """Start the server; yield (pid, url, seconds from spawn to its first answer); stop it."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
-    with log.open("ab") as out:
-        proc = subprocess.Popen(stack.command("serve", str(port)), env=stack.env(), cwd=ROOT,
-                                stdout=out, stderr=subprocess.STDOUT)
-    try:
-        while not ask_http(url, question, timeout=30)[1]:
-            if proc.poll() is not None or time.perf_counter() - started > 300:
-                tail = log.read_text(errors="replace")[-3000:]
-                raise RuntimeError(f"{stack.name} server never answered:\n{tail}")
-            time.sleep(0.05)
-        yield proc.pid, url, time.perf_counter() - started
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-@dataclass(frozen=True)
-class Load:
-    p50: float
-    p95: float
-    rps: float
-    errors: int
-
-
-def http_load(url: str, questions: Sequence[str], clients: int, per_client: int) -> Load:
-    def client(c: int) -> list[tuple[float, bool]]:
-        return [ask_http(url, questions[(c * per_client + i) % len(questions)])
-                for i in range(per_client)]
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        results = [r for run in pool.map(client, range(clients)) for r in run]
-    wall = time.perf_counter() - started
-    seconds = [t * 1000 for t, _ in results]
-    return Load(pct(seconds, 50), pct(seconds, 95), len(results) / wall,
-                sum(1 for _, ok in results if not ok))
-
-
-def memory_mb(pid: int) -> tuple[float, float]:
-    """(VmHWM, VmRSS) of a live process, in MB."""
-    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text()
-                  .splitlines())
-    return int(status["VmHWM"].split()[0]) / 1024, int(status["VmRSS"].split()[0]) / 1024
-
-
-def latencies_ms(ask: Ask, questions: Sequence[str], passes: int, warmup: int) -> list[float]:
-    for question in questions[:warmup]:
-        ask(question)
-    out = []
-    for _ in range(passes):
-        for question in questions:
-            started = time.perf_counter()
+def compare_ms(askers: dict[str, Ask], questions: Sequence[str], passes: int,
+               warmup: int) -> dict[str, list[float]]:
+    """Per-question latency of each asker, in ms. The askers take turns by pass, the order
+    reversed every pass, so slow drifts in machine load hit both alike (turns by question would
+    let torch's spinning OpenMP threads slow down the next asker)."""
+    for ask in askers.values():
+        for question in questions[:warmup]:
             ask(question)
-            out.append((time.perf_counter() - started) * 1000)
-    return out
+    times: dict[str, list[float]] = {name: [] for name in askers}
+    turns = list(askers.items())
+    for n in range(passes):
+        for name, ask in turns if n % 2 == 0 else turns[::-1]:
+            for question in questions:
+                started = time.perf_counter()
+                ask(question)
+                times[name].append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def kapbot_asker(stack: Stack) -> Ask:
@@ -201,10 +126,10 @@ def kapbot_asker(stack: Stack) -> Ask:
     return lambda question: bot.ask(question).text
 
 
-def tutorial_asker(stack: Stack, embeddings: object) -> Ask:
+def tutorial_asker(stack: Stack, embeddings: Any) -> Ask:
     from tutorial_app import TutorialBot
 
-    return TutorialBot(stack.data, embeddings).ask  # type: ignore[arg-type]
+    return TutorialBot(stack.data, embeddings).ask
 
 
 def hit_at_1(stack: Stack) -> dict[str, float]:
@@ -219,23 +144,24 @@ def hit_at_1(stack: Stack) -> dict[str, float]:
     return {name: float(results[name]["hit@1"]) for name in ("kapbot", "tutorial")}
 
 
-def main_stacks(tmp: Path, cfg: Config, questions: list[str], embeddings: object) -> list[Row]:
+def side_by_side(tmp: Path, cfg: Config, questions: list[str], embeddings: Any) -> list[Row]:
     stacks = [Stack("kapbot", tmp / "kapbot"), Stack("tutorial", tmp / "tutorial")]
     res: dict[str, dict[str, float]] = {s.name: {} for s in stacks}
+    cli: dict[str, list[float]] = {s.name: [] for s in stacks}
+    starts: dict[str, list[float]] = {s.name: [] for s in stacks}
     first = questions[0]
     for stack in stacks:
         say(f"{stack.name}: index build in a fresh data dir")
         res[stack.name]["index"] = timed(stack, "index")[0]
-    say(f"CLI cold start x{cfg.cli_runs}")
-    cli: dict[str, list[float]] = {s.name: [] for s in stacks}
+    say(f"CLI cold start ×{cfg.cli_runs}")
     for _ in range(cfg.cli_runs):
         for stack in stacks:  # interleaved, so machine noise hits both alike
             cli[stack.name].append(timed(stack, "ask", first)[0])
-    say(f"server cold start x{cfg.server_runs}, then HTTP load")
-    starts: dict[str, list[float]] = {s.name: [] for s in stacks}
+    say(f"server cold start ×{cfg.server_runs}, then HTTP load on the last one")
     for run in range(cfg.server_runs):
         for stack in stacks:
-            with serving(stack, first, tmp / f"{stack.name}-serve.log") as (pid, url, took):
+            log = tmp / f"{stack.name}-serve.log"
+            with serving(stack.command("serve"), stack.env(), ROOT, first, log) as (pid, url, took):
                 starts[stack.name].append(took)
                 if run < cfg.server_runs - 1:
                     continue
@@ -249,21 +175,17 @@ def main_stacks(tmp: Path, cfg: Config, questions: list[str], embeddings: object
                     hwm=hwm, rss=rss)
     say("warm in-process latency")
     askers = {"kapbot": kapbot_asker(stacks[0]), "tutorial": tutorial_asker(stacks[1], embeddings)}
-    for name, ask in askers.items():
-        times = latencies_ms(ask, questions, cfg.passes, warmup=10)
+    for name, times in compare_ms(askers, questions, cfg.passes, warmup=10).items():
         res[name].update(p50=pct(times, 50), p95=pct(times, 95))
     say("hit@1 (kapbot eval --tutorial)")
     hits = hit_at_1(stacks[0])
-    for stack in stacks:
-        r = res[stack.name]
-        r.update(cli=statistics.median(cli[stack.name]), cli_min=min(cli[stack.name]),
-                 server=statistics.median(starts[stack.name]), hit=hits[stack.name])
-    k, t = res["kapbot"], res["tutorial"]
-    n, c = len(questions), f"{cfg.clients} clients × {cfg.per_client}"
+    for name, r in res.items():
+        r.update(cli=statistics.median(cli[name]), cli_min=min(cli[name]),
+                 server=statistics.median(starts[name]), hit=hits[name])
+    n, c = len(questions), f"{cfg.clients} clients × {cfg.per_client} questions"
 
-    def row(label: str, key: str, unit: str, digits: int = 0, target: float | None = None,
-            higher: bool = False) -> Row:
-        return Row(label, unit, k[key], t[key], digits, target, higher)
+    def row(label: str, key: str, unit: str, digits: int, target: float | None = None) -> Row:
+        return Row(label, unit, res["kapbot"][key], res["tutorial"][key], digits, target)
 
     return [
         row("Index build, fresh data dir (process wall)", "index", "s", 1),
@@ -275,25 +197,25 @@ def main_stacks(tmp: Path, cfg: Config, questions: list[str], embeddings: object
         row(f"Warm in-process p95 ({n} questions × {cfg.passes})", "p95", "ms", 1),
         row(f"HTTP p50, 1 client ({n} requests)", "one_p50", "ms", 1),
         row(f"HTTP p95, 1 client ({n} requests)", "one_p95", "ms", 1),
-        row("HTTP throughput, 1 client", "one_rps", "req/s", 1, higher=True),
-        row(f"HTTP p50, {c}", "many_p50", "ms"),
+        row("HTTP throughput, 1 client (higher is better)", "one_rps", "req/s", 1),
+        row(f"HTTP p50, {c}", "many_p50", "ms", 0),
         row(f"HTTP p95, {c}", "many_p95", "ms", 0, 150),
-        row(f"HTTP throughput, {c}", "many_rps", "req/s", 1, higher=True),
-        row("HTTP errors (all HTTP runs)", "errors", "", 0),
+        row(f"HTTP throughput, {cfg.clients} clients (higher is better)", "many_rps", "req/s", 1),
+        row("HTTP errors (both HTTP runs)", "errors", "", 0),
         row("Serving process peak RSS (VmHWM)", "hwm", "MB", 0, 450),
-        row("Serving process RSS after load (VmRSS)", "rss", "MB", 0),
-        row(f"hit@1 on {EVALS.relative_to(ROOT)}", "hit", "", 3, higher=True),
+        row("Serving process RSS after the load (VmRSS)", "rss", "MB", 0),
+        row(f"hit@1 on {EVALS.relative_to(ROOT)} (higher is better)", "hit", "", 3),
     ]
 
 
-def growth(tmp: Path, cfg: Config, embeddings: object) -> list[dict[str, float]]:
+def growth(tmp: Path, cfg: Config, embeddings: Any) -> list[dict[str, float]]:
     """Index build time and warm p50 on synthetic corpora of ``cfg.sizes`` documents."""
     rows = []
     for size in cfg.sizes:
         corpus = tmp / f"synthetic-{size}"
         questions = write_corpus(corpus, size)
-        kap, tut = Stack("kapbot", tmp / f"kapbot-{size}", corpus), Stack(
-            "tutorial", tmp / f"tutorial-{size}", corpus)
+        kap = Stack("kapbot", tmp / f"kapbot-{size}", corpus)
+        tut = Stack("tutorial", tmp / f"tutorial-{size}", corpus)
         # the ONNX export is a one-time cost per data dir, measured in the main table
         shutil.copytree(tmp / "kapbot" / "onnx", kap.data / "onnx")
         row: dict[str, float] = {"docs": size}
@@ -303,9 +225,8 @@ def growth(tmp: Path, cfg: Config, embeddings: object) -> list[dict[str, float]]
             found = re.search(r"(\d+) (?:units|chunks)", out)
             row[f"{stack.name}_index"] = seconds
             row[f"{stack.name}_units"] = float(found[1]) if found else float("nan")
-        for name, ask in (("kapbot", kapbot_asker(kap)),
-                          ("tutorial", tutorial_asker(tut, embeddings))):
-            times = latencies_ms(ask, questions, 2, warmup=len(questions))
+        askers = {"kapbot": kapbot_asker(kap), "tutorial": tutorial_asker(tut, embeddings)}
+        for name, times in compare_ms(askers, questions, 2, warmup=len(questions)).items():
             row[f"{name}_p50"] = pct(times, 50)
         rows.append(row)
     return rows
@@ -317,8 +238,8 @@ def main() -> None:
     args = parser.parse_args()
     cfg = QUICK if args.quick else Config()
     os.environ.update(ENV)
-    logging.basicConfig(level=logging.ERROR)  # kapbot's booking-link warning, once per bot
-    started, load_avg = time.perf_counter(), os.getloadavg()
+    logging.basicConfig(level=logging.ERROR)  # not kapbot's booking-link warning per bot
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     lines = EVALS.read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line)["question"] for line in lines if line.strip()]
     tmp = Path(tempfile.mkdtemp(prefix="kapbot-bench-"))
@@ -326,13 +247,14 @@ def main() -> None:
         from tutorial_app import MiniLMEmbeddings
 
         embeddings = MiniLMEmbeddings()  # one model load for every in-process tutorial bot
-        rows = main_stacks(tmp, cfg, questions, embeddings)
+        rows = side_by_side(tmp, cfg, questions, embeddings)
         grown = growth(tmp, cfg, embeddings)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     minutes = (time.perf_counter() - started) / 60
     machine = (f"{os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}"
-               f", load average at start {load_avg[0]:.2f}")
+               f"; 1-min load average {load_before:.2f} at start, {os.getloadavg()[0]:.2f} "
+               "at end")
     text = render(rows, grown, datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
                   machine, minutes, args.quick, cfg.clients)
     print(text)

@@ -19,7 +19,7 @@ recipe bicycle compass painting orchard""".split()
 VERBS = """builds carries finds keeps notices opens shares shapes follows gathers brings
 explores remembers describes prepares changes welcomes organizes""".split()
 LINKS = """and while because when after before although so""".split()
-ARTICLES = """the a every each this that one another""".split()
+ARTICLES = """the every each this that one another""".split()
 QUESTION_STARTS = ("what do you say about", "tell me about", "can you explain",
                    "what did you write on", "where do you talk about")
 

@@ -14,7 +14,6 @@ class Row:
     tutorial: float
     digits: int = 0
     target: float | None = None  # an upper bound for kapbot, if there is one
-    higher_is_better: bool = False
 
     def value(self, x: float) -> str:
         return f"{x:,.{self.digits}f} {self.unit}".strip()
@@ -73,11 +72,14 @@ NOTES = """\
   holds a sentence of (generous to the baseline). tutorial_app.py reads the corpus with kapbot's
   parser like that baseline does: headings and paragraphs, without front matter, the hidden
   question bank or the not-covered document.
-- **Growth** questions are 6-word fragments of the synthetic text: they measure retrieval cost,
-  not answer quality (kapbot may well reply "not covered" to nonsense text).
-- **Noise.** A shared, noisy 2-core machine; the HTTP clients run on the same cores as the
-  server, so concurrent figures include the load generator's own CPU use. Medians and
-  percentiles over one run each: expect ±20% between runs.
+- **Growth** questions are 6-word fragments of the synthetic text: they measure the cost of
+  the full retrieval path (in trial runs kapbot answered every one, none "not covered"), not
+  answer quality. The synthetic documents have no question bank.
+- **Noise.** A shared, noisy 2-core machine (see the load averages above); the HTTP clients
+  run on the same cores as the server, so concurrent figures include the load generator's own
+  CPU use. In process, the stacks take turns by pass over the questions. The tutorial's torch
+  uses both cores for every query, so its tail latency jumps (hundreds of ms) whenever another
+  process holds a core. Medians and percentiles over one run each: expect ±20% between runs.
 """
 
 

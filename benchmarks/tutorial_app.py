@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel
 
 OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
@@ -107,17 +108,17 @@ class TutorialBot:
         return f"{top}\n\n---\n{DISCLAIMER}\n\n[Book a free discovery call]({BOOKING_URL})"
 
 
+class Question(BaseModel):
+    question: str
+
+
 def create_app(bot: TutorialBot) -> Any:
     from fastapi import FastAPI
-    from pydantic import BaseModel
-
-    class Ask(BaseModel):
-        question: str
 
     app = FastAPI(title="tutorial")
 
     @app.post("/api/ask")
-    def ask(body: Ask) -> dict[str, str]:
+    def ask(body: Question) -> dict[str, str]:
         return {"text": bot.ask(body.question)}
 
     return app
