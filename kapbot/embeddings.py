@@ -64,7 +64,7 @@ class OnnxEmbedder:
     about 5 ms per question on one CPU thread. ``cache_dir`` holds the exported graph."""
 
     def __init__(self, model_path: str | Path = "", cache_dir: Path = Path("data/onnx"),
-                 threads: int = 1) -> None:
+                 threads: int = 2) -> None:
         self.path = model_folder(model_path)
         self.name = MODEL_NAME if not model_path else f"sentence-transformers:{self.path.name}"
         self.graph = Path(cache_dir) / "model.onnx"
@@ -123,6 +123,9 @@ class OnnxEmbedder:
                     options = onnxruntime.SessionOptions()
                     options.intra_op_num_threads = self.threads
                     options.inter_op_num_threads = 1
+                    # idle threads sleep instead of spinning: under load the other requests
+                    # need the cores
+                    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
                     session = onnxruntime.InferenceSession(
                         str(self.graph), options, providers=["CPUExecutionProvider"]
                     )

@@ -37,11 +37,20 @@ class BM25:
     def __len__(self) -> int:
         return len(self._docs)
 
-    def scores(self, query: str) -> list[float]:
-        raw = [0.0] * len(self._docs)
+    def sparse(self, query: str) -> dict[int, float]:
+        """Scores of the documents that share a word with ``query`` (index → 0..1); every other
+        document scores 0. Touches only those documents, so it stays fast on a large corpus."""
+        raw: dict[int, float] = {}
         for term in set(words(query)) - self.ignore:
             idf = self._idf.get(term, 0.0)
             for i, tf in self._postings.get(term, ()):
                 norm = self.k1 * (1 - self.b + self.b * self._lengths[i] / (self._avg or 1.0))
-                raw[i] += idf * tf * (self.k1 + 1) / (tf + norm)
-        return [r / (r + self.saturation) if r else 0.0 for r in raw]
+                raw[i] = raw.get(i, 0.0) + idf * tf * (self.k1 + 1) / (tf + norm)
+        return {i: r / (r + self.saturation) for i, r in raw.items() if r}
+
+    def scores(self, query: str) -> list[float]:
+        """Every document's score, in order."""
+        out = [0.0] * len(self._docs)
+        for i, score in self.sparse(query).items():
+            out[i] = score
+        return out

@@ -55,6 +55,9 @@ class Ranking:
         return self.passages[0] if self.passages else None
 
 
+WORD_ONLY_SECTIONS = 10
+
+
 def rank(
     hits: Sequence[tuple[Unit, float]],
     lexical: Mapping[str, float],
@@ -85,9 +88,13 @@ def rank(
         key = {"question": "q", "passage": "p", "sentence": "s"}[unit.type]
         signals = best.setdefault(unit.section_id, {})
         signals[key] = max(signals.get(key, 0.0), sim)
-    for section_id, score in lexical.items():
-        if section_id in sections and score > 0:
-            best.setdefault(section_id, {})["l"] = score
+    # a section found by word matching alone cannot reach the threshold (it has no question or
+    # sentence match): only the best few are ranked, so a large corpus costs no more
+    word_only = sorted((sid for sid, score in lexical.items()
+                        if sid not in best and sid in sections and score > 0),
+                       key=lambda sid: (-lexical[sid], sid))[:WORD_ONLY_SECTIONS]
+    for section_id in [sid for sid in best if lexical.get(sid, 0.0) > 0] + word_only:
+        best.setdefault(section_id, {})["l"] = lexical[section_id]
     passages = []
     for section_id, sig in best.items():
         full = {k: round(max(0.0, sig.get(k, 0.0)), 4) for k in ("q", "p", "s", "l")}

@@ -25,14 +25,12 @@ class Retriever:
         """Sections ranked for ``question`` (whose embedding is ``vector``)."""
         hits = self.dense_hits(snap, vector)
         lexical: dict[str, float] = {}
-        for unit, score in zip(snap.text_units, snap.bm25.scores(question), strict=True):
-            if score > lexical.get(unit.section_id, 0.0):
-                lexical[unit.section_id] = score
+        for i, score in snap.bm25.sparse(question).items():
+            section_id = snap.text_units[i].section_id
+            if score > lexical.get(section_id, 0.0):
+                lexical[section_id] = score
         question_lexical = {
-            uid: score
-            for uid, score in zip(snap.question_ids, snap.question_bm25.scores(question),
-                                  strict=True)
-            if score > 0
+            snap.question_ids[i]: score for i, score in snap.question_bm25.sparse(question).items()
         }
         return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical)
 

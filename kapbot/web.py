@@ -7,7 +7,6 @@ except that a crisis message always gets its reply. Every route calls the same `
 and FastAPI are imported here only; the CLI imports this module only for ``kapbot serve``.
 """
 
-import asyncio
 import hmac
 import html
 import json
@@ -16,13 +15,13 @@ import os
 import secrets
 import signal
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from kapbot import wording
 from kapbot.bot import Bot
@@ -35,7 +34,6 @@ from kapbot.settings import Settings
 log = logging.getLogger("kapbot.web")
 
 MAX_BODY_BYTES = 256 * 1024  # a question is at most a few KB; this refuses abuse early
-ANSWER_THREADS = max(2, os.cpu_count() or 2)
 ADMIN_TOKEN_FILE = "admin-token"
 
 WIDGET_JS = Path(__file__).resolve().parent / "static" / "widget.js"
@@ -135,9 +133,6 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
     ``token``: the secret that ``POST /admin/reload`` requires (no token: no reloads)."""
     app = FastAPI(title="kapbot", docs_url=None, redoc_url=None, openapi_url=None)
     limiter = RateLimiter(bot.settings.rate_limit_per_minute)
-    # answering is CPU work: a few threads, one per core, beat one per request (less contention,
-    # first come first served, so the slowest replies under load come sooner)
-    answering = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="kapbot-answer")
     origins = bot.settings.origins
     app.add_middleware(
         CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
@@ -192,12 +187,10 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
             question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
         client = request.client.host if request.client else "unknown"
         if not limiter.allow(client):
-            answer = await asyncio.get_running_loop().run_in_executor(
-                answering, bot.limited, question)
+            answer = await run_in_threadpool(bot.limited, question)
             return JSONResponse(answer.to_dict(), status_code=200 if answer.kind == "crisis"
                                 else 429)
-        answer = await asyncio.get_running_loop().run_in_executor(
-            answering, bot.ask, question, None, after_crisis)
+        answer = await run_in_threadpool(bot.ask, question, None, after_crisis)
         return JSONResponse(answer.to_dict())
 
     reloader = app.state.reloader = Reloader(bot)
@@ -208,7 +201,7 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
         if not token or not hmac.compare_digest(given.encode(), token.encode()):
             return JSONResponse({"status": "forbidden", "detail": "run `kapbot reload` on the "
                                  "server's machine"}, status_code=403)
-        result = await asyncio.get_running_loop().run_in_executor(None, reloader.reload)
+        result = await run_in_threadpool(reloader.reload)
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 409)
 
     feedback = FeedbackStore(bot.settings.data_dir / "feedback.sqlite3")
