@@ -54,9 +54,9 @@ NOTES = """\
   no rate limiting, CORS or body-size limits. kapbot's serving process also holds the Gradio
   chat UI, so its memory and server cold start include it.
 - **Models.** Both stacks use all-MiniLM-L6-v2 from the same local folder. kapbot embeds
-  questions with an ONNX copy of it on onnxruntime (1 thread, no torch on the serving path); the
-  tutorial uses sentence-transformers/torch (torch's default threads). Both index with
-  sentence-transformers.
+  questions with an ONNX copy of it on onnxruntime (2 threads, no spinning; no torch on the
+  serving path); the tutorial uses sentence-transformers/torch (torch's default threads). Both
+  index with sentence-transformers.
 - **Index build.** kapbot's build in a fresh data dir includes the one-time ONNX export of the
   model (it loads torch); the growth table copies that export in, so it measures indexing only.
   kapbot indexes many more units (passages, every sentence, the question bank) than the tutorial
