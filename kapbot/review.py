@@ -52,13 +52,13 @@ def explain(answer: Answer, settings: Settings) -> str:
         f"{settings.not_covered_margin:.3f}",
     ]
     if answer.candidates:
-        lines += ["", "| # | section | score | parts |", "|---|---|---|---|"]
+        lines += ["", "**Sections retrieved** (fused score, then its parts):", ""]
         for n, passage in enumerate(answer.candidates, start=1):
             sig = passage.signals
-            mark = " ✔" if answer.sources and n == 1 and answer.kind == "answer" else ""
+            mark = " ✔ quoted" if answer.sources and n == 1 and answer.kind == "answer" else ""
             parts = " · ".join(f"{k} {sig.get(k, 0):.2f}" for k in ("q", "p", "s", "l"))
-            lines.append(f"| {n}{mark} | {passage.section.heading}<br>`{passage.section.id}` | "
-                         f"**{passage.score:.3f}** | {parts} |")
+            lines.append(f"{n}. **{passage.section.heading}** — {passage.score:.3f}{mark}  ")
+            lines.append(f"   {parts} · `{passage.section.id}`")
         lines += ["", f"<small>{_SIGNALS}</small>"]
     elif answer.kind in ("no_answer", "answer"):
         lines += ["", "No section was retrieved."]

@@ -202,7 +202,7 @@ def test_review_mode_explains_replies_and_teaches(review: tuple[str, Path], brow
     text = panel.inner_text()
     assert "Kind: answer (quoted the writing)" in text
     assert "Decided by: retrieval: score" in text and "threshold 0.350" in text
-    assert "1 ✔" in text and "what-is-ketamine-integration" in text
+    assert "✔ quoted" in text and "what-is-ketamine-integration" in text
     _ask_here(page, "Do you take insurance?")
     text = panel.inner_text()
     assert text.index("Do you take insurance?") < text.index("What is ketamine integration?")

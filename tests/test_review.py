@@ -20,7 +20,8 @@ def test_explain_shows_kind_decision_and_scores(tiny_bot: Bot) -> None:
     assert text.startswith("**How often should I water my plants?**")
     assert "- **Kind:** `answer` (quoted the writing)" in text
     assert "- **Decided by:** retrieval: score " in text and "threshold 0.300" in text
-    assert "| 1 ✔ | Watering<br>`garden.md#watering` | **" in text and "| q " in text
+    assert "1. **Watering** — " in text and " ✔ quoted  \n   q " in text
+    assert "`garden.md#watering`" in text
     assert "(a crisis at ≥ 1.00)" in text
     crisis = tiny_bot.ask("I want to kill myself")
     assert decided_by(crisis, settings).startswith("crisis rule `")
