@@ -2,8 +2,10 @@
 
 Steps: read the message safely → screen it (crisis, scope, medical) → retrieve (dense hits from
 Chroma, lexical BM25 in memory) → rank and decide → compose. The embedder and the store are
-constructor arguments, so tests can pass their own; by default they are the real model and a
-persistent Chroma store in ``settings.data_dir``.
+constructor arguments, so tests can pass their own; by default questions are embedded by the ONNX
+copy of the model, the index is built with sentence-transformers, and it lives in a persistent
+Chroma store in ``settings.data_dir`` (or on the Chroma server at ``settings.chroma_url``). The
+loaded index is one immutable ``Snapshot``, swapped whole when the content changes.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from kapbot.text import clauses, clean_question, split_sentences
 
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
-
 
 
 class Bot:

@@ -1,10 +1,12 @@
 """The web front end: one FastAPI app with the Gradio chat mounted at ``/``.
 
-Routes: ``/`` the chat, ``POST /api/ask`` (``{"question": ...}`` → the same JSON object as
-``kapbot ask --json``), ``GET /healthz``, ``GET /safety``, ``GET /widget.js`` (the one-line embed).
+Routes: ``/`` the chat (``kapbot.chat``), ``POST /api/ask`` (``{"question": ...}`` → the same
+JSON object as ``kapbot ask --json``), ``GET /healthz``, ``GET /safety``, ``GET /widget.js`` (the
+one-line embed), and ``POST /admin/reload`` (``kapbot reload``: needs the token ``serve`` writes
+to the data folder).
 Allowed origins (settings) get CORS grants and may frame the chat; each visitor is rate-limited,
-except that a crisis message always gets its reply. Every route calls the same ``Bot``. Gradio
-and FastAPI are imported here only; the CLI imports this module only for ``kapbot serve``.
+except that a crisis message always gets its reply. Every route calls the same ``Bot``. FastAPI
+is imported here only (Gradio in ``kapbot.chat``); the CLI imports this module only to serve.
 """
 
 import hmac
