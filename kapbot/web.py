@@ -232,4 +232,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
             target=app.state.reloader.reload, daemon=True).start())
     log.info("Serving the chat%s at http://%s:%d", " in review mode" if review else "", host,
              port)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=5)  # a restart never waits long on an open stream
