@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kapbot.models import Answer
+from kapbot.retrieval import NOT_COVERED_REASONS
 from kapbot.sqlitedb import SqliteFile
 
 SCHEMA = """
@@ -26,11 +27,6 @@ CREATE TABLE IF NOT EXISTS gaps (
     section TEXT NOT NULL
 )
 """
-
-# no-answer replies that say nothing about the writing (a broken index, a rate limit, a message
-# in another language, a request outside the assistant's scope) are not gaps in it
-COUNTED_REASONS = ("best score", "closer to a not-covered", "nothing retrieved")
-
 
 @dataclass(frozen=True)
 class Gap:
@@ -46,7 +42,10 @@ class Gap:
 
 
 def is_gap(answer: Answer) -> bool:
-    return answer.kind == "no_answer" and answer.reason.startswith(COUNTED_REASONS)
+    """A "not covered" decided by retrieval. Other no-answer replies (a broken index, a rate
+    limit, another language, a request outside the assistant's scope) say nothing about the
+    writing."""
+    return answer.kind == "no_answer" and answer.reason.startswith(NOT_COVERED_REASONS)
 
 
 class GapLog:

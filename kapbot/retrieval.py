@@ -112,16 +112,23 @@ class Decision:
     reason: str
 
 
+# how a "not covered" decision's reason starts: the writing had nothing close enough
+NOTHING_RETRIEVED = "nothing retrieved"
+BELOW_THRESHOLD = "best score"
+CLOSER_TO_NOT_COVERED = "closer to a not-covered example"
+NOT_COVERED_REASONS = (NOTHING_RETRIEVED, BELOW_THRESHOLD, CLOSER_TO_NOT_COVERED)
+
+
 def decide(ranking: Ranking, threshold: float, not_covered_margin: float = 0.0) -> Decision:
     top = ranking.top
     if top is None:
-        return Decision(False, "nothing retrieved")
+        return Decision(False, NOTHING_RETRIEVED)
     if top.score < threshold:
-        return Decision(False, f"best score {top.score:.3f} < threshold {threshold:.3f}")
+        return Decision(False, f"{BELOW_THRESHOLD} {top.score:.3f} < threshold {threshold:.3f}")
     if ranking.not_covered > top.signals.get("q", 0.0) + not_covered_margin:
         return Decision(
             False,
-            f"closer to a not-covered example ({ranking.not_covered:.3f} > "
+            f"{CLOSER_TO_NOT_COVERED} ({ranking.not_covered:.3f} > "
             f"{top.signals.get('q', 0.0):.3f}): {ranking.not_covered_example!r}",
         )
     return Decision(True, f"score {top.score:.3f} >= threshold {threshold:.3f}")

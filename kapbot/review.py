@@ -7,6 +7,7 @@ settings in, Markdown out.
 from __future__ import annotations
 
 from kapbot.models import Answer
+from kapbot.retrieval import NOT_COVERED_REASONS
 from kapbot.settings import Settings
 
 _KIND = {
@@ -34,7 +35,7 @@ def decided_by(answer: Answer, settings: Settings) -> str:
         return f"input check: {reason}"
     if answer.kind == "answer":
         return f"retrieval: {reason}"
-    if reason.startswith(("best score", "closer to", "nothing retrieved")):
+    if reason.startswith(NOT_COVERED_REASONS):
         return f"retrieval: {reason}"
     return f"rule `{reason}`"
 

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,25 +17,13 @@ from typing import Any
 import pytest
 
 from .conftest import ROOT
-from .servers import free_port
+from .servers import free_port, wait_for
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-
-def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 180) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server for {url} exited")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not come up")
 
 
 DATA: dict[str, Path] = {}
@@ -63,8 +50,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                "127.0.0.1", "-d", str(host)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait(f"http://127.0.0.1:{app_port}/healthz", app)
-        _wait(f"http://127.0.0.1:{host_port}/", static)
+        wait_for(f"http://127.0.0.1:{app_port}/healthz", app)
+        wait_for(f"http://127.0.0.1:{host_port}/", static)
         yield f"http://127.0.0.1:{host_port}/"
     finally:
         for proc in (app, static):
@@ -86,18 +73,23 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _ask(page: Any, question: str) -> Any:
-    frame = page.frame_locator(".kapbot-frame")
-    box = frame.get_by_placeholder("Type your question…")
+def _send(page: Any, chat: Any, question: str) -> Any:
+    """Type ``question`` into the chat in ``chat`` (the page, or the widget's frame) and wait
+    for the reply."""
+    box = chat.get_by_placeholder("Type your question…")
     box.wait_for(timeout=60_000)
-    before = frame.locator(".message").count()
+    before = chat.locator(".message").count()
     box.fill(question)
     box.press("Enter")
     deadline = time.time() + 60
-    while time.time() < deadline and frame.locator(".message").count() < before + 2:
+    while time.time() < deadline and chat.locator(".message").count() < before + 2:
         page.wait_for_timeout(250)
     page.wait_for_timeout(500)
-    return frame
+    return chat
+
+
+def _ask(page: Any, question: str) -> Any:
+    return _send(page, page.frame_locator(".kapbot-frame"), question)
 
 
 @pytest.mark.parametrize("name,viewport", [("phone", {"width": 390, "height": 844}),
@@ -173,22 +165,11 @@ def review(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
                              str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
-        _wait(f"http://127.0.0.1:{port}/healthz", proc)
+        wait_for(f"http://127.0.0.1:{port}/healthz", proc)
         yield f"http://127.0.0.1:{port}/", root
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-
-
-def _ask_here(page: Any, question: str) -> None:
-    box = page.get_by_placeholder("Type your question…")
-    before = page.locator(".message").count()
-    box.fill(question)
-    box.press("Enter")
-    deadline = time.time() + 60
-    while time.time() < deadline and page.locator(".message").count() < before + 2:
-        page.wait_for_timeout(250)
-    page.wait_for_timeout(500)
 
 
 def test_review_mode_explains_replies_and_teaches(review: tuple[str, Path], browser: Any) -> None:
@@ -197,19 +178,19 @@ def test_review_mode_explains_replies_and_teaches(review: tuple[str, Path], brow
     hosts: set[str] = set()
     page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
     page.goto(url)
-    _ask_here(page, "What is ketamine integration?")
+    _send(page, page, "What is ketamine integration?")
     panel = page.locator("#kapbot-review")
     text = panel.inner_text()
     assert "Kind: answer (quoted the writing)" in text
     assert "Decided by: retrieval: score" in text and "threshold 0.350" in text
     assert "✔ quoted" in text and "what-is-ketamine-integration" in text
-    _ask_here(page, "Do you take insurance?")
+    _send(page, page, "Do you take insurance?")
     text = panel.inner_text()
     assert text.index("Do you take insurance?") < text.index("What is ketamine integration?")
     assert "Kind: no_answer" in text and "< threshold 0.350" in text
 
     question = "what do I do with everything that came up during the journey?"
-    _ask_here(page, question)
+    _send(page, page, question)
     pick = page.locator("#kapbot-teach-section input")
     pick.click()
     pick.fill("What is ketamine integration")
@@ -220,7 +201,7 @@ def test_review_mode_explains_replies_and_teaches(review: tuple[str, Path], brow
     assert f"+- {question}" in page.locator("#kapbot-taught").inner_text()
     assert f"- {question}" in (
         root / "corpus" / "do-i-need-a-therapist-for-ketamine-therapy.md").read_text()
-    _ask_here(page, question)  # now answered from the section it was taught to
+    _send(page, page, question)  # now answered from the section it was taught to
     reply = page.locator(".message").last.inner_text()
     assert "Source:" in reply and "What is ketamine integration?" in reply
     ARTIFACTS.mkdir(exist_ok=True)
