@@ -22,6 +22,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from starlette.requests import ClientDisconnect
+
 log = logging.getLogger("kapbot.web")
 
 LOG_DETAIL = 160  # characters of an error's message in its one log line
@@ -79,6 +81,10 @@ class ErrorShield:
 
         try:
             await self.app(scope, receive, guarded_send)
+        except ClientDisconnect:  # the client left, or was cut off for sending too slowly
+            log.debug("%s %s: the client disconnected", scope.get("method", ""),
+                      _short(scope.get("path", ""))[:80])
+            return
         except Exception as exc:  # the one place every unhandled error ends
             status = (404 if isinstance(exc, self.not_found)
                       else 400 if isinstance(exc, RecursionError) else 500)
