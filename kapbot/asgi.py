@@ -160,11 +160,13 @@ class PageHead:
                      f'<meta property="og:site_name" content="{html.escape(site)}" />\n').encode()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("path") != "/" or scope.get("method") != "GET":
+        if scope["type"] != "http" or scope.get("path") != "/" \
+                or scope.get("method") not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", [])
-                                      if k != b"accept-encoding"]}
+        head = scope["method"] == "HEAD"  # rendered as for GET, so the length is the same
+        scope = {**scope, "method": "GET", "headers": [
+            (k, v) for k, v in scope.get("headers", []) if k != b"accept-encoding"]}
         start: dict[str, Any] = {}
         body = b""
 
@@ -187,7 +189,7 @@ class PageHead:
             headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
             await send({**start, "headers": [*headers,
                                              (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
+            await send({"type": "http.response.body", "body": b"" if head else body})
 
         await self.app(scope, receive, rewrite)
 

@@ -144,7 +144,9 @@ def test_unknown_gradio_functions_are_a_clean_404(server: Server) -> None:
 def test_head_answers_like_get(server: Server, path: str) -> None:
     status, headers, body = server.request("HEAD", path)
     assert status == 200 and body == b""
-    assert headers["content-type"] == server.request("GET", path)[1]["content-type"]
+    _, got, page = server.request("GET", path)
+    assert headers["content-type"] == got["content-type"]
+    assert int(headers["content-length"]) == len(page)
 
 
 # 13. Only JSON is read at /api/ask -------------------------------------------------------------
