@@ -7,12 +7,17 @@ therapist can attach a missed question to the section that answers it.
 from typing import Any
 
 import gradio as gr
+from gradio.route_utils import FnIndexInferError
 
 from kapbot import review as review_text
 from kapbot import wording
 from kapbot.bot import Bot
 from kapbot.feedback import FeedbackStore
 from kapbot.guard import RateLimiter
+
+# What Gradio raises for a function the chat does not have (`kapbot.asgi.ErrorShield`: 404).
+UNKNOWN_FUNCTION: tuple[type[Exception], ...] = (FnIndexInferError,)
+MAX_FILE_SIZE = 1024  # bytes; the chat has no file input
 
 # In the chat page: Escape asks the embedding widget (if any) to close its panel.
 HEAD = """<script>
@@ -165,7 +170,9 @@ def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
 
 def mount_chat(app: Any, bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
                review: bool = False) -> Any:
-    """Mount the chat at ``/`` of ``app`` (system fonts: nothing loads from a third party)."""
+    """Mount the chat at ``/`` of ``app`` (system fonts: nothing loads from a third party).
+    No run history (it would keep visitors' questions in their browser) and no uploads (the
+    chat takes none; ``kapbot.asgi.Gate`` refuses the route, this is the backstop)."""
     theme = gr.themes.Soft(
         primary_hue="violet",
         font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
@@ -176,4 +183,5 @@ def mount_chat(app: Any, bot: Bot, limiter: RateLimiter, feedback: FeedbackStore
     return gr.mount_gradio_app(
         app, blocks, path="/", theme=theme, css=CSS + (REVIEW_CSS if review else ""),
         head=HEAD, footer_links=[], ssr_mode=False, show_error=False,
+        run_history=False, max_file_size=MAX_FILE_SIZE,
     )

@@ -105,6 +105,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Sites that may embed the chat and call /api/ask, comma-separated "
         "(e.g. https://www.example-practice.com).",
     ),
+    Setting(
+        "expose_api_docs", False,
+        "Serve the API description (/openapi.json, /gradio_api/openapi.json) and Gradio's "
+        "/monitoring pages; off, they answer 404.",
+    ),
     Setting("rate_limit_per_minute", 20, "Questions one visitor may ask per minute (0: no limit)."),
     Setting("host", "127.0.0.1", "Address `kapbot serve` listens on."),
     Setting("port", 7860, "Port `kapbot serve` listens on."),
@@ -140,6 +145,7 @@ class Settings:
     record_gaps: bool = bool(_BY_NAME["record_gaps"].default)
     retention_days: int = int(_BY_NAME["retention_days"].default)
     allowed_origins: str = str(_BY_NAME["allowed_origins"].default)
+    expose_api_docs: bool = bool(_BY_NAME["expose_api_docs"].default)
     rate_limit_per_minute: int = int(_BY_NAME["rate_limit_per_minute"].default)
     host: str = str(_BY_NAME["host"].default)
     port: int = int(_BY_NAME["port"].default)

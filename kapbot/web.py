@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import signal
 import threading
 from pathlib import Path
@@ -26,8 +27,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from kapbot import wording
+from kapbot.asgi import ErrorShield, Gate, PageHead, request_deadline_protocol
 from kapbot.bot import Bot
-from kapbot.chat import mount_chat
+from kapbot.chat import UNKNOWN_FUNCTION, mount_chat
 from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
 from kapbot.guard import RateLimiter
@@ -37,6 +39,10 @@ log = logging.getLogger("kapbot.web")
 
 MAX_BODY_BYTES = 256 * 1024  # a question is at most a few KB; this refuses abuse early
 ADMIN_TOKEN_FILE = "admin-token"
+GRADIO_CACHE = "gradio-cache"  # Gradio's temporary folder, emptied at each start
+REQUEST_TIMEOUT = 10  # seconds a connection has to send a whole request (slow clients are cut)
+KEEP_ALIVE_TIMEOUT = 5  # seconds an idle keep-alive connection stays open
+LIMIT_CONCURRENCY = 1000  # open connections and tasks; past it, uvicorn answers 503
 
 WIDGET_JS = Path(__file__).resolve().parent / "static" / "widget.js"
 SAFETY_DOC = Path(__file__).resolve().parent.parent / "docs" / "safety.md"
@@ -66,8 +72,8 @@ def _safety_html(bot: Bot) -> str:
 
 
 class PagePolicy:
-    """Security headers on every HTML page: who may frame the chat (``frame-ancestors``), no
-    MIME sniffing, no referrer. Plain ASGI, so JSON answers pay nothing for it."""
+    """Security headers: on every HTML page, who may frame the chat (``frame-ancestors``) and no
+    referrer; on every answer, no MIME sniffing. Plain ASGI."""
 
     def __init__(self, app: Any, frame_ancestors: str) -> None:
         self.app = app
@@ -88,7 +94,9 @@ class PagePolicy:
                 kinds = {k.lower(): v for k, v in headers}
                 if kinds.get(b"content-type", b"").startswith(b"text/html"):
                     headers += [(k, v) for k, v in self.headers if k not in kinds]
-                    message = {**message, "headers": headers}
+                elif b"x-content-type-options" not in kinds:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_policy)
@@ -129,10 +137,12 @@ def admin_token(settings: Settings) -> str:
     return token
 
 
-def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
+def create_app(bot: Bot, review: bool = False, token: str = "",
+               trusted_proxies: tuple[str, ...] = ()) -> Any:
     """The ASGI app. ``bot`` should be prepared (index checked) before serving. ``review``:
     the therapist's review mode (scores and reasons beside each reply; loopback only).
-    ``token``: the secret that ``POST /admin/reload`` requires (no token: no reloads)."""
+    ``token``: the secret that ``POST /admin/reload`` requires (no token: no reloads).
+    ``trusted_proxies``: addresses whose ``X-Forwarded-Host`` is believed (default: none)."""
     app = FastAPI(title="kapbot", docs_url=None, redoc_url=None, openapi_url=None)
     limiter = RateLimiter(bot.settings.rate_limit_per_minute)
     origins = bot.settings.origins
@@ -141,14 +151,18 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
         allow_headers=["Content-Type"], allow_credentials=False, max_age=600,
     )
 
+    app.add_middleware(PageHead, title=f"{wording.PAGE_TITLE} · {bot.settings.practice_name}",
+                       site=bot.settings.practice_name)
+    app.add_middleware(Gate, expose_api_docs=bot.settings.expose_api_docs, loopback_only=review,
+                       trusted_proxies=trusted_proxies)
     app.add_middleware(PagePolicy, frame_ancestors=" ".join(["'self'", *origins]))
 
-    @app.get("/widget.js")
+    @app.api_route("/widget.js", methods=["GET", "HEAD"])
     def widget() -> FileResponse:
         return FileResponse(WIDGET_JS, media_type="application/javascript",
                             headers={"Cache-Control": "public, max-age=3600"})
 
-    @app.get("/healthz")
+    @app.api_route("/healthz", methods=["GET", "HEAD"])
     def healthz() -> dict[str, Any]:
         report = bot.report
         return {
@@ -158,12 +172,16 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
             "index_hash": report.fingerprint if report else "",
         }
 
-    @app.get("/safety", response_class=HTMLResponse)
+    @app.api_route("/safety", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def safety_page() -> HTMLResponse:
         return HTMLResponse(_safety_html(bot), headers={"Content-Security-Policy": SAFETY_CSP})
 
     @app.post("/api/ask")
     async def api_ask(request: Request) -> JSONResponse:
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/json":  # no "simple request" from another site's page
+            return JSONResponse({"detail": "send the question as JSON, with Content-Type: "
+                                 "application/json"}, status_code=415)
         def too_big() -> JSONResponse:
             answer = bot.ask("x" * (MAX_BODY_BYTES + 1))  # the kind "too long" reply
             return JSONResponse(answer.to_dict(), status_code=413)
@@ -185,7 +203,7 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
             data = json.loads(body.decode("utf-8")) if body else {}
             question = data.get("question", "") if isinstance(data, dict) else ""
             after_crisis = isinstance(data, dict) and data.get("after_crisis") is True
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
         client = request.client.host if request.client else "unknown"
         if not limiter.allow(client):
@@ -207,7 +225,9 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 409)
 
     feedback = FeedbackStore(bot.settings.data_dir / "feedback.sqlite3")
-    return mount_chat(app, bot, limiter, feedback, review=review)
+    app = mount_chat(app, bot, limiter, feedback, review=review)
+    app.add_middleware(ErrorShield, not_found=UNKNOWN_FUNCTION)  # outermost
+    return app
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
@@ -218,6 +238,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
         raise ConfigError(f"Review mode shows scores and lets you edit the corpus: it only "
                           f"listens on 127.0.0.1, not {host}")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    cache = settings.data_dir / GRADIO_CACHE  # nothing a previous run left is served again
+    shutil.rmtree(cache, ignore_errors=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(cache)
     if review:
         settings = settings.replace(record_gaps=False)  # the therapist's tests are not visitors
     bot = Bot(settings)
@@ -233,4 +256,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
     log.info("Serving the chat%s at http://%s:%d", " in review mode" if review else "", host,
              port)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=5)  # a restart never waits long on an open stream
+                timeout_graceful_shutdown=5,  # a restart never waits long on an open stream
+                http=request_deadline_protocol(REQUEST_TIMEOUT),
+                timeout_keep_alive=KEEP_ALIVE_TIMEOUT, limit_concurrency=LIMIT_CONCURRENCY,
+                forwarded_allow_ips=[])  # no proxy trusted (uvicorn's default trusts 127.0.0.1)
