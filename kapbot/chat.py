@@ -12,7 +12,7 @@ from kapbot import review as review_text
 from kapbot import wording
 from kapbot.bot import Bot
 from kapbot.feedback import FeedbackStore
-from kapbot.guard import RateLimiter
+from kapbot.guard import Limiter, visitor_key
 
 # In the chat page: Escape asks the embedding widget (if any) to close its panel.
 HEAD = """<script>
@@ -51,7 +51,7 @@ def _history_had_crisis(history: list[dict[str, Any]]) -> bool:
                and wording.CRISIS_MARKER in str(turn.get("content", "")) for turn in history)
 
 
-def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
+def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                review: bool = False) -> Any:
     settings = bot.settings
     notice = wording.fill(wording.NOTICE, therapist=settings.therapist_name)
@@ -60,7 +60,7 @@ def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
         message: str, history: list[dict[str, Any]], replies: list[dict[str, Any]],
         notes: list[str], request: gr.Request,
     ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str], str]:
-        client = request.client.host if request and request.client else "unknown"
+        client = visitor_key(request.client.host if request and request.client else None)
         if review or limiter.allow(client):
             answer = bot.ask(message, after_crisis=_history_had_crisis(history))
         else:
@@ -163,7 +163,7 @@ def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
     return blocks
 
 
-def mount_chat(app: Any, bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
+def mount_chat(app: Any, bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                review: bool = False) -> Any:
     """Mount the chat at ``/`` of ``app`` (system fonts: nothing loads from a third party)."""
     theme = gr.themes.Soft(

@@ -30,8 +30,9 @@ from kapbot.bot import Bot
 from kapbot.chat import mount_chat
 from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
-from kapbot.guard import RateLimiter
+from kapbot.guard import visitor_key
 from kapbot.settings import Settings
+from kapbot.sharedlimit import make_limiter
 
 log = logging.getLogger("kapbot.web")
 
@@ -134,7 +135,8 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
     the therapist's review mode (scores and reasons beside each reply; loopback only).
     ``token``: the secret that ``POST /admin/reload`` requires (no token: no reloads)."""
     app = FastAPI(title="kapbot", docs_url=None, redoc_url=None, openapi_url=None)
-    limiter = RateLimiter(bot.settings.rate_limit_per_minute)
+    settings = bot.settings
+    limiter = make_limiter(settings.rate_limit_storage, settings.rate_limit_per_minute, "ask")
     origins = bot.settings.origins
     app.add_middleware(
         CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
@@ -187,8 +189,8 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
             after_crisis = isinstance(data, dict) and data.get("after_crisis") is True
         except (UnicodeDecodeError, json.JSONDecodeError):
             question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
-        client = request.client.host if request.client else "unknown"
-        if not limiter.allow(client):
+        client = visitor_key(request.client.host if request.client else None)
+        if not await run_in_threadpool(limiter.allow, client):
             answer = await run_in_threadpool(bot.limited, question)
             return JSONResponse(answer.to_dict(), status_code=200 if answer.kind == "crisis"
                                 else 429)
@@ -208,6 +210,14 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
 
     feedback = FeedbackStore(bot.settings.data_dir / "feedback.sqlite3")
     return mount_chat(app, bot, limiter, feedback, review=review)
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy options: ``X-Forwarded-For`` names the visitor only when it comes from a
+    proxy listed in ``forwarded_allow_ips`` (uvicorn alone would trust 127.0.0.1, so a
+    forged header from a local client would get a fresh rate-limit budget per forged address)."""
+    trusted = settings.trusted_proxies
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
@@ -233,4 +243,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
     log.info("Serving the chat%s at http://%s:%d", " in review mode" if review else "", host,
              port)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=5)  # a restart never waits long on an open stream
+                timeout_graceful_shutdown=5,  # a restart never waits long on an open stream
+                **proxy_options(settings))
