@@ -107,6 +107,8 @@ SETTINGS: tuple[Setting, ...] = (
         "(e.g. https://www.example-practice.com).",
     ),
     Setting("rate_limit_per_minute", 20, "Questions one visitor may ask per minute (0: no limit)."),
+    Setting("ratings_per_minute", 30,
+            "Thumbs up/down one visitor may give per minute (0: no limit); one per reply counts."),
     Setting(
         "rate_limit_storage", "memory://",
         "Where the rate limits are counted: memory:// (this process) or a store shared by "
@@ -152,6 +154,7 @@ class Settings:
     retention_days: int = int(_BY_NAME["retention_days"].default)
     allowed_origins: str = str(_BY_NAME["allowed_origins"].default)
     rate_limit_per_minute: int = int(_BY_NAME["rate_limit_per_minute"].default)
+    ratings_per_minute: int = int(_BY_NAME["ratings_per_minute"].default)
     rate_limit_storage: str = str(_BY_NAME["rate_limit_storage"].default)
     forwarded_allow_ips: str = str(_BY_NAME["forwarded_allow_ips"].default)
     host: str = str(_BY_NAME["host"].default)

@@ -137,6 +137,7 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
     app = FastAPI(title="kapbot", docs_url=None, redoc_url=None, openapi_url=None)
     settings = bot.settings
     limiter = make_limiter(settings.rate_limit_storage, settings.rate_limit_per_minute, "ask")
+    ratings = make_limiter(settings.rate_limit_storage, settings.ratings_per_minute, "rate")
     origins = bot.settings.origins
     app.add_middleware(
         CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
@@ -209,7 +210,7 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 409)
 
     feedback = FeedbackStore(bot.settings.data_dir / "feedback.sqlite3")
-    return mount_chat(app, bot, limiter, feedback, review=review)
+    return mount_chat(app, bot, limiter, feedback, review=review, ratings=ratings)
 
 
 def proxy_options(settings: Settings) -> dict[str, Any]:

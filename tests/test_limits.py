@@ -1,4 +1,4 @@
-"""Rate limits that hold behind proxies and across replicas.
+"""Rate limits that hold behind proxies and across replicas, and thumbs that count once.
 
 Real processes: tiny kapbot servers (``tests/tiny_server.py``: uvicorn with ``kapbot serve``'s
 proxy options, the fake embedder) and Debian's ``redis-server``, all on loopback.
@@ -7,17 +7,19 @@ proxy options, the fake embedder) and Debian's ``redis-server``, all on loopback
 from __future__ import annotations
 
 import json
+import sqlite3
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kapbot.guard import RateLimiter, visitor_key
 
 from .servers import RedisServer
-from .tiny_server import tiny_server
+from .tiny_server import GradioSession, tiny_server
 
 ROSES = "When should I prune roses?"
 CRISIS = "I want to kill myself"
@@ -116,3 +118,47 @@ def test_unreachable_store_falls_back_to_this_process(tmp_path: Path) -> None:
     port = RedisServer(tmp_path).port  # a free port: nothing listens there
     limiter = SharedLimiter(f"redis://127.0.0.1:{port}", 2, "ask")
     assert [limiter.allow("192.0.2.1") for _ in range(3)] == [True, True, False]
+
+
+def _rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql).fetchall()
+
+
+@pytest.mark.slow
+def test_thumbs_count_once_per_reply_and_are_limited(tmp_path: Path) -> None:
+    """Before: every click on a reply's thumb added a row (and a gap). After: one per reply."""
+    with tiny_server(tmp_path, ratings_per_minute="9") as base:
+        tab = GradioSession(base)
+        tab.ask(ROSES)
+        feedback, gaps = tmp_path / "data" / "feedback.sqlite3", tmp_path / "data" / "gaps.sqlite3"
+        ratings = "SELECT rating FROM feedback ORDER BY id"
+        downs = "SELECT COUNT(*) FROM gaps WHERE event = 'down'"
+        tab.rate(0, False, times=5)
+        assert _rows(feedback, ratings) == [("down",)]
+        assert _rows(gaps, downs) == [(1,)]
+        tab.rate(0, True)  # the visitor changes their mind: replaced
+        assert _rows(feedback, ratings) == [("up",)] and _rows(gaps, downs) == [(0,)]
+        tab.rate(0, "")  # un-clicked: withdrawn
+        assert _rows(feedback, ratings) == [] and _rows(gaps, downs) == [(0,)]
+        for reply in (1, 2, 3):  # 7 ratings given so far; the budget is 9 a minute
+            tab.ask(ROSES)
+            tab.rate(reply, False)
+        assert _rows(feedback, ratings) == [("down",), ("down",)]
+        assert _rows(gaps, downs) == [(2,)]
+
+
+def test_feedback_files_from_before_get_one_rating_per_reply(tmp_path: Path) -> None:
+    from kapbot.feedback import SCHEMA, FeedbackStore
+
+    path = tmp_path / "feedback.sqlite3"
+    with sqlite3.connect(path) as conn:  # a file written before replies had an id
+        conn.execute(SCHEMA.replace(",\n    reply TEXT", ""))
+        conn.execute("INSERT INTO feedback (at, rating, kind, sources) VALUES (1, 'up', 'a', '')")
+    store = FeedbackStore(path)
+    assert store.rate("r1", "down", "answer", []) is None
+    assert store.rate("r1", "down", "answer", []) == "down"
+    assert store.rate("r1", "up", "answer", []) == "down"
+    assert store.counts() == {"up": 2, "down": 0}
+    assert store.rate("r1", None, "answer", []) == "up"
+    assert store.counts() == {"up": 1, "down": 0}

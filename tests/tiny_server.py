@@ -3,17 +3,21 @@ real server processes (uvicorn with ``kapbot serve``'s proxy options) without th
 
     python -m tests.tiny_server PORT FOLDER     (other settings from KAPBOT_* variables)
 
-``tiny_server(folder, **settings)`` runs one for a test.
+``tiny_server(folder, **settings)`` runs one for a test; ``GradioSession`` drives its chat over
+Gradio's queue protocol, as the page does (questions and thumbs).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -62,6 +66,50 @@ def tiny_server(folder: Path, **settings: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(10)
+
+
+class GradioSession:
+    """One browser tab, as Gradio's page drives it: ``queue/join`` then ``queue/data``."""
+
+    def __init__(self, base: str) -> None:
+        import httpx
+
+        self.base, self.session = base, secrets.token_hex(6)
+        self.http = httpx.Client(timeout=60)
+        config = self.http.get(base + "/config").json()
+        self.deps = {(t[1], d.get("api_name")): d for d in config["dependencies"]
+                     for t in d["targets"]}
+
+    def _join(self, dep: dict[str, Any], data: list[Any], event: Any = None) -> str:
+        joined = self.http.post(self.base + "/gradio_api/queue/join", json={
+            "data": data, "fn_index": dep["id"], "trigger_id": dep["targets"][0][0],
+            "session_hash": self.session, "event_data": event})
+        return str(joined.json()["event_id"])
+
+    def _results(self, event_ids: set[str]) -> list[Any]:
+        """Read the session's stream until every event in ``event_ids`` has completed."""
+        results = []
+        with self.http.stream("GET", self.base + "/gradio_api/queue/data",
+                              params={"session_hash": self.session}) as stream:
+            for line in stream.iter_lines():
+                message = json.loads(line[5:]) if line.startswith("data:") else {}
+                if message.get("msg") == "process_completed" and \
+                        message.get("event_id") in event_ids:
+                    assert message["success"], message
+                    results.append(message["output"]["data"])
+                    event_ids.discard(message["event_id"])
+                    if not event_ids:
+                        return results
+        raise AssertionError(f"{len(event_ids)} events never completed")
+
+    def ask(self, question: str) -> None:
+        self._results({self._join(self.deps["submit", "respond"], [question, [], None, None])})
+
+    def rate(self, reply: int, liked: bool | str, times: int = 1) -> None:
+        """Click a thumb on the ``reply``-th reply ``times`` times (all queued, then read)."""
+        event = {"index": 2 * reply + 1, "value": "", "liked": liked}
+        self._results({self._join(self.deps["like", "on_like"], [None], event)
+                       for _ in range(times)})
 
 
 if __name__ == "__main__":
