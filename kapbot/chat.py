@@ -4,6 +4,7 @@ imports Gradio). Every message goes to ``Bot.ask``, as everywhere else. In revie
 therapist can attach a missed question to the section that answers it.
 """
 
+import secrets
 from typing import Any
 
 import gradio as gr
@@ -13,7 +14,7 @@ from kapbot import review as review_text
 from kapbot import wording
 from kapbot.bot import Bot
 from kapbot.feedback import FeedbackStore
-from kapbot.guard import RateLimiter
+from kapbot.guard import Limiter, RateLimiter, visitor_key
 
 # What Gradio raises for a function the chat does not have (`kapbot.asgi.ErrorShield`: 404).
 UNKNOWN_FUNCTION: tuple[type[Exception], ...] = (FnIndexInferError,)
@@ -56,22 +57,24 @@ def _history_had_crisis(history: list[dict[str, Any]]) -> bool:
                and wording.CRISIS_MARKER in str(turn.get("content", "")) for turn in history)
 
 
-def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
-               review: bool = False) -> Any:
+def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
+               review: bool = False, ratings: Limiter | None = None) -> Any:
     settings = bot.settings
     notice = wording.fill(wording.NOTICE, therapist=settings.therapist_name)
+    if ratings is None:
+        ratings = RateLimiter(settings.ratings_per_minute)
 
     def respond(
         message: str, history: list[dict[str, Any]], replies: list[dict[str, Any]],
         notes: list[str], request: gr.Request,
     ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str], str]:
-        client = request.client.host if request and request.client else "unknown"
+        client = visitor_key(request.client.host if request and request.client else None)
         if review or limiter.allow(client):
             answer = bot.ask(message, after_crisis=_history_had_crisis(history))
         else:
             answer = bot.limited(message)
         # what the thumbs on this reply will record (the question only with the storage opt-in)
-        replies = [*replies, {"kind": answer.kind,
+        replies = [*replies, {"id": secrets.token_hex(8), "kind": answer.kind,
                               "sources": [f"{s.title} — {s.section}" for s in answer.sources],
                               "question": answer.question if settings.store_conversations
                               else None,
@@ -93,15 +96,23 @@ def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
     ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str]]:
         return respond(message, history, replies, notes, request)[:4]
 
-    def on_like(data: gr.LikeData, replies: list[dict[str, Any]]) -> None:
+    def on_like(data: gr.LikeData, replies: list[dict[str, Any]], request: gr.Request) -> None:
+        """One rating per reply: a later thumb on the same reply replaces the earlier one (and
+        un-clicking withdraws it); ratings are rate-limited per visitor."""
         index = data.index if isinstance(data.index, int) else data.index[0]
         reply = (index - 1) // 2  # history alternates visitor, assistant
-        if data.liked in (True, False) and 0 <= reply < len(replies):
-            meta = replies[reply]
-            feedback.record("up" if data.liked else "down", meta["kind"], meta["sources"],
-                            meta["question"])
-            if data.liked is False and bot.gaps is not None and not review:
-                bot.gaps.record("down", meta.get("topic", ""), meta.get("topic_section", ""))
+        rating = {True: "up", False: "down", "": None}.get(data.liked, "?")  # "": un-clicked
+        if rating == "?" or not 0 <= reply < len(replies) or "id" not in replies[reply]:
+            return
+        client = visitor_key(request.client.host if request and request.client else None)
+        if not (review or ratings.allow(client)):
+            return
+        meta = replies[reply]
+        before = feedback.rate(meta["id"], rating, meta["kind"], meta["sources"],
+                               meta["question"])
+        if bot.gaps is not None and not review and (before == "down") != (rating == "down"):
+            change = bot.gaps.record if rating == "down" else bot.gaps.forget
+            change("down", meta.get("topic", ""), meta.get("topic_section", ""))
 
     def teach_last(section_id: str, replies: list[dict[str, Any]]) -> str:
         asked = next((r["asked"] for r in reversed(replies) if r.get("asked")), None)
@@ -168,17 +179,15 @@ def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
     return blocks
 
 
-def mount_chat(app: Any, bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
-               review: bool = False) -> Any:
-    """Mount the chat at ``/`` of ``app`` (system fonts: nothing loads from a third party).
-    No run history (it would keep visitors' questions in their browser) and no uploads (the
-    chat takes none; ``kapbot.asgi.Gate`` refuses the route, this is the backstop)."""
+def mount_chat(app: Any, bot: Bot, limiter: Limiter, feedback: FeedbackStore,
+               review: bool = False, ratings: Limiter | None = None) -> Any:
+    """Mount the chat at ``/`` of ``app`` (system fonts: nothing loads from a third party)."""
     theme = gr.themes.Soft(
         primary_hue="violet",
         font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
         font_mono=["ui-monospace", "Menlo", "monospace"],
     )
-    blocks = build_chat(bot, limiter, feedback, review)
+    blocks = build_chat(bot, limiter, feedback, review, ratings)
     blocks.queue(default_concurrency_limit=None, max_size=200)
     return gr.mount_gradio_app(
         app, blocks, path="/", theme=theme, css=CSS + (REVIEW_CSS if review else ""),

@@ -32,8 +32,9 @@ from kapbot.bot import Bot
 from kapbot.chat import UNKNOWN_FUNCTION, mount_chat
 from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
-from kapbot.guard import RateLimiter
+from kapbot.guard import visitor_key
 from kapbot.settings import Settings
+from kapbot.sharedlimit import make_limiter
 
 log = logging.getLogger("kapbot.web")
 
@@ -144,7 +145,9 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
     ``token``: the secret that ``POST /admin/reload`` requires (no token: no reloads).
     ``trusted_proxies``: addresses whose ``X-Forwarded-Host`` is believed (default: none)."""
     app = FastAPI(title="kapbot", docs_url=None, redoc_url=None, openapi_url=None)
-    limiter = RateLimiter(bot.settings.rate_limit_per_minute)
+    settings = bot.settings
+    limiter = make_limiter(settings.rate_limit_storage, settings.rate_limit_per_minute, "ask")
+    ratings = make_limiter(settings.rate_limit_storage, settings.ratings_per_minute, "rate")
     origins = bot.settings.origins
     app.add_middleware(
         CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
@@ -205,8 +208,8 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
             after_crisis = isinstance(data, dict) and data.get("after_crisis") is True
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
-        client = request.client.host if request.client else "unknown"
-        if not limiter.allow(client):
+        client = visitor_key(request.client.host if request.client else None)
+        if not await run_in_threadpool(limiter.allow, client):
             answer = await run_in_threadpool(bot.limited, question)
             return JSONResponse(answer.to_dict(), status_code=200 if answer.kind == "crisis"
                                 else 429)
@@ -225,9 +228,17 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 409)
 
     feedback = FeedbackStore(bot.settings.data_dir / "feedback.sqlite3")
-    app = mount_chat(app, bot, limiter, feedback, review=review)
+    app = mount_chat(app, bot, limiter, feedback, review=review, ratings=ratings)
     app.add_middleware(ErrorShield, not_found=UNKNOWN_FUNCTION)  # outermost
     return app
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy options: ``X-Forwarded-For`` names the visitor only when it comes from a
+    proxy listed in ``forwarded_allow_ips`` (uvicorn alone would trust 127.0.0.1, so a
+    forged header from a local client would get a fresh rate-limit budget per forged address)."""
+    trusted = settings.trusted_proxies
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
@@ -249,7 +260,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
     except StoreUnavailable as exc:  # a Chroma server that is down: serve, and retry per question
         log.error("%s. Serving anyway: questions get the 'temporarily unavailable' reply (crisis "
                   "replies still work) until the index can be reached.", exc)
-    app = create_app(bot, review=review, token=admin_token(settings))
+    app = create_app(bot, review=review, token=admin_token(settings),
+                     trusted_proxies=tuple(settings.trusted_proxies))
     if hasattr(signal, "SIGHUP"):  # `kill -HUP <pid>` reloads, like `kapbot reload`
         signal.signal(signal.SIGHUP, lambda *_: threading.Thread(
             target=app.state.reloader.reload, daemon=True).start())
@@ -259,4 +271,4 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
                 timeout_graceful_shutdown=5,  # a restart never waits long on an open stream
                 http=request_deadline_protocol(REQUEST_TIMEOUT),
                 timeout_keep_alive=KEEP_ALIVE_TIMEOUT, limit_concurrency=LIMIT_CONCURRENCY,
-                forwarded_allow_ips=[])  # no proxy trusted (uvicorn's default trusts 127.0.0.1)
+                **proxy_options(settings))  # no proxy trusted unless forwarded_allow_ips says
