@@ -13,13 +13,13 @@ PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "safety
         "review"}
 ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever", "bot",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
-            "sqlitedb", "teach", "htmlreport", "sharedlimit"}
+            "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"}, "numpy": {"embeddings"},
-    "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"}, "starlette": {"web"},
-    "uvicorn": {"web"}, "limits": {"sharedlimit"}, "redis": {"sharedlimit"},
+    "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"}, "starlette": {"web", "asgi"},
+    "uvicorn": {"web", "asgi"}, "limits": {"sharedlimit"}, "redis": {"sharedlimit"},
     "markdown_it": {"web"},
     "langchain_text_splitters": {"chunking"},
 }
