@@ -20,7 +20,7 @@ HEAVY = {
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"}, "numpy": {"embeddings"},
     "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"}, "starlette": {"web"},
     "uvicorn": {"web"},
-    "markdown_it": {"web"},
+    "markdown_it": {"web"}, "nh3": {"text"}, "pysbd": {"text"},
     "langchain_text_splitters": {"chunking"},
 }
 
