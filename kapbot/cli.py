@@ -164,12 +164,16 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
+    from kapbot.feedback import FeedbackStore
     from kapbot.history import History
 
     history = History(settings.data_dir / "conversations.sqlite3", settings.retention_days)
     deleted = history.purge(everything=args.all)
+    feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+    blanked = feedback.purge_questions(settings.retention_days, everything=args.all)
     which = "all" if args.all else f"older than {settings.retention_days} days"
-    print(f"Deleted {deleted} stored messages ({which}); {history.count()} remain.")
+    print(f"Deleted {deleted} stored messages ({which}); {history.count()} remain. Deleted the "
+          f"question kept with {blanked} ratings ({which}).")
     if not settings.store_conversations:
         print("Storing conversations is off (store_conversations = false): nothing new is kept.")
     return 0
