@@ -2,7 +2,7 @@
 
 Markup is removed by an HTML sanitiser (``nh3``, which parses tags as a browser does, quoted
 attributes included) and sentences are found by a rule-based splitter that knows abbreviations
-(``pysbd``: "Dr. Maya Okafor" stays one sentence). Both are imported here only.
+(``pysbd``: "Dr. Jane Doe" stays one sentence). Both are imported here only.
 """
 
 from __future__ import annotations
