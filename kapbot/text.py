@@ -16,6 +16,9 @@ from typing import Any, Literal
 
 Problem = Literal["", "empty", "too_long", "not_text", "not_english"]
 
+# Elements whose content an HTML parser keeps as raw text (so markup inside them would survive).
+_RAW_TEXT = re.compile(r"<(/?)\s*(iframe|noembed|noframes|noscript|plaintext|textarea|title|xmp)\b",
+                       re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
@@ -51,7 +54,8 @@ def clean_question(raw: object, max_chars: int) -> CleanQuestion:
     text = raw.replace("\x00", "")
     if raw and len(text) < len(raw) * 0.9:
         return CleanQuestion("", "not_text")
-    for _ in range(20):  # again for markup kept as text (inside <iframe>, or as entities)
+    text = _RAW_TEXT.sub(r"<\1x-\2", text)  # their content is markup to strip, not text
+    for _ in range(3):  # again for markup written as entities (&lt;img …&gt;)
         stripped = html.unescape(_strip_tags(text))
         text, done = stripped, stripped == text or "<" not in stripped
         if done:
