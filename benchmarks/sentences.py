@@ -1,4 +1,5 @@
-"""Cost of splitting sentences (kapbot.text.split_sentences, pysbd since issue 10).
+"""Cost of splitting sentences (kapbot.text.split_sentences, pysbd since issue 10) and of reading
+a visitor's message (kapbot.text.clean_question, nh3 since issue 10).
 
     .venv/bin/python benchmarks/sentences.py
 
@@ -50,7 +51,7 @@ def main() -> None:
             ("pysbd, first time a section is split", _per_call(_uncached, texts)),
             ("pysbd, cached (later answers)", _per_call(text.split_sentences, texts))]
     lines = [
-        "# Sentence splitting: cost per call",
+        "# Sentence splitting and reading a message: cost per call",
         "",
         f"{len(texts)} sections of both practices (mean {chars:.0f} characters); median of "
         f"{REPEATS} runs; Python {platform.python_version()}, {platform.machine()}, a shared "
@@ -63,6 +64,18 @@ def main() -> None:
         "Each section is split by pysbd once per process (at indexing, or the first answer that "
         "quotes it after a start); every later answer pays the cached figure (at most 4,096 "
         "sections are kept).",
+        "",
+    ]
+    messages = [
+        ("a plain 1,840-character question", "What is KAP and how long does a session last? " * 40),
+        ("7,200 characters of nested `<iframe>`", "<iframe>" * 900),
+        ("7,500 characters of entity-written tags", "&amp;lt;img src=x&amp;gt;" * 300),
+    ]
+    lines += [
+        "| `clean_question` on | µs per call |",
+        "|---|---:|",
+        *[f"| {name} | {_per_call(lambda m: text.clean_question(m, 2000), [msg]):,.0f} |"
+          for name, msg in messages],
         "",
     ]
     out = ROOT / "benchmarks" / "sentences.md"
