@@ -20,6 +20,7 @@ from kapbot import compose, exemplars, wording
 from kapbot.corpus import Corpus
 from kapbot.embeddings import Embedder, OnnxEmbedder, VectorTable
 from kapbot.errors import KapbotError, StoreUnavailable
+from kapbot.feedback import FeedbackStore
 from kapbot.fullmodel import SentenceTransformerEmbedder
 from kapbot.gaps import GapLog, is_gap
 from kapbot.history import History
@@ -97,6 +98,9 @@ class Bot:
                 purged = self.history.purge()
                 log.info("Stored conversations are on: kept %d days, %d older purged",
                          self.settings.retention_days, purged)
+            feedback = FeedbackStore(self.settings.data_dir / "feedback.sqlite3")
+            if blanked := feedback.purge_questions(self.settings.retention_days):
+                log.info("Questions kept with %d older ratings deleted", blanked)
             if self.settings.booking_is_placeholder:
                 log.warning(
                     "booking_url is still the placeholder %s: set it in kapbot.toml or "

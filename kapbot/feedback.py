@@ -1,9 +1,11 @@
 """Visitors' thumbs up/down on replies, kept locally in ``data_dir/feedback.sqlite3``.
 
 Each row holds the rating, the kind of reply and the ids of the sections it quoted; the visitor's
-question is kept only when storing conversations is opted into (``store_conversations``). A reply
-has at most one row (``reply``: a random id given to the reply in its conversation): a later
-rating of the same reply replaces the earlier one, and withdrawing it deletes the row.
+question is kept only when storing conversations is opted into (``store_conversations``), and
+only for ``retention_days``, like the conversations: ``purge_questions`` blanks it afterwards (at
+start-up and by ``kapbot purge``), keeping the rating. A reply has at most one row (``reply``: a
+random id given to the reply in its conversation): a later rating of the same reply replaces the
+earlier one, and withdrawing it deletes the row.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from kapbot.history import DAY
 from kapbot.sqlitedb import SqliteFile
 
 SCHEMA = """
@@ -80,3 +83,21 @@ class FeedbackStore:
         with self.db.connect() as conn:
             rows = conn.execute("SELECT rating, COUNT(*) FROM feedback GROUP BY rating").fetchall()
         return {"up": 0, "down": 0, **{rating: int(n) for rating, n in rows}}
+
+    def purge_questions(self, retention_days: int, everything: bool = False,
+                        now: float | None = None) -> int:
+        """Blank the visitors' questions kept past ``retention_days`` (or all of them), and
+        compact the file so no copy stays in its free pages; returns how many were blanked."""
+        if not self.path.exists():
+            return 0
+        cutoff = (time.time() if now is None else now) - retention_days * DAY
+        with self.db.connect() as conn:
+            blanked = conn.execute(
+                "UPDATE feedback SET question = NULL WHERE question IS NOT NULL AND at < ?",
+                (float("inf") if everything else cutoff,),
+            ).rowcount
+        if blanked:
+            with self.db.connect() as conn:
+                conn.isolation_level = None  # VACUUM cannot run inside a transaction
+                conn.execute("VACUUM")
+        return int(blanked)

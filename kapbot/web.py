@@ -35,6 +35,7 @@ from kapbot.feedback import FeedbackStore
 from kapbot.guard import visitor_key
 from kapbot.settings import Settings
 from kapbot.sharedlimit import make_limiter
+from kapbot.sqlitedb import PRIVATE_FILE, private_dir
 
 log = logging.getLogger("kapbot.web")
 
@@ -129,12 +130,17 @@ class Reloader:
 
 
 def admin_token(settings: Settings) -> str:
-    """The secret ``kapbot reload`` sends, made at start-up in the data folder (owner only)."""
-    path = settings.data_dir / ADMIN_TOKEN_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The secret ``kapbot reload`` sends, made at start-up in the data folder (owner only:
+    the file is created with mode 600, never readable by others even for a moment, and
+    renamed into place whole)."""
+    path = private_dir(settings.data_dir) / ADMIN_TOKEN_FILE
     token = secrets.token_urlsafe(24)
-    path.write_text(token, encoding="utf-8")
-    path.chmod(0o600)
+    partial = path.with_name(f".{ADMIN_TOKEN_FILE}.{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(token)
+    os.replace(partial, path)
     return token
 
 

@@ -18,9 +18,10 @@ HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"}, "numpy": {"embeddings"},
-    "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"}, "starlette": {"web", "asgi"},
-    "uvicorn": {"web", "asgi"}, "limits": {"sharedlimit"}, "redis": {"sharedlimit"},
-    "markdown_it": {"web"},
+    "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"},
+    "starlette": {"web", "asgi"}, "uvicorn": {"web", "asgi"},
+    "limits": {"sharedlimit"}, "redis": {"sharedlimit"},
+    "markdown_it": {"web"}, "nh3": {"text"}, "pysbd": {"text"},
     "langchain_text_splitters": {"chunking"},
 }
 
