@@ -149,14 +149,14 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
                             headers={"Cache-Control": "public, max-age=3600"})
 
     @app.get("/healthz")
-    def healthz() -> dict[str, Any]:
+    def healthz() -> JSONResponse:  # 503 unless an index answers: monitors see an outage
         report = bot.report
-        return {
-            "status": "ok" if report else "starting",
+        return JSONResponse({
+            "status": bot.state,
             "chunks": report.units if report else 0,
             "sections": report.sections if report else 0,
             "index_hash": report.fingerprint if report else "",
-        }
+        }, status_code=200 if report else 503)
 
     @app.get("/safety", response_class=HTMLResponse)
     def safety_page() -> HTMLResponse:
