@@ -1,7 +1,8 @@
 """A damaged local index, an index not built yet, and the evidence kept: real Chroma, real files.
 
 The damage is the probe's: random bytes written into the middle of ``chroma.sqlite3`` (over the
-pages of Chroma's embedding tables; the header and the schema stay readable, so the store opens).
+pages of some of Chroma's tables; the header and the schema stay readable, so the store opens and
+then fails on reading: on c9a9c39, ``/healthz`` said "starting" and every question "can't look up").
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from kapbot.settings import Settings
 from .conftest import FakeEmbedder
 
 
-def damage_middle(db: Path, tables: tuple[str, ...] = ("embeddings", "embedding_metadata"),
+def damage_middle(db: Path, tables: tuple[str, ...] = ("embedding_metadata", "max_seq_id"),
                   seed: int = 10) -> bytes:
     """Random bytes over the first page of each of Chroma's ``tables``; the file's change counter
     moves on, so a process that has the file open reads the pages again. The bytes written."""
