@@ -20,6 +20,7 @@ import pytest
 
 from kapbot import wording
 from kapbot.bot import Bot
+from kapbot.models import Answer
 from kapbot.settings import Settings
 
 from .conftest import FakeEmbedder
@@ -67,6 +68,16 @@ def answers_again(bot: Bot, question: str, seconds: float = 120) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def ask_in_thread(bot: Bot, question: str, seconds: float = 60) -> Answer | None:
+    """``bot.ask`` on a thread of its own (as a web request is); None if it is still waiting
+    after ``seconds`` (a wait, not a timing)."""
+    replies: list[Answer] = []
+    asking = threading.Thread(target=lambda: replies.append(bot.ask(question)), daemon=True)
+    asking.start()
+    asking.join(seconds)
+    return replies[0] if replies else None
 
 
 class RecordingEmbedder(FakeEmbedder):
@@ -124,16 +135,18 @@ def test_a_question_before_the_index_is_ready_is_answered_politely_and_builds_el
 ) -> None:
     indexer = RecordingEmbedder()
     bot = Bot(tiny_settings, embedder=fake_embedder, index_embedder=indexer)
-    first = bot.ask("When should I prune roses?")
-    unavailable = wording.UNAVAILABLE.format(therapist=tiny_settings.therapist_name)
-    assert first.kind == "no_answer" and first.text.startswith(unavailable)
-    assert first.reason == "starting" and bot.state in ("starting", "ok")
-    assert threading.current_thread().name not in indexer.threads  # not built on this thread
-    assert bot.ask("I want to kill myself").kind == "crisis"  # the screen needs no index
-    builder = bot.prepare_in_background()  # the one already running, not a second one
-    assert bot.prepare_in_background() is builder
+    with bot._lock:  # the build that the question starts waits here until the checks are done
+        first = ask_in_thread(bot, "When should I prune roses?")
+        assert first is not None, "the question waited for the index to be built"
+        unavailable = wording.UNAVAILABLE.format(therapist=tiny_settings.therapist_name)
+        assert first.kind == "no_answer" and first.text.startswith(unavailable)
+        assert first.reason == "starting" and bot.state == "starting"
+        builder = bot.prepare_in_background()
+        assert builder.is_alive() and bot.prepare_in_background() is builder  # one at a time
+        assert bot.ask("I want to kill myself").kind == "crisis"  # the screen needs no index
+        assert bot.ask("When should I prune roses?").reason == "starting"
     builder.join(120)
-    assert indexer.threads == {"kapbot-index"}
+    assert indexer.threads == {"kapbot-index"}  # never on the asking thread
     assert bot.state == "ok" and bot.ask("When should I prune roses?").kind == "answer"
 
 
