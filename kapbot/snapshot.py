@@ -97,12 +97,12 @@ def load_snapshot(
         store.recover(store.damaged)
         current, previous, why = False, "", ""
         _rebuild(store, units, fingerprint, why, progress)
-    if not current:
+    if current:
+        store.activate(fingerprint)
+    else:
         why = f"the index was damaged ({store.recovered})" if store.recovered else why
         log.info("Index built: %d units from %d sections", len(units), len(corpus.sections))
     store.recovered = ""
-    if current:
-        store.activate(fingerprint)
     # older versions go; the one this process answered from until now stays until the next
     # change, and so does the newest other one (another process may still be answering from it)
     store.prune({fingerprint, previous} - {""}, spare=1)
