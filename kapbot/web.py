@@ -151,6 +151,8 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
     @app.get("/healthz")
     def healthz() -> JSONResponse:  # 503 unless an index answers: monitors see an outage
         report = bot.report
+        if report is None:  # a load balancer sends no visitors to retry for it: retry here
+            bot.prepare_in_background()
         return JSONResponse({
             "status": bot.state,
             "chunks": report.units if report else 0,
