@@ -19,7 +19,7 @@ from collections.abc import Callable
 from kapbot import compose, exemplars, wording
 from kapbot.corpus import Corpus
 from kapbot.embeddings import Embedder, OnnxEmbedder, VectorTable
-from kapbot.errors import KapbotError, StoreUnavailable
+from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
 from kapbot.fullmodel import SentenceTransformerEmbedder
 from kapbot.gaps import GapLog, is_gap
@@ -66,6 +66,8 @@ class Bot:
             settings.booking_url,
         )
         self._lock = threading.Lock()  # one index build at a time
+        self._builder: threading.Thread | None = None  # the background build, if one runs
+        self._builder_lock = threading.Lock()
         self._snapshot: Snapshot | None = None  # replaced whole, never changed in place
         self._semantic_screen: SemanticScreen | None = None
         self.history: History | None = None
@@ -108,18 +110,45 @@ class Bot:
                 )
             return snapshot.report
 
-    def _prepared(self) -> Snapshot:
-        self.prepare()
-        assert self._snapshot is not None
-        return self._snapshot
+    @property
+    def state(self) -> str:
+        """``ok`` (an index answers), ``starting`` (one is being built) or ``unavailable``."""
+        if self._snapshot is not None:
+            return "ok"
+        builder = self._builder
+        return "starting" if builder is not None and builder.is_alive() else "unavailable"
+
+    def prepare_in_background(self) -> threading.Thread:
+        """Start ``prepare`` on a background thread, unless one is running: never on a
+        visitor's request thread (it may build the index and load torch). The build thread."""
+        with self._builder_lock:
+            if self._builder is None or not self._builder.is_alive():
+                self._builder = threading.Thread(target=self._prepare_logged,
+                                                 name="kapbot-index", daemon=True)
+                self._builder.start()
+            return self._builder
+
+    def _prepare_logged(self) -> None:
+        try:
+            report = self.prepare()
+            log.info("Index ready in the background: %s", "rebuilt (" + report.reason + ")"
+                     if report.rebuilt else "it was current")
+        except KapbotError as exc:
+            log.error("Could not prepare the index in the background: %s", exc)
+        except Exception:
+            log.exception("Could not prepare the index in the background")
 
     # -- answering ---------------------------------------------------------------------------
     def retrieve(
         self, question: str, use_bank: bool | None = None, vector: list[float] | None = None
     ) -> tuple[Ranking, list[float], Snapshot]:
         """Rank sections for ``question``; also returns the question's embedding and the index
-        snapshot that answered (one per answer, even while a new one is swapped in)."""
-        snap = self._snapshot or self._prepared()
+        snapshot that answered (one per answer, even while a new one is swapped in). With no
+        index loaded yet, starts building one in the background and raises ``IndexNotReady``."""
+        snap = self._snapshot
+        if snap is None:
+            self.prepare_in_background()
+            raise IndexNotReady("No index is loaded yet: it is being built in the background")
         bank = self.settings.use_bank if use_bank is None else use_bank
         if vector is None:
             vector = self.embedder.embed([question])[0]
@@ -188,6 +217,13 @@ class Bot:
                                         decision.reason)
             return dataclasses.replace(answer, topic=ranking.nearest_question,
                                        topic_section=ranking.nearest_section)
+        except IndexNotReady:
+            return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "starting")
+        except IndexDamaged as exc:  # moved aside and rebuilt in the background
+            log.error("%s", exc)
+            self._snapshot = None
+            self.prepare_in_background()
+            return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "damaged")
         except StoreUnavailable as exc:
             log.error("The index is unavailable: %s", exc)
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "unavailable")

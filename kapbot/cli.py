@@ -11,11 +11,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kapbot.errors import KapbotError
+from kapbot.errors import KapbotError, StoreUnavailable
 from kapbot.settings import Settings, load
 
 if TYPE_CHECKING:
     from kapbot.bot import Bot
+
+log = logging.getLogger("kapbot")
 
 DEFAULT_EVALS = (Path("evals/questions.jsonl"), Path("evals/safety.jsonl"))
 
@@ -125,6 +127,10 @@ def _readable(answer_dict: dict[str, Any]) -> str:
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     _private_data(settings, umask=False)
     bot = _bot(settings)
+    try:
+        bot.prepare()  # here, not in the background: the command waits for its index
+    except StoreUnavailable as exc:
+        log.error("%s: questions get the 'temporarily unavailable' reply", exc)
     use_bank = False if args.no_bank else None
     if args.question == "-":
         for line in sys.stdin:

@@ -172,14 +172,16 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
                             headers={"Cache-Control": "public, max-age=3600"})
 
     @app.api_route("/healthz", methods=["GET", "HEAD"])
-    def healthz() -> dict[str, Any]:
+    def healthz() -> JSONResponse:  # 503 unless an index answers: monitors see an outage
         report = bot.report
-        return {
-            "status": "ok" if report else "starting",
+        if report is None:  # a load balancer sends no visitors to retry for it: retry here
+            bot.prepare_in_background()
+        return JSONResponse({
+            "status": bot.state,
             "chunks": report.units if report else 0,
             "sections": report.sections if report else 0,
             "index_hash": report.fingerprint if report else "",
-        }
+        }, status_code=200 if report else 503)
 
     @app.api_route("/safety", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def safety_page() -> HTMLResponse:
