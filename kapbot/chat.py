@@ -46,6 +46,23 @@ REVIEW_CSS = """
 """
 
 
+# The chat shows, and the handler reads, the last exchanges only: a long conversation stays well
+# under the body cap (kapbot.webguard), and a history sent by a script is never kept whole.
+KEEP_MESSAGES, KEEP_CHARS = 20, 32_000
+CHAT_WORKERS = 4  # chat events handled at once (model calls are bounded by the cores anyway)
+
+
+def _recent(history: object, replies: list[dict[str, Any]],
+            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The last exchanges of ``history`` (at most ``KEEP_MESSAGES`` messages and about
+    ``KEEP_CHARS`` characters), and the thumbs' data of the same replies."""
+    turns = [t for t in history if isinstance(t, dict)] if isinstance(history, list) else []
+    kept = turns[-KEEP_MESSAGES:]
+    while len(kept) > 2 and sum(len(str(t.get("content", ""))) for t in kept) > KEEP_CHARS:
+        kept = kept[2:]
+    return kept, replies[max(0, len(replies) - len(kept) // 2):]
+
+
 def _history_had_crisis(history: list[dict[str, Any]]) -> bool:
     return any(turn.get("role") == "assistant"
                and wording.CRISIS_MARKER in str(turn.get("content", "")) for turn in history)
@@ -61,10 +78,11 @@ def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
         notes: list[str], request: gr.Request,
     ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str], str]:
         client = request.client.host if request and request.client else "unknown"
+        history, replies = _recent(history, replies)
         if review or limiter.allow(client):
             answer = bot.ask(message, after_crisis=_history_had_crisis(history))
         else:
-            answer = bot.limited(message)
+            answer = bot.limited(message, client)
         # what the thumbs on this reply will record (the question only with the storage opt-in)
         replies = [*replies, {"kind": answer.kind,
                               "sources": [f"{s.title} — {s.section}" for s in answer.sources],
@@ -157,8 +175,8 @@ def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
         else:
             outs = [box, chat, replies, notes]
         handler = respond if review else visitor
-        box.submit(handler, ins, outs, concurrency_limit=None, api_name="respond")
-        send.click(handler, ins, outs, concurrency_limit=None)
+        box.submit(handler, ins, outs, concurrency_id="chat", api_name="respond")
+        send.click(handler, ins, outs, concurrency_id="chat")
         chat.like(on_like, [replies], None)
     return blocks
 
@@ -172,7 +190,9 @@ def mount_chat(app: Any, bot: Bot, limiter: RateLimiter, feedback: FeedbackStore
         font_mono=["ui-monospace", "Menlo", "monospace"],
     )
     blocks = build_chat(bot, limiter, feedback, review)
-    blocks.queue(default_concurrency_limit=None, max_size=200)
+    # no max_size: kapbot.webguard bounds the queue per visitor, and lets a crisis message in
+    blocks.queue(default_concurrency_limit=CHAT_WORKERS, max_size=None)
+    app.state.chat_queue_length = lambda: len(blocks._queue)
     return gr.mount_gradio_app(
         app, blocks, path="/", theme=theme, css=CSS + (REVIEW_CSS if review else ""),
         head=HEAD, footer_links=[], ssr_mode=False, show_error=False,

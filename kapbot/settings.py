@@ -106,6 +106,15 @@ SETTINGS: tuple[Setting, ...] = (
         "(e.g. https://www.example-practice.com).",
     ),
     Setting("rate_limit_per_minute", 20, "Questions one visitor may ask per minute (0: no limit)."),
+    Setting(
+        "joins_per_minute", 60,
+        "Chat events (messages, thumbs) one visitor may queue per minute; past it the chat "
+        "answers 429, except to a crisis message (0: no limit).",
+    ),
+    Setting(
+        "model_concurrency", 0,
+        "Embedding model calls that may run at once; the others wait (0: one per CPU core).",
+    ),
     Setting("host", "127.0.0.1", "Address `kapbot serve` listens on."),
     Setting("port", 7860, "Port `kapbot serve` listens on."),
     Setting("log_level", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
@@ -141,6 +150,8 @@ class Settings:
     retention_days: int = int(_BY_NAME["retention_days"].default)
     allowed_origins: str = str(_BY_NAME["allowed_origins"].default)
     rate_limit_per_minute: int = int(_BY_NAME["rate_limit_per_minute"].default)
+    joins_per_minute: int = int(_BY_NAME["joins_per_minute"].default)
+    model_concurrency: int = int(_BY_NAME["model_concurrency"].default)
     host: str = str(_BY_NAME["host"].default)
     port: int = int(_BY_NAME["port"].default)
     log_level: str = str(_BY_NAME["log_level"].default)
@@ -155,6 +166,7 @@ class Settings:
             (self.max_question_chars > 0, "max_question_chars must be positive"),
             (0 < self.port < 65536, "port must be between 1 and 65535"),
             (self.retention_days >= 0, "retention_days must be 0 or more"),
+            (self.model_concurrency >= 0, "model_concurrency must be 0 (one per core) or more"),
             (self.chroma_url == "" or re.match(r"https?://[^/\s]+", self.chroma_url) is not None,
              "chroma_url must be empty or a URL like http://127.0.0.1:8000"),
         ]

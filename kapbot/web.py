@@ -32,6 +32,7 @@ from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
 from kapbot.guard import RateLimiter
 from kapbot.settings import Settings
+from kapbot.webguard import ChatGuard
 
 log = logging.getLogger("kapbot.web")
 
@@ -142,6 +143,12 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
     )
 
     app.add_middleware(PagePolicy, frame_ancestors=" ".join(["'self'", *origins]))
+    # the chat's routes: a body cap, and a per-visitor cap on queued events (never for a crisis)
+    app.add_middleware(
+        ChatGuard, joins=RateLimiter(bot.settings.joins_per_minute),
+        is_crisis=lambda message, visitor: bot.limited_crisis(message, visitor) is not None,
+        queue_length=lambda: app.state.chat_queue_length(),
+    )
 
     @app.get("/widget.js")
     def widget() -> FileResponse:
@@ -189,7 +196,7 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
             question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
         client = request.client.host if request.client else "unknown"
         if not limiter.allow(client):
-            answer = await run_in_threadpool(bot.limited, question)
+            answer = await run_in_threadpool(bot.limited, question, client)
             return JSONResponse(answer.to_dict(), status_code=200 if answer.kind == "crisis"
                                 else 429)
         answer = await run_in_threadpool(bot.ask, question, None, after_crisis)
