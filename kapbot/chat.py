@@ -63,6 +63,15 @@ def _recent(history: object, replies: list[dict[str, Any]],
     return kept, replies[max(0, len(replies) - len(kept) // 2):]
 
 
+def _to_front(blocks: Any, event_id: str) -> None:
+    """Move a waiting chat event to the front of Gradio's queue (a crisis message)."""
+    for waiting in blocks._queue.event_queue_per_concurrency_id.values():
+        for i, event in enumerate(waiting.queue):
+            if event._id == event_id:
+                waiting.queue.insert(0, waiting.queue.pop(i))
+                return
+
+
 def _history_had_crisis(history: list[dict[str, Any]]) -> bool:
     return any(turn.get("role") == "assistant"
                and wording.CRISIS_MARKER in str(turn.get("content", "")) for turn in history)
@@ -193,6 +202,7 @@ def mount_chat(app: Any, bot: Bot, limiter: RateLimiter, feedback: FeedbackStore
     # no max_size: kapbot.webguard bounds the queue per visitor, and lets a crisis message in
     blocks.queue(default_concurrency_limit=CHAT_WORKERS, max_size=None)
     app.state.chat_queue_length = lambda: len(blocks._queue)
+    app.state.chat_first = lambda event_id: _to_front(blocks, event_id)
     return gr.mount_gradio_app(
         app, blocks, path="/", theme=theme, css=CSS + (REVIEW_CSS if review else ""),
         head=HEAD, footer_links=[], ssr_mode=False, show_error=False,

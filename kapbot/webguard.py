@@ -6,12 +6,15 @@ never parsed, kept or logged. For the requests that put a chat event in Gradio's
 (``/gradio_api/queue/join``, ``/gradio_api/call/…``) it cuts the history sent to its last turns,
 counts the visitor's events, and answers 429 past ``joins`` a minute, or 503 when ``room``
 events are already waiting. A crisis message is never refused: its body is screened
-(``is_crisis``, in a worker thread) before either answer, and it joins whatever the load.
+(``is_crisis``, in a worker thread) before either answer, and it joins whatever the load. A
+message the crisis rules catch (``urgent``) skips the limits and goes to the front of the queue
+(``first``), so its reply never waits behind a flood.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -65,10 +68,12 @@ def trimmed(body: bytes) -> bytes:
 
 class ChatGuard:
     def __init__(self, app: Any, joins: RateLimiter, is_crisis: Callable[[object, str], bool],
-                 queue_length: Callable[[], int], max_body: int = MAX_CHAT_BODY,
+                 urgent: Callable[[object], bool], queue_length: Callable[[], int],
+                 first: Callable[[str], None], max_body: int = MAX_CHAT_BODY,
                  room: int = QUEUE_ROOM) -> None:
-        self.app, self.joins, self.is_crisis = app, joins, is_crisis
-        self.queue_length, self.max_body, self.room = queue_length, max_body, room
+        self.app, self.joins, self.is_crisis, self.urgent = app, joins, is_crisis, urgent
+        self.queue_length, self.first = queue_length, first
+        self.max_body, self.room = max_body, room
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
@@ -80,17 +85,18 @@ class ChatGuard:
         if body is None:
             await _refuse(send, 413, wording.CHAT_TOO_BIG)
             return
+        urgent = False
         if path.startswith(JOIN_PATHS):
-            visitor = visitor_key(scope)
-            over = not self.joins.allow(visitor)
-            if over or self.queue_length() >= self.room:
-                message = chat_message(body)
-                if not await asyncio.to_thread(self.is_crisis, message, visitor):
-                    if over:
-                        await _refuse(send, 429, wording.RATE_LIMITED)
-                    else:
-                        await _refuse(send, 503, wording.CHAT_BUSY)
-                    return
+            visitor, message = visitor_key(scope), chat_message(body)
+            urgent = isinstance(message, str) and await asyncio.to_thread(self.urgent, message)
+            over = not urgent and not self.joins.allow(visitor)
+            full = not urgent and self.queue_length() >= self.room
+            if (over or full) and not await asyncio.to_thread(self.is_crisis, message, visitor):
+                if over:
+                    await _refuse(send, 429, wording.RATE_LIMITED)
+                else:
+                    await _refuse(send, 503, wording.CHAT_BUSY)
+                return
             body = trimmed(body)
         sent = False
 
@@ -104,7 +110,13 @@ class ChatGuard:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        await self.app(scope, replay, send)
+        async def send_first(message: Message) -> None:
+            await send(message)
+            if message["type"] == "http.response.body":
+                with contextlib.suppress(ValueError, KeyError, TypeError):  # {"event_id": …}
+                    self.first(str(json.loads(message.get("body", b""))["event_id"]))
+
+        await self.app(scope, replay, send_first if urgent else send)
 
     async def _read(self, scope: Scope, receive: Receive) -> bytes | None:
         """The whole body, or None when it is bigger than ``max_body`` (read and dropped up to

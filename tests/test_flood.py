@@ -163,7 +163,6 @@ def test_a_flood_of_joins_never_refuses_a_crisis(server: tuple[str, Path]) -> No
     addresses = ["127.0.0.1", *(f"127.0.0.{n}" for n in range(2, 10))]
     with ThreadPoolExecutor(len(addresses)) as pool:
         statuses = [s for run in pool.map(lambda a: _flood(base, a, 80), addresses) for s in run]
-    assert statuses.count(200) < len(statuses)  # the flood was held back
     with httpx.Client() as client:  # 127.0.0.1: its own joins and questions are spent
         session, joined = _join(client, base, CRISIS)
         assert joined.status_code == 200, joined.text
@@ -176,6 +175,7 @@ def test_a_flood_of_joins_never_refuses_a_crisis(server: tuple[str, Path]) -> No
         assert text.index("988") < text.index("911")
         refused = _join(client, base, "how long is a session?")[1]
         assert refused.status_code in (429, 503) and len(refused.content) < 300
+    assert statuses.count(200) <= len(addresses) * 60  # held back: 60 joins a visitor a minute
 
 
 def test_chat_bodies_are_capped_and_the_history_trimmed(server: tuple[str, Path]) -> None:
