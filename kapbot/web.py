@@ -32,7 +32,7 @@ from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
 from kapbot.guard import RateLimiter
 from kapbot.settings import Settings
-from kapbot.webguard import ChatGuard
+from kapbot.webguard import ChatGuard, limit_malloc_arenas
 
 log = logging.getLogger("kapbot.web")
 
@@ -227,6 +227,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
         raise ConfigError(f"Review mode shows scores and lets you edit the corpus: it only "
                           f"listens on 127.0.0.1, not {host}")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    limit_malloc_arenas()  # a flood's peak memory is given back, not kept per thread
     if review:
         settings = settings.replace(record_gaps=False)  # the therapist's tests are not visitors
     bot = Bot(settings)
