@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ WORDS = ("I feel tired today and the sky is grey but we will see what happens ne
 
 
 def long_message(seed: int) -> str:
-    rng, out = random.Random(seed), []
+    rng, out = random.Random(seed), list[str]()
     while len(" ".join(out)) < 1990:
         out.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))).capitalize()
                    + ".")
@@ -351,7 +352,7 @@ def main() -> None:
 def write_report() -> None:
     runs = [json.loads(p.read_text()) for name in ("before", "after")
             if (p := HERE / f"flood-{name}.json").is_file()]
-    rows = [
+    rows: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
         ("screening one 2,000-character message, CPU s", lambda r: r["cost"]),
         ("idle RSS, MB", lambda r: r["rss_idle_mb"]),
         ("(a) /api/ask: messages, 20 at a time", lambda r: r["long"]["api"]["messages"]),
