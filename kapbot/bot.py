@@ -76,6 +76,8 @@ class Bot:
         self._snapshot: Snapshot | None = None  # replaced whole, never changed in place
         self._semantic_screen: SemanticScreen | None = None
         self._limited_screens = RateLimiter(LIMITED_SCREENS_PER_MINUTE)
+        self._crises: dict[str, Answer] = {}  # recent messages the full screen found a crisis in
+        self._crises_lock = threading.Lock()
         self.history: History | None = None
         self.gaps = GapLog(settings.data_dir / "gaps.sqlite3") if settings.record_gaps else None
         if settings.store_conversations:
@@ -237,9 +239,14 @@ class Bot:
     def limited_crisis(self, message: object, visitor: str = "") -> Answer | None:
         """``crisis_reply`` for a visitor over a limit: the rules always, and the full screen
         ``LIMITED_SCREENS_PER_MINUTE`` times a minute, so a flood costs no model work."""
-        crisis = self.crisis_reply(message, semantic=False)
+        crisis = self.crisis_reply(message, semantic=False) or self._crises.get(str(message))
         if crisis is None and self._limited_screens.allow(visitor):
             crisis = self.crisis_reply(message)
+            with self._crises_lock:  # the same message again (the chat's join, then its reply)
+                if crisis is not None:
+                    self._crises[str(message)] = crisis
+                while len(self._crises) > 256:
+                    del self._crises[next(iter(self._crises))]
         return crisis
 
     def limited(self, message: object, visitor: str = "") -> Answer:

@@ -178,6 +178,18 @@ def test_a_flood_of_joins_never_refuses_a_crisis(server: tuple[str, Path]) -> No
     assert statuses.count(200) <= len(addresses) * 60  # held back: 60 joins a visitor a minute
 
 
+def test_a_crisis_only_the_model_sees_gets_past_a_spent_join_limit(
+        server: tuple[str, Path]) -> None:
+    base, _ = server
+    statuses = _flood(base, "127.0.0.30", 61)
+    assert statuses.count(200) == 60 and statuses[-1] == 429
+    with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.30")) as client:
+        session, joined = _join(client, base, HIDDEN_CRISIS)  # the rules do not name it
+        assert joined.status_code == 200, joined.text
+        reply = json.dumps(_result(client, base, session)[1][-1]["content"])
+        assert "Call or text 988" in reply
+
+
 def test_chat_bodies_are_capped_and_the_history_trimmed(server: tuple[str, Path]) -> None:
     base, log_path = server
     with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.20")) as client:
