@@ -23,6 +23,7 @@ from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavail
 from kapbot.feedback import FeedbackStore
 from kapbot.fullmodel import SentenceTransformerEmbedder
 from kapbot.gaps import GapLog, is_gap
+from kapbot.guard import RateLimiter
 from kapbot.history import History
 from kapbot.models import Answer
 from kapbot.retrieval import Ranking, Weights, decide
@@ -31,10 +32,16 @@ from kapbot.safety import Screen, SemanticScreen, name_aliases, resolved_history
 from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
-from kapbot.text import clauses, clean_question, split_sentences
+from kapbot.text import clean_question, screen_pieces, split_sentences
 
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
+
+# The crisis screen's cost per message is bounded: the message cut to MESSAGE_TOKENS, and all of
+# it again in at most SCREEN_PIECES pieces of at most PIECE_TOKENS (``text.screen_pieces``).
+MESSAGE_TOKENS, PIECE_TOKENS, SCREEN_PIECES = 128, 64, 60
+# A visitor over the rate limit gets the rules at once; the full screen this often a minute.
+LIMITED_SCREENS_PER_MINUTE = 5
 
 
 class Bot:
@@ -49,7 +56,8 @@ class Bot:
         self.settings = settings
         # questions: the ONNX copy of the model (no torch); the index: sentence-transformers
         self.embedder: Embedder = embedder or OnnxEmbedder(
-            settings.model_path, settings.data_dir / "onnx"
+            settings.model_path, settings.data_dir / "onnx",
+            concurrency=settings.model_concurrency,
         )
         self.index_embedder: Embedder = index_embedder or (
             embedder or SentenceTransformerEmbedder(settings.model_path)
@@ -70,6 +78,9 @@ class Bot:
         self._builder_lock = threading.Lock()
         self._snapshot: Snapshot | None = None  # replaced whole, never changed in place
         self._semantic_screen: SemanticScreen | None = None
+        self._limited_screens = RateLimiter(LIMITED_SCREENS_PER_MINUTE)
+        self._crises: dict[str, Answer] = {}  # recent messages the full screen found a crisis in
+        self._crises_lock = threading.Lock()
         self.history: History | None = None
         self.gaps = GapLog(settings.data_dir / "gaps.sqlite3") if settings.record_gaps else None
         if settings.store_conversations:
@@ -237,10 +248,11 @@ class Bot:
     def _screen(self, question: str) -> tuple[Screen, list[float] | None]:
         """Rules, then the semantic crisis screen; also returns the question's embedding."""
         verdict = screen(question, self._names)
-        # the message and each of its sentences: a crisis can hide in a long message
-        sentences = clauses(question)
-        texts = [question, *sentences[:12]] if len(sentences) > 1 else [question]
-        vectors = self._embed_for_screen(texts)
+        # the message and every piece of it: a crisis can hide anywhere in a long message
+        pieces = screen_pieces(question, SCREEN_PIECES)
+        vectors = self._embed_for_screen([question], MESSAGE_TOKENS)
+        if vectors and len(pieces) > 1:
+            vectors += self._embed_for_screen(pieces, PIECE_TOKENS)
         semantic_screen = self._semantic() if vectors else None
         if not vectors or semantic_screen is None:
             return verdict, None  # the rules still screened
@@ -250,20 +262,36 @@ class Bot:
             return semantic, vectors[0]
         return dataclasses.replace(verdict, similarity=semantic.similarity), vectors[0]
 
-    def crisis_reply(self, message: object) -> Answer | None:
+    def crisis_reply(self, message: object, semantic: bool = True) -> Answer | None:
         """The crisis reply if ``message`` shows a crisis, else None: for a visitor who is being
-        rate-limited, whose crisis message must still get its answer."""
+        rate-limited, whose crisis message must still get its answer. ``semantic=False``: the
+        rules only (no model work)."""
         cleaned = clean_question(message, self.settings.max_question_chars)
         if cleaned.problem in ("empty", "too_long", "not_text"):
             return None
-        verdict, _ = self._screen(cleaned.text)
+        verdict = screen(cleaned.text, self._names)
+        if verdict.verdict != "crisis" and semantic:
+            verdict, _ = self._screen(cleaned.text)
         if verdict.verdict != "crisis":
             return None
         return compose.fixed(cleaned.text, "crisis", wording.CRISIS, self.voice, verdict.rule)
 
-    def limited(self, message: object) -> Answer:
+    def limited_crisis(self, message: object, visitor: str = "") -> Answer | None:
+        """``crisis_reply`` for a visitor over a limit: the rules always, and the full screen
+        ``LIMITED_SCREENS_PER_MINUTE`` times a minute, so a flood costs no model work."""
+        crisis = self.crisis_reply(message, semantic=False) or self._crises.get(str(message))
+        if crisis is None and self._limited_screens.allow(visitor):
+            crisis = self.crisis_reply(message)
+            with self._crises_lock:  # the same message again (the chat's join, then its reply)
+                if crisis is not None:
+                    self._crises[str(message)] = crisis
+                while len(self._crises) > 256:
+                    del self._crises[next(iter(self._crises))]
+        return crisis
+
+    def limited(self, message: object, visitor: str = "") -> Answer:
         """The reply for a visitor over the rate limit: crisis replies are never withheld."""
-        crisis = self.crisis_reply(message)
+        crisis = self.limited_crisis(message, visitor)
         if crisis is not None:
             return crisis
         question = clean_question(message, self.settings.max_question_chars).text
@@ -287,9 +315,12 @@ class Bot:
             )
         return self._semantic_screen
 
-    def _embed_for_screen(self, texts: list[str]) -> list[list[float]]:
-        """Embeddings for the screen, or none if the model fails (the rules still screened)."""
+    def _embed_for_screen(self, texts: list[str], max_tokens: int) -> list[list[float]]:
+        """Embeddings for the screen, each text cut to ``max_tokens`` when the embedder can,
+        or none if the model fails (the rules still screened)."""
         try:
+            if isinstance(self.embedder, OnnxEmbedder):
+                return self.embedder.embed(texts, max_tokens)
             return self.embedder.embed(texts)
         except Exception:
             log.exception("Could not embed a message for the crisis screen")

@@ -52,6 +52,32 @@ REVIEW_CSS = """
 """
 
 
+# The chat shows, and the handler reads, the last exchanges only: a long conversation stays well
+# under the body cap (kapbot.webguard), and a history sent by a script is never kept whole.
+KEEP_MESSAGES, KEEP_CHARS = 20, 32_000
+CHAT_WORKERS = 4  # chat events handled at once (model calls are bounded by the cores anyway)
+
+
+def _recent(history: object, replies: list[dict[str, Any]],
+            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The last exchanges of ``history`` (at most ``KEEP_MESSAGES`` messages and about
+    ``KEEP_CHARS`` characters), and the thumbs' data of the same replies."""
+    turns = [t for t in history if isinstance(t, dict)] if isinstance(history, list) else []
+    kept = turns[-KEEP_MESSAGES:]
+    while len(kept) > 2 and sum(len(str(t.get("content", ""))) for t in kept) > KEEP_CHARS:
+        kept = kept[2:]
+    return kept, replies[max(0, len(replies) - len(kept) // 2):]
+
+
+def _to_front(blocks: Any, event_id: str) -> None:
+    """Move a waiting chat event to the front of Gradio's queue (a crisis message)."""
+    for waiting in blocks._queue.event_queue_per_concurrency_id.values():
+        for i, event in enumerate(waiting.queue):
+            if event._id == event_id:
+                waiting.queue.insert(0, waiting.queue.pop(i))
+                return
+
+
 def _history_had_crisis(history: list[dict[str, Any]]) -> bool:
     return any(turn.get("role") == "assistant"
                and wording.CRISIS_MARKER in str(turn.get("content", "")) for turn in history)
@@ -69,10 +95,11 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
         notes: list[str], request: gr.Request,
     ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str], str]:
         client = visitor_key(request.client.host if request and request.client else None)
+        history, replies = _recent(history, replies)
         if review or limiter.allow(client):
             answer = bot.ask(message, after_crisis=_history_had_crisis(history))
         else:
-            answer = bot.limited(message)
+            answer = bot.limited(message, client)
         # what the thumbs on this reply will record (the question only with the storage opt-in)
         replies = [*replies, {"id": secrets.token_hex(8), "kind": answer.kind,
                               "sources": [f"{s.title} — {s.section}" for s in answer.sources],
@@ -173,8 +200,8 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
         else:
             outs = [box, chat, replies, notes]
         handler = respond if review else visitor
-        box.submit(handler, ins, outs, concurrency_limit=None, api_name="respond")
-        send.click(handler, ins, outs, concurrency_limit=None)
+        box.submit(handler, ins, outs, concurrency_id="chat", api_name="respond")
+        send.click(handler, ins, outs, concurrency_id="chat")
         chat.like(on_like, [replies], None)
     return blocks
 
@@ -188,7 +215,10 @@ def mount_chat(app: Any, bot: Bot, limiter: Limiter, feedback: FeedbackStore,
         font_mono=["ui-monospace", "Menlo", "monospace"],
     )
     blocks = build_chat(bot, limiter, feedback, review, ratings)
-    blocks.queue(default_concurrency_limit=None, max_size=200)
+    # no max_size: kapbot.webguard bounds the queue per visitor, and lets a crisis message in
+    blocks.queue(default_concurrency_limit=CHAT_WORKERS, max_size=None)
+    app.state.chat_queue_length = lambda: len(blocks._queue)
+    app.state.chat_first = lambda event_id: _to_front(blocks, event_id)
     return gr.mount_gradio_app(
         app, blocks, path="/", theme=theme, css=CSS + (REVIEW_CSS if review else ""),
         head=HEAD, footer_links=[], ssr_mode=False, show_error=False,

@@ -115,6 +115,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ratings_per_minute", 30,
             "Thumbs up/down one visitor may give per minute (0: no limit); one per reply counts."),
     Setting(
+        "joins_per_minute", 60,
+        "Chat events (messages, thumbs) one visitor may queue per minute; past it the chat "
+        "answers 429, except to a crisis message (0: no limit).",
+    ),
+    Setting(
         "rate_limit_storage", "memory://",
         "Where the rate limits are counted: memory:// (this process) or a store shared by "
         "replicas, e.g. redis://127.0.0.1:6379.",
@@ -123,6 +128,10 @@ SETTINGS: tuple[Setting, ...] = (
         "forwarded_allow_ips", "",
         "Reverse proxies trusted to name the visitor (X-Forwarded-For), comma-separated addresses "
         "or networks (e.g. 127.0.0.1 or 10.0.0.0/8), or *; empty: trust none.",
+    ),
+    Setting(
+        "model_concurrency", 0,
+        "Embedding model calls that may run at once; the others wait (0: one per CPU core).",
     ),
     Setting("host", "127.0.0.1", "Address `kapbot serve` listens on."),
     Setting("port", 7860, "Port `kapbot serve` listens on."),
@@ -161,8 +170,10 @@ class Settings:
     expose_api_docs: bool = bool(_BY_NAME["expose_api_docs"].default)
     rate_limit_per_minute: int = int(_BY_NAME["rate_limit_per_minute"].default)
     ratings_per_minute: int = int(_BY_NAME["ratings_per_minute"].default)
+    joins_per_minute: int = int(_BY_NAME["joins_per_minute"].default)
     rate_limit_storage: str = str(_BY_NAME["rate_limit_storage"].default)
     forwarded_allow_ips: str = str(_BY_NAME["forwarded_allow_ips"].default)
+    model_concurrency: int = int(_BY_NAME["model_concurrency"].default)
     host: str = str(_BY_NAME["host"].default)
     port: int = int(_BY_NAME["port"].default)
     log_level: str = str(_BY_NAME["log_level"].default)
@@ -177,6 +188,7 @@ class Settings:
             (self.max_question_chars > 0, "max_question_chars must be positive"),
             (0 < self.port < 65536, "port must be between 1 and 65535"),
             (self.retention_days >= 0, "retention_days must be 0 or more"),
+            (self.model_concurrency >= 0, "model_concurrency must be 0 (one per core) or more"),
             (self.chroma_url == "" or re.match(r"https?://[^/\s]+", self.chroma_url) is not None,
              "chroma_url must be empty or a URL like http://127.0.0.1:8000"),
             (re.match(r"[a-z][a-z0-9+.-]*://", self.rate_limit_storage) is not None,

@@ -32,10 +32,11 @@ from kapbot.bot import Bot
 from kapbot.chat import UNKNOWN_FUNCTION, mount_chat
 from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
-from kapbot.guard import visitor_key
+from kapbot.guard import RateLimiter, visitor_key
 from kapbot.settings import Settings
 from kapbot.sharedlimit import make_limiter
 from kapbot.sqlitedb import PRIVATE_FILE, private_dir
+from kapbot.webguard import ChatGuard, limit_malloc_arenas
 
 log = logging.getLogger("kapbot.web")
 
@@ -165,6 +166,14 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
     app.add_middleware(Gate, expose_api_docs=bot.settings.expose_api_docs, loopback_only=review,
                        trusted_proxies=trusted_proxies)
     app.add_middleware(PagePolicy, frame_ancestors=" ".join(["'self'", *origins]))
+    # the chat's routes: a body cap, and a per-visitor cap on queued events (never for a crisis)
+    app.add_middleware(
+        ChatGuard, joins=RateLimiter(bot.settings.joins_per_minute),
+        is_crisis=lambda message, visitor: bot.limited_crisis(message, visitor) is not None,
+        urgent=lambda message: bot.crisis_reply(message, semantic=False) is not None,
+        queue_length=lambda: app.state.chat_queue_length(),
+        first=lambda event_id: app.state.chat_first(event_id),
+    )
 
     @app.api_route("/widget.js", methods=["GET", "HEAD"])
     def widget() -> FileResponse:
@@ -218,7 +227,7 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
             question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
         client = visitor_key(request.client.host if request.client else None)
         if not await run_in_threadpool(limiter.allow, client):
-            answer = await run_in_threadpool(bot.limited, question)
+            answer = await run_in_threadpool(bot.limited, question, client)
             return JSONResponse(answer.to_dict(), status_code=200 if answer.kind == "crisis"
                                 else 429)
         answer = await run_in_threadpool(bot.ask, question, None, after_crisis)
@@ -260,6 +269,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
     cache = settings.data_dir / GRADIO_CACHE  # nothing a previous run left is served again
     shutil.rmtree(cache, ignore_errors=True)
     os.environ["GRADIO_TEMP_DIR"] = str(cache)
+    limit_malloc_arenas()  # a flood's peak memory is given back, not kept per thread
     if review:
         settings = settings.replace(record_gaps=False)  # the therapist's tests are not visitors
     bot = Bot(settings)

@@ -13,7 +13,7 @@ PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "safety
         "review"}
 ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever", "bot",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
-            "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence"}
+            "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
