@@ -11,17 +11,25 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install index run serve test lint eval bench clean
+# pip -qq: errors only (not the notices about this machine's pip configuration).
+PIP := $(BIN)/python -m pip install -qq --disable-pip-version-check
+
+.PHONY: install tools index run serve test lint eval bench clean
 
 $(STAMP): pyproject.toml constraints.txt
+	@echo "Installing kapbot and its dependencies into $(VENV) (a few minutes the first time)..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	# CPU-only torch first (a local wheel on this machine), so nothing pulls a CUDA build.
-	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
-	touch $(STAMP)
+	@$(PIP) --upgrade pip
+	@# CPU-only torch first (a local wheel on this machine), so nothing pulls a CUDA build.
+	$(PIP) -c constraints.txt torch==2.13.0
+	$(PIP) -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
 
 install: $(STAMP)
+
+# What the tests need besides Python: a Chromium and redis-server, installed when missing.
+tools: install
+	@.ci/tools $(BIN)
 
 index: install
 	$(BIN)/kapbot index
@@ -36,7 +44,7 @@ lint: install
 	$(BIN)/ruff check kapbot tests app.py benchmarks
 	$(BIN)/mypy
 
-test: lint
+test: tools lint
 	$(BIN)/python -m pytest
 
 eval: install

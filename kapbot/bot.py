@@ -19,9 +19,11 @@ from collections.abc import Callable
 from kapbot import compose, exemplars, wording
 from kapbot.corpus import Corpus
 from kapbot.embeddings import Embedder, OnnxEmbedder, VectorTable
-from kapbot.errors import KapbotError, StoreUnavailable
+from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavailable
+from kapbot.feedback import FeedbackStore
 from kapbot.fullmodel import SentenceTransformerEmbedder
 from kapbot.gaps import GapLog, is_gap
+from kapbot.guard import RateLimiter
 from kapbot.history import History
 from kapbot.models import Answer
 from kapbot.retrieval import Ranking, Weights, decide
@@ -30,10 +32,16 @@ from kapbot.safety import Screen, SemanticScreen, name_aliases, resolved_history
 from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
-from kapbot.text import clauses, clean_question, split_sentences
+from kapbot.text import clean_question, screen_pieces, split_sentences
 
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
+
+# The crisis screen's cost per message is bounded: the message cut to MESSAGE_TOKENS, and all of
+# it again in at most SCREEN_PIECES pieces of at most PIECE_TOKENS (``text.screen_pieces``).
+MESSAGE_TOKENS, PIECE_TOKENS, SCREEN_PIECES = 128, 64, 60
+# A visitor over the rate limit gets the rules at once; the full screen this often a minute.
+LIMITED_SCREENS_PER_MINUTE = 5
 
 
 class Bot:
@@ -48,7 +56,8 @@ class Bot:
         self.settings = settings
         # questions: the ONNX copy of the model (no torch); the index: sentence-transformers
         self.embedder: Embedder = embedder or OnnxEmbedder(
-            settings.model_path, settings.data_dir / "onnx"
+            settings.model_path, settings.data_dir / "onnx",
+            concurrency=settings.model_concurrency,
         )
         self.index_embedder: Embedder = index_embedder or (
             embedder or SentenceTransformerEmbedder(settings.model_path)
@@ -65,8 +74,13 @@ class Bot:
             settings.booking_url,
         )
         self._lock = threading.Lock()  # one index build at a time
+        self._builder: threading.Thread | None = None  # the background build, if one runs
+        self._builder_lock = threading.Lock()
         self._snapshot: Snapshot | None = None  # replaced whole, never changed in place
         self._semantic_screen: SemanticScreen | None = None
+        self._limited_screens = RateLimiter(LIMITED_SCREENS_PER_MINUTE)
+        self._crises: dict[str, Answer] = {}  # recent messages the full screen found a crisis in
+        self._crises_lock = threading.Lock()
         self.history: History | None = None
         self.gaps = GapLog(settings.data_dir / "gaps.sqlite3") if settings.record_gaps else None
         if settings.store_conversations:
@@ -97,6 +111,9 @@ class Bot:
                 purged = self.history.purge()
                 log.info("Stored conversations are on: kept %d days, %d older purged",
                          self.settings.retention_days, purged)
+            feedback = FeedbackStore(self.settings.data_dir / "feedback.sqlite3")
+            if blanked := feedback.purge_questions(self.settings.retention_days):
+                log.info("Questions kept with %d older ratings deleted", blanked)
             if self.settings.booking_is_placeholder:
                 log.warning(
                     "booking_url is still the placeholder %s: set it in kapbot.toml or "
@@ -104,18 +121,45 @@ class Bot:
                 )
             return snapshot.report
 
-    def _prepared(self) -> Snapshot:
-        self.prepare()
-        assert self._snapshot is not None
-        return self._snapshot
+    @property
+    def state(self) -> str:
+        """``ok`` (an index answers), ``starting`` (one is being built) or ``unavailable``."""
+        if self._snapshot is not None:
+            return "ok"
+        builder = self._builder
+        return "starting" if builder is not None and builder.is_alive() else "unavailable"
+
+    def prepare_in_background(self) -> threading.Thread:
+        """Start ``prepare`` on a background thread, unless one is running: never on a
+        visitor's request thread (it may build the index and load torch). The build thread."""
+        with self._builder_lock:
+            if self._builder is None or not self._builder.is_alive():
+                self._builder = threading.Thread(target=self._prepare_logged,
+                                                 name="kapbot-index", daemon=True)
+                self._builder.start()
+            return self._builder
+
+    def _prepare_logged(self) -> None:
+        try:
+            report = self.prepare()
+            log.info("Index ready in the background: %s", "rebuilt (" + report.reason + ")"
+                     if report.rebuilt else "it was current")
+        except KapbotError as exc:
+            log.error("Could not prepare the index in the background: %s", exc)
+        except Exception:
+            log.exception("Could not prepare the index in the background")
 
     # -- answering ---------------------------------------------------------------------------
     def retrieve(
         self, question: str, use_bank: bool | None = None, vector: list[float] | None = None
     ) -> tuple[Ranking, list[float], Snapshot]:
         """Rank sections for ``question``; also returns the question's embedding and the index
-        snapshot that answered (one per answer, even while a new one is swapped in)."""
-        snap = self._snapshot or self._prepared()
+        snapshot that answered (one per answer, even while a new one is swapped in). With no
+        index loaded yet, starts building one in the background and raises ``IndexNotReady``."""
+        snap = self._snapshot
+        if snap is None:
+            self.prepare_in_background()
+            raise IndexNotReady("No index is loaded yet: it is being built in the background")
         bank = self.settings.use_bank if use_bank is None else use_bank
         if vector is None:
             vector = self.embedder.embed([question])[0]
@@ -184,6 +228,13 @@ class Bot:
                                         decision.reason)
             return dataclasses.replace(answer, topic=ranking.nearest_question,
                                        topic_section=ranking.nearest_section)
+        except IndexNotReady:
+            return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "starting")
+        except IndexDamaged as exc:  # moved aside and rebuilt in the background
+            log.error("%s", exc)
+            self._snapshot = None
+            self.prepare_in_background()
+            return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "damaged")
         except StoreUnavailable as exc:
             log.error("The index is unavailable: %s", exc)
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "unavailable")
@@ -197,10 +248,11 @@ class Bot:
     def _screen(self, question: str) -> tuple[Screen, list[float] | None]:
         """Rules, then the semantic crisis screen; also returns the question's embedding."""
         verdict = screen(question, self._names)
-        # the message and each of its sentences: a crisis can hide in a long message
-        sentences = clauses(question)
-        texts = [question, *sentences[:12]] if len(sentences) > 1 else [question]
-        vectors = self._embed_for_screen(texts)
+        # the message and every piece of it: a crisis can hide anywhere in a long message
+        pieces = screen_pieces(question, SCREEN_PIECES)
+        vectors = self._embed_for_screen([question], MESSAGE_TOKENS)
+        if vectors and len(pieces) > 1:
+            vectors += self._embed_for_screen(pieces, PIECE_TOKENS)
         semantic_screen = self._semantic() if vectors else None
         if not vectors or semantic_screen is None:
             return verdict, None  # the rules still screened
@@ -210,20 +262,36 @@ class Bot:
             return semantic, vectors[0]
         return dataclasses.replace(verdict, similarity=semantic.similarity), vectors[0]
 
-    def crisis_reply(self, message: object) -> Answer | None:
+    def crisis_reply(self, message: object, semantic: bool = True) -> Answer | None:
         """The crisis reply if ``message`` shows a crisis, else None: for a visitor who is being
-        rate-limited, whose crisis message must still get its answer."""
+        rate-limited, whose crisis message must still get its answer. ``semantic=False``: the
+        rules only (no model work)."""
         cleaned = clean_question(message, self.settings.max_question_chars)
         if cleaned.problem in ("empty", "too_long", "not_text"):
             return None
-        verdict, _ = self._screen(cleaned.text)
+        verdict = screen(cleaned.text, self._names)
+        if verdict.verdict != "crisis" and semantic:
+            verdict, _ = self._screen(cleaned.text)
         if verdict.verdict != "crisis":
             return None
         return compose.fixed(cleaned.text, "crisis", wording.CRISIS, self.voice, verdict.rule)
 
-    def limited(self, message: object) -> Answer:
+    def limited_crisis(self, message: object, visitor: str = "") -> Answer | None:
+        """``crisis_reply`` for a visitor over a limit: the rules always, and the full screen
+        ``LIMITED_SCREENS_PER_MINUTE`` times a minute, so a flood costs no model work."""
+        crisis = self.crisis_reply(message, semantic=False) or self._crises.get(str(message))
+        if crisis is None and self._limited_screens.allow(visitor):
+            crisis = self.crisis_reply(message)
+            with self._crises_lock:  # the same message again (the chat's join, then its reply)
+                if crisis is not None:
+                    self._crises[str(message)] = crisis
+                while len(self._crises) > 256:
+                    del self._crises[next(iter(self._crises))]
+        return crisis
+
+    def limited(self, message: object, visitor: str = "") -> Answer:
         """The reply for a visitor over the rate limit: crisis replies are never withheld."""
-        crisis = self.crisis_reply(message)
+        crisis = self.limited_crisis(message, visitor)
         if crisis is not None:
             return crisis
         question = clean_question(message, self.settings.max_question_chars).text
@@ -247,9 +315,12 @@ class Bot:
             )
         return self._semantic_screen
 
-    def _embed_for_screen(self, texts: list[str]) -> list[list[float]]:
-        """Embeddings for the screen, or none if the model fails (the rules still screened)."""
+    def _embed_for_screen(self, texts: list[str], max_tokens: int) -> list[list[float]]:
+        """Embeddings for the screen, each text cut to ``max_tokens`` when the embedder can,
+        or none if the model fails (the rules still screened)."""
         try:
+            if isinstance(self.embedder, OnnxEmbedder):
+                return self.embedder.embed(texts, max_tokens)
             return self.embedder.embed(texts)
         except Exception:
             log.exception("Could not embed a message for the crisis screen")

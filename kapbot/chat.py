@@ -4,15 +4,21 @@ imports Gradio). Every message goes to ``Bot.ask``, as everywhere else. In revie
 therapist can attach a missed question to the section that answers it.
 """
 
+import secrets
 from typing import Any
 
 import gradio as gr
+from gradio.route_utils import FnIndexInferError
 
 from kapbot import review as review_text
 from kapbot import wording
 from kapbot.bot import Bot
 from kapbot.feedback import FeedbackStore
-from kapbot.guard import RateLimiter
+from kapbot.guard import Limiter, RateLimiter, visitor_key
+
+# What Gradio raises for a function the chat does not have (`kapbot.asgi.ErrorShield`: 404).
+UNKNOWN_FUNCTION: tuple[type[Exception], ...] = (FnIndexInferError,)
+MAX_FILE_SIZE = 1024  # bytes; the chat has no file input
 
 # In the chat page: Escape asks the embedding widget (if any) to close its panel.
 HEAD = """<script>
@@ -46,27 +52,56 @@ REVIEW_CSS = """
 """
 
 
+# The chat shows, and the handler reads, the last exchanges only: a long conversation stays well
+# under the body cap (kapbot.webguard), and a history sent by a script is never kept whole.
+KEEP_MESSAGES, KEEP_CHARS = 20, 32_000
+CHAT_WORKERS = 4  # chat events handled at once (model calls are bounded by the cores anyway)
+
+
+def _recent(history: object, replies: list[dict[str, Any]],
+            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The last exchanges of ``history`` (at most ``KEEP_MESSAGES`` messages and about
+    ``KEEP_CHARS`` characters), and the thumbs' data of the same replies."""
+    turns = [t for t in history if isinstance(t, dict)] if isinstance(history, list) else []
+    kept = turns[-KEEP_MESSAGES:]
+    while len(kept) > 2 and sum(len(str(t.get("content", ""))) for t in kept) > KEEP_CHARS:
+        kept = kept[2:]
+    return kept, replies[max(0, len(replies) - len(kept) // 2):]
+
+
+def _to_front(blocks: Any, event_id: str) -> None:
+    """Move a waiting chat event to the front of Gradio's queue (a crisis message)."""
+    for waiting in blocks._queue.event_queue_per_concurrency_id.values():
+        for i, event in enumerate(waiting.queue):
+            if event._id == event_id:
+                waiting.queue.insert(0, waiting.queue.pop(i))
+                return
+
+
 def _history_had_crisis(history: list[dict[str, Any]]) -> bool:
     return any(turn.get("role") == "assistant"
                and wording.CRISIS_MARKER in str(turn.get("content", "")) for turn in history)
 
 
-def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
-               review: bool = False) -> Any:
+def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
+               review: bool = False, ratings: Limiter | None = None) -> Any:
     settings = bot.settings
     notice = wording.fill(wording.NOTICE, therapist=settings.therapist_name)
+    if ratings is None:
+        ratings = RateLimiter(settings.ratings_per_minute)
 
     def respond(
         message: str, history: list[dict[str, Any]], replies: list[dict[str, Any]],
         notes: list[str], request: gr.Request,
     ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str], str]:
-        client = request.client.host if request and request.client else "unknown"
+        client = visitor_key(request.client.host if request and request.client else None)
+        history, replies = _recent(history, replies)
         if review or limiter.allow(client):
             answer = bot.ask(message, after_crisis=_history_had_crisis(history))
         else:
-            answer = bot.limited(message)
+            answer = bot.limited(message, client)
         # what the thumbs on this reply will record (the question only with the storage opt-in)
-        replies = [*replies, {"kind": answer.kind,
+        replies = [*replies, {"id": secrets.token_hex(8), "kind": answer.kind,
                               "sources": [f"{s.title} — {s.section}" for s in answer.sources],
                               "question": answer.question if settings.store_conversations
                               else None,
@@ -88,15 +123,23 @@ def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
     ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str]]:
         return respond(message, history, replies, notes, request)[:4]
 
-    def on_like(data: gr.LikeData, replies: list[dict[str, Any]]) -> None:
+    def on_like(data: gr.LikeData, replies: list[dict[str, Any]], request: gr.Request) -> None:
+        """One rating per reply: a later thumb on the same reply replaces the earlier one (and
+        un-clicking withdraws it); ratings are rate-limited per visitor."""
         index = data.index if isinstance(data.index, int) else data.index[0]
         reply = (index - 1) // 2  # history alternates visitor, assistant
-        if data.liked in (True, False) and 0 <= reply < len(replies):
-            meta = replies[reply]
-            feedback.record("up" if data.liked else "down", meta["kind"], meta["sources"],
-                            meta["question"])
-            if data.liked is False and bot.gaps is not None and not review:
-                bot.gaps.record("down", meta.get("topic", ""), meta.get("topic_section", ""))
+        rating = {True: "up", False: "down", "": None}.get(data.liked, "?")  # "": un-clicked
+        if rating == "?" or not 0 <= reply < len(replies) or "id" not in replies[reply]:
+            return
+        client = visitor_key(request.client.host if request and request.client else None)
+        if not (review or ratings.allow(client)):
+            return
+        meta = replies[reply]
+        before = feedback.rate(meta["id"], rating, meta["kind"], meta["sources"],
+                               meta["question"])
+        if bot.gaps is not None and not review and (before == "down") != (rating == "down"):
+            change = bot.gaps.record if rating == "down" else bot.gaps.forget
+            change("down", meta.get("topic", ""), meta.get("topic_section", ""))
 
     def teach_last(section_id: str, replies: list[dict[str, Any]]) -> str:
         asked = next((r["asked"] for r in reversed(replies) if r.get("asked")), None)
@@ -157,23 +200,27 @@ def build_chat(bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
         else:
             outs = [box, chat, replies, notes]
         handler = respond if review else visitor
-        box.submit(handler, ins, outs, concurrency_limit=None, api_name="respond")
-        send.click(handler, ins, outs, concurrency_limit=None)
+        box.submit(handler, ins, outs, concurrency_id="chat", api_name="respond")
+        send.click(handler, ins, outs, concurrency_id="chat")
         chat.like(on_like, [replies], None)
     return blocks
 
 
-def mount_chat(app: Any, bot: Bot, limiter: RateLimiter, feedback: FeedbackStore,
-               review: bool = False) -> Any:
+def mount_chat(app: Any, bot: Bot, limiter: Limiter, feedback: FeedbackStore,
+               review: bool = False, ratings: Limiter | None = None) -> Any:
     """Mount the chat at ``/`` of ``app`` (system fonts: nothing loads from a third party)."""
     theme = gr.themes.Soft(
         primary_hue="violet",
         font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
         font_mono=["ui-monospace", "Menlo", "monospace"],
     )
-    blocks = build_chat(bot, limiter, feedback, review)
-    blocks.queue(default_concurrency_limit=None, max_size=200)
+    blocks = build_chat(bot, limiter, feedback, review, ratings)
+    # no max_size: kapbot.webguard bounds the queue per visitor, and lets a crisis message in
+    blocks.queue(default_concurrency_limit=CHAT_WORKERS, max_size=None)
+    app.state.chat_queue_length = lambda: len(blocks._queue)
+    app.state.chat_first = lambda event_id: _to_front(blocks, event_id)
     return gr.mount_gradio_app(
         app, blocks, path="/", theme=theme, css=CSS + (REVIEW_CSS if review else ""),
         head=HEAD, footer_links=[], ssr_mode=False, show_error=False,
+        run_history=False, max_file_size=MAX_FILE_SIZE,
     )

@@ -11,11 +11,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kapbot.errors import KapbotError
+from kapbot.errors import KapbotError, StoreUnavailable
 from kapbot.settings import Settings, load
 
 if TYPE_CHECKING:
     from kapbot.bot import Bot
+
+log = logging.getLogger("kapbot")
 
 DEFAULT_EVALS = (Path("evals/questions.jsonl"), Path("evals/safety.jsonl"))
 
@@ -91,7 +93,21 @@ def _progress(done: int, total: int) -> None:
     print(f"  indexed {done}/{total} units", file=sys.stderr, flush=True)
 
 
+def _private_data(settings: Settings, umask: bool = True) -> None:
+    """The data folder is this user's only (700); with ``umask``, so is every file and folder
+    this process creates from now on (umask 077: files 600, folders 700, from creation)."""
+    from kapbot.sqlitedb import PRIVATE_DIR, private_dir
+
+    if umask:
+        os.umask(0o077)
+    folder = private_dir(settings.data_dir)
+    if folder.stat().st_mode & 0o077:  # made by an older version, or by hand
+        folder.chmod(PRIVATE_DIR)
+        logging.getLogger("kapbot").info("The data folder %s is now owner-only (700)", folder)
+
+
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    _private_data(settings)
     bot = _bot(settings)
     report = bot.prepare(force=args.force, progress=_progress)
     state = f"rebuilt ({report.reason})" if report.rebuilt else "already current"
@@ -109,7 +125,12 @@ def _readable(answer_dict: dict[str, Any]) -> str:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    _private_data(settings, umask=False)
     bot = _bot(settings)
+    try:
+        bot.prepare()  # here, not in the background: the command waits for its index
+    except StoreUnavailable as exc:
+        log.error("%s: questions get the 'temporarily unavailable' reply", exc)
     use_bank = False if args.no_bank else None
     if args.question == "-":
         for line in sys.stdin:
@@ -132,6 +153,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
             raise KapbotError(f"No eval file at {path}")
     if not files:
         raise KapbotError("No eval files: write evals/questions.jsonl (see README, Evaluation)")
+    _private_data(settings, umask=False)  # its --html and --write files keep the usual mode
     bot = _bot(settings)
     bot.prepare()
     result = run_eval(bot, files, tutorial=args.tutorial, no_bank=args.no_bank)
@@ -148,12 +170,16 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
+    from kapbot.feedback import FeedbackStore
     from kapbot.history import History
 
     history = History(settings.data_dir / "conversations.sqlite3", settings.retention_days)
     deleted = history.purge(everything=args.all)
+    feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+    blanked = feedback.purge_questions(settings.retention_days, everything=args.all)
     which = "all" if args.all else f"older than {settings.retention_days} days"
-    print(f"Deleted {deleted} stored messages ({which}); {history.count()} remain.")
+    print(f"Deleted {deleted} stored messages ({which}); {history.count()} remain. Deleted the "
+          f"question kept with {blanked} ratings ({which}).")
     if not settings.store_conversations:
         print("Storing conversations is off (store_conversations = false): nothing new is kept.")
     return 0
@@ -162,6 +188,7 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from kapbot.web import serve
 
+    _private_data(settings)
     serve(settings, host=args.host or settings.host, port=args.port or settings.port,
           review=args.review)
     return 0

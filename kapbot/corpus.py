@@ -19,7 +19,7 @@ from kapbot.models import Document, Section
 log = logging.getLogger("kapbot.corpus")
 
 SUFFIXES = (".md", ".markdown", ".txt")
-INDEX_SCHEMA = 1  # bump when the way units are built changes
+INDEX_SCHEMA = 2  # bump when the way units are built changes (2: sentences split by pysbd)
 
 
 @dataclass(frozen=True)

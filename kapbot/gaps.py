@@ -61,6 +61,14 @@ class GapLog:
                  section),
             )
 
+    def forget(self, event: str, topic: str, section: str) -> None:
+        """Take back one ``record`` (a thumbs-down changed or withdrawn): the latest such row."""
+        with self.db.connect() as conn:
+            conn.execute(
+                "DELETE FROM gaps WHERE id = (SELECT MAX(id) FROM gaps WHERE event = ? AND "
+                "topic = ? AND section = ?)", (event, topic or "(no close question)", section),
+            )
+
     def top(self, limit: int = 10) -> list[Gap]:
         if not self.path.exists():
             return []

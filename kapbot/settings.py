@@ -9,6 +9,7 @@ by ``tests/test_docs.py``.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 import tomllib
@@ -105,7 +106,33 @@ SETTINGS: tuple[Setting, ...] = (
         "Sites that may embed the chat and call /api/ask, comma-separated "
         "(e.g. https://www.example-practice.com).",
     ),
+    Setting(
+        "expose_api_docs", False,
+        "Serve the API description (/openapi.json, /gradio_api/openapi.json) and Gradio's "
+        "/monitoring pages; off, they answer 404.",
+    ),
     Setting("rate_limit_per_minute", 20, "Questions one visitor may ask per minute (0: no limit)."),
+    Setting("ratings_per_minute", 30,
+            "Thumbs up/down one visitor may give per minute (0: no limit); one per reply counts."),
+    Setting(
+        "joins_per_minute", 60,
+        "Chat events (messages, thumbs) one visitor may queue per minute; past it the chat "
+        "answers 429, except to a crisis message (0: no limit).",
+    ),
+    Setting(
+        "rate_limit_storage", "memory://",
+        "Where the rate limits are counted: memory:// (this process) or a store shared by "
+        "replicas, e.g. redis://127.0.0.1:6379.",
+    ),
+    Setting(
+        "forwarded_allow_ips", "",
+        "Reverse proxies trusted to name the visitor (X-Forwarded-For), comma-separated addresses "
+        "or networks (e.g. 127.0.0.1 or 10.0.0.0/8), or *; empty: trust none.",
+    ),
+    Setting(
+        "model_concurrency", 0,
+        "Embedding model calls that may run at once; the others wait (0: one per CPU core).",
+    ),
     Setting("host", "127.0.0.1", "Address `kapbot serve` listens on."),
     Setting("port", 7860, "Port `kapbot serve` listens on."),
     Setting("log_level", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
@@ -140,7 +167,13 @@ class Settings:
     record_gaps: bool = bool(_BY_NAME["record_gaps"].default)
     retention_days: int = int(_BY_NAME["retention_days"].default)
     allowed_origins: str = str(_BY_NAME["allowed_origins"].default)
+    expose_api_docs: bool = bool(_BY_NAME["expose_api_docs"].default)
     rate_limit_per_minute: int = int(_BY_NAME["rate_limit_per_minute"].default)
+    ratings_per_minute: int = int(_BY_NAME["ratings_per_minute"].default)
+    joins_per_minute: int = int(_BY_NAME["joins_per_minute"].default)
+    rate_limit_storage: str = str(_BY_NAME["rate_limit_storage"].default)
+    forwarded_allow_ips: str = str(_BY_NAME["forwarded_allow_ips"].default)
+    model_concurrency: int = int(_BY_NAME["model_concurrency"].default)
     host: str = str(_BY_NAME["host"].default)
     port: int = int(_BY_NAME["port"].default)
     log_level: str = str(_BY_NAME["log_level"].default)
@@ -155,8 +188,14 @@ class Settings:
             (self.max_question_chars > 0, "max_question_chars must be positive"),
             (0 < self.port < 65536, "port must be between 1 and 65535"),
             (self.retention_days >= 0, "retention_days must be 0 or more"),
+            (self.model_concurrency >= 0, "model_concurrency must be 0 (one per core) or more"),
             (self.chroma_url == "" or re.match(r"https?://[^/\s]+", self.chroma_url) is not None,
              "chroma_url must be empty or a URL like http://127.0.0.1:8000"),
+            (re.match(r"[a-z][a-z0-9+.-]*://", self.rate_limit_storage) is not None,
+             "rate_limit_storage must be memory:// or a store URL like redis://127.0.0.1:6379"),
+            (_proxies_ok(self.forwarded_allow_ips),
+             "forwarded_allow_ips must be empty, * or comma-separated addresses or networks "
+             "like 127.0.0.1, 10.0.0.0/8"),
         ]
         for ok, message in checks:
             if not ok:
@@ -175,12 +214,27 @@ class Settings:
     def origins(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
 
+    @property
+    def trusted_proxies(self) -> list[str]:
+        """``forwarded_allow_ips`` as a list (empty: no proxy is trusted)."""
+        return [p.strip() for p in self.forwarded_allow_ips.split(",") if p.strip()]
+
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
     def index_fingerprint(self) -> dict[str, Any]:
         """The settings that shape the index: a change to any of them means a rebuild."""
         return {"chunk_size": self.chunk_size, "chunk_overlap": self.chunk_overlap}
+
+
+def _proxies_ok(value: str) -> bool:
+    for part in (p.strip() for p in value.split(",") if p.strip()):
+        try:
+            if part != "*":
+                ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            return False
+    return True
 
 
 def _coerce(name: str, value: Any) -> Any:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from kapbot.chunking import chunk_sections
 from kapbot.corpus import Corpus, load_corpus
 from kapbot.embeddings import VectorTable
+from kapbot.errors import IndexDamaged
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit
 from kapbot.settings import Settings
@@ -62,6 +63,13 @@ class Snapshot:
         return self.report.fingerprint
 
 
+def _rebuild(store: Store, units: list[Unit], fingerprint: str, why: str,
+             progress: Callable[[int, int], None] | None) -> None:
+    why = f"the index was damaged ({store.recovered})" if store.recovered else why
+    log.warning("Rebuilding the index at %s: %s", store.where, why)
+    store.rebuild(units, fingerprint, progress)
+
+
 def load_snapshot(
     settings: Settings,
     store: Store,
@@ -70,23 +78,31 @@ def load_snapshot(
     progress: Callable[[int, int], None] | None = None,
 ) -> Snapshot:
     """Read the corpus and make sure ``store`` holds a matching index version; rebuild it when
-    it does not. The store's previously active version keeps answering until this returns."""
+    it does not. The store's previously active version keeps answering until this returns. A
+    damaged local index (found here or by an earlier read) is moved aside and rebuilt."""
     corpus = load_corpus(settings.corpus_dir)
     units = chunk_sections(corpus.sections, settings.chunk_size, settings.chunk_overlap)
     fingerprint = corpus.fingerprint(settings.index_fingerprint(), model_name)
-    if store.active == "":
+    if store.damaged:
+        store.recover(store.damaged)
+    elif store.active == "":
         store.open()
-    current, why = (False, "a rebuild was asked for") if force else store.is_current(fingerprint)
-    if store.recovered:
-        why = f"the index was unreadable ({store.recovered})"
-        store.recovered = ""
-    previous = store.active
+    try:
+        current, why = (False, "a rebuild was asked for") if force else store.is_current(
+            fingerprint)
+        previous = store.active
+        if not current:
+            _rebuild(store, units, fingerprint, why, progress)
+    except IndexDamaged:  # once: the new, empty index that replaces it is not damaged
+        store.recover(store.damaged)
+        current, previous, why = False, "", ""
+        _rebuild(store, units, fingerprint, why, progress)
     if current:
         store.activate(fingerprint)
     else:
-        log.warning("Rebuilding the index at %s: %s", store.where, why)
-        store.rebuild(units, fingerprint, progress)
+        why = f"the index was damaged ({store.recovered})" if store.recovered else why
         log.info("Index built: %d units from %d sections", len(units), len(corpus.sections))
+    store.recovered = ""
     # older versions go; the one this process answered from until now stays until the next
     # change, and so does the newest other one (another process may still be answering from it)
     store.prune({fingerprint, previous} - {""}, spare=1)

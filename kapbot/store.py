@@ -7,20 +7,24 @@ named after the fingerprint of what built it (corpus, index settings, model): a 
 built while the old one still answers, then replaces it. The collection's metadata records the
 fingerprint and unit count, so a stale, half-built, empty or unreadable index is noticed and
 rebuilt, never served. Queries go straight to chromadb; LangChain's Chroma writes the units.
+
+A damaged local index (SQLite's check fails, at start-up or after a read error) raises
+``IndexDamaged``; ``recover`` moves it aside as evidence (``kapbot.evidence``) and starts a new one.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from kapbot.embeddings import Embedder
-from kapbot.errors import IndexError_, StoreUnavailable
+from kapbot.errors import IndexDamaged, IndexError_, KapbotError, StoreUnavailable
+from kapbot.evidence import looks_damaged, move_aside, short, sqlite_intact
 from kapbot.models import Unit, UnitType
 
 log = logging.getLogger("kapbot.store")
@@ -56,7 +60,8 @@ class Store:
         self._client: Any = None
         self._handles: dict[str, Any] = {}
         self.active = ""  # the fingerprint of the index version that answers queries
-        self.recovered = ""  # why the store was reset at open, if it was
+        self.recovered = ""  # why the store was moved aside and started anew, if it was
+        self.damaged = ""  # why the open index is damaged, once a read found it (until recovered)
 
     # -- opening -------------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -80,8 +85,8 @@ class Store:
         self._client.list_collections()  # touches the database: fails here if it is unreadable
 
     def open(self) -> Store:
-        """Connect; an unreadable database (garbage, truncated) is moved aside and started anew.
-        An unreachable Chroma server raises ``StoreUnavailable``: it is never reset from here."""
+        """Connect; a local database that cannot be opened or fails SQLite's check is moved aside
+        and started anew. An unreachable Chroma server raises ``StoreUnavailable``."""
         self._handles = {}
         try:
             self._connect()
@@ -92,22 +97,42 @@ class Store:
                     f"Cannot reach {self.where} ({type(exc).__name__}): start it (chroma run "
                     "--path <folder> --host 127.0.0.1 --port <port>) or fix chroma_url"
                 ) from exc
-            self.recovered = f"{type(exc).__name__}: {exc}"
-            log.warning("Index at %s is unreadable (%s): starting a new one", self.path, exc)
-            self._reset_files()
-            self._connect()
+            self.recover(f"{type(exc).__name__}: {short(exc)}")
+            return self
+        if not self.url and not sqlite_intact(self.path / "chroma.sqlite3"):
+            self.recover("chroma.sqlite3 fails SQLite's integrity check")
         return self
 
-    def _reset_files(self) -> None:
+    def recover(self, why: str) -> Path | None:
+        """Move the damaged local index aside, start an empty one; where the old one went."""
         from chromadb.api.shared_system_client import SharedSystemClient
 
-        SharedSystemClient.clear_system_cache()
-        self._client = None
-        self._handles = {}
-        if self.path.exists():
-            broken = self.path.with_name(self.path.name + ".broken")
-            shutil.rmtree(broken, ignore_errors=True)
-            self.path.rename(broken)
+        # forget this folder's cached Chroma client (only this folder's: other stores keep theirs)
+        SharedSystemClient._identifier_to_system.pop(str(self.path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
+        self._client, self._handles = None, {}
+        self.active, self.damaged, self.recovered = "", "", why
+        broken = move_aside(self.path)
+        log.warning("The index at %s is damaged (%s): moved it to %s as evidence; building a "
+                    "new one", self.path, why, broken or "nowhere (it was missing)")
+        self._connect()
+        return broken
+
+    @contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        """A Chroma failure: ``IndexDamaged`` (damaged local files) or ``StoreUnavailable``."""
+        client = self._client
+        try:
+            yield
+        except KapbotError:
+            raise
+        except Exception as exc:
+            if (not self.url and client is not None and client is self._client
+                    and looks_damaged(exc, self.path / "chroma.sqlite3")):
+                self.damaged = f"{type(exc).__name__}: {short(exc)}"
+                raise IndexDamaged(f"The index at {self.where} is damaged ({self.damaged}): it "
+                                   "is moved aside and rebuilt") from exc
+            raise StoreUnavailable(f"{what} {self.where}: {short(exc)}") from exc
 
     def _collection(self, version: str | None = None) -> Any:
         """The collection of one index version (default: the active one), for queries."""
@@ -118,7 +143,8 @@ class Store:
             raise IndexError_("No index is active: run `kapbot index`")
         handle = self._handles.get(fingerprint)
         if handle is None:
-            handle = self._client.get_collection(self.name_for(fingerprint))
+            with self._guard("Cannot open the index at"):
+                handle = self._client.get_collection(self.name_for(fingerprint))
             self._handles[fingerprint] = handle
         return handle
 
@@ -127,16 +153,17 @@ class Store:
 
     def _versions(self) -> list[str]:
         prefix = f"{self.collection}-"
-        names = [c if isinstance(c, str) else c.name for c in self._client.list_collections()]
+        with self._guard("Cannot read the index at"):
+            names = [c if isinstance(c, str) else c.name for c in self._client.list_collections()]
         return [n[len(prefix):] for n in names if n.startswith(prefix)]
 
     # -- state ---------------------------------------------------------------------------------
     def info(self, fingerprint: str | None = None) -> dict[str, Any]:
         """``{"fingerprint", "units", "count"}`` of one version (default: the active one); empty
         values if there is none."""
-        try:
-            if self._client is None:
-                self.open()
+        if self._client is None:
+            self.open()
+        with self._guard("Cannot read the index at"):
             fingerprint = fingerprint or self.active
             if not fingerprint or fingerprint not in self._versions():
                 return {"fingerprint": "", "units": 0, "count": 0}
@@ -147,8 +174,6 @@ class Store:
                 "units": int(meta.get("kapbot_units", 0)),
                 "count": int(col.count()),
             }
-        except Exception as exc:
-            raise StoreUnavailable(f"Cannot read the index at {self.where}: {exc}") from exc
 
     def is_current(self, fingerprint: str) -> tuple[bool, str]:
         """Whether an index version holds exactly what ``fingerprint`` describes; else why not."""
@@ -169,22 +194,19 @@ class Store:
         """Delete index versions not in ``keep``, sparing the ``spare`` most recently built of
         the others (another process sharing a Chroma server may still answer from one of them);
         how many were deleted."""
-        others = [v for v in self._versions() if v not in keep]
-        built = {v: float((self._client.get_collection(self.name_for(v)).metadata or {}).get(
-            "kapbot_built_at", 0.0)) for v in others}
-        doomed = sorted(others, key=lambda v: built[v], reverse=True)[spare:]
-        for version in doomed:
-            self._client.delete_collection(self.name_for(version))
-            self._handles.pop(version, None)
+        with self._guard("Cannot prune the index at"):
+            others = [v for v in self._versions() if v not in keep]
+            built = {v: float((self._client.get_collection(self.name_for(v)).metadata or {}).get(
+                "kapbot_built_at", 0.0)) for v in others}
+            doomed = sorted(others, key=lambda v: built[v], reverse=True)[spare:]
+            for version in doomed:
+                self._client.delete_collection(self.name_for(version))
+                self._handles.pop(version, None)
         return len(doomed)
 
     # -- writing -------------------------------------------------------------------------------
-    def rebuild(
-        self,
-        units: Sequence[Unit],
-        fingerprint: str,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> None:
+    def rebuild(self, units: Sequence[Unit], fingerprint: str,
+                progress: Callable[[int, int], None] | None = None) -> None:
         """Build ``units`` as version ``fingerprint`` while the active version keeps answering;
         activate it when complete. Ids are unique, so nothing is ever duplicated."""
         from langchain_chroma import Chroma
@@ -195,46 +217,43 @@ class Store:
         if self._client is None:
             self.open()
         name = self.name_for(fingerprint)
-        if fingerprint in self._versions():  # a half-built or stale copy of this version
-            self._client.delete_collection(name)
-        self._handles.pop(fingerprint, None)
-        vs = Chroma(
-            collection_name=name,
-            embedding_function=_langchain_embeddings(self.embedder),
-            client=self._client,
-            collection_metadata={"kapbot_fingerprint": fingerprint, "kapbot_units": len(units),
-                                 "kapbot_built_at": time.time()},
-            collection_configuration={"hnsw": {"space": "cosine"}},
-        )
-        for start in range(0, len(units), BATCH):
-            batch = units[start : start + BATCH]
-            vs.add_texts(
-                texts=[u.text for u in batch],
-                metadatas=[u.metadata() for u in batch],
-                ids=[u.id for u in batch],
+        with self._guard("Cannot write the index at"):
+            if fingerprint in self._versions():  # a half-built or stale copy of this version
+                self._client.delete_collection(name)
+            self._handles.pop(fingerprint, None)
+            vs = Chroma(
+                collection_name=name,
+                embedding_function=_langchain_embeddings(self.embedder),
+                client=self._client,
+                collection_metadata={"kapbot_fingerprint": fingerprint,
+                                     "kapbot_units": len(units), "kapbot_built_at": time.time()},
+                collection_configuration={"hnsw": {"space": "cosine"}},
             )
-            if progress:
-                progress(min(start + BATCH, len(units)), len(units))
+            for start in range(0, len(units), BATCH):
+                batch = units[start : start + BATCH]
+                vs.add_texts(
+                    texts=[u.text for u in batch],
+                    metadatas=[u.metadata() for u in batch],
+                    ids=[u.id for u in batch],
+                )
+                if progress:
+                    progress(min(start + BATCH, len(units)), len(units))
         self.activate(fingerprint)
 
     # -- reading -------------------------------------------------------------------------------
     @staticmethod
     def _where(unit_type: UnitType | None, section_id: str | None) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        if unit_type:
-            clauses.append({"type": unit_type})
-        if section_id:
-            clauses.append({"section_id": section_id})
-        if len(clauses) > 1:
-            return {"$and": clauses}
-        return clauses[0] if clauses else None
+        clauses = [c for c in ({"type": unit_type}, {"section_id": section_id}) if all(c.values())]
+        return {"$and": clauses} if len(clauses) > 1 else (clauses[0] if clauses else None)
 
-    def _search(self, version: str | None, **query: Any) -> Any:
+    def _read(self, version: str | None, method: str, **query: Any) -> Any:
         try:
-            return self._collection(version).query(**query)
-        except Exception as exc:
+            collection = self._collection(version)
+            with self._guard("Cannot read the index at"):
+                return getattr(collection, method)(**query)
+        except KapbotError:
             self._handles.pop(version or self.active, None)  # look it up again next time
-            raise StoreUnavailable(f"The index at {self.where} cannot be searched: {exc}") from exc
+            raise
 
     def nearest(
         self, vector: Sequence[float], k: int, unit_type: UnitType | None = None,
@@ -242,8 +261,8 @@ class Store:
     ) -> list[tuple[str, float]]:
         """Ids and similarities of the ``k`` nearest units: the fast path (no documents or
         metadata are read; the caller knows the units of its index version)."""
-        found = self._search(
-            version, query_embeddings=[list(vector)], n_results=k,
+        found = self._read(
+            version, "query", query_embeddings=[list(vector)], n_results=k,
             where=self._where(unit_type, None), include=["distances"],
         )
         return [(str(i), 1.0 - float(d))
@@ -251,11 +270,7 @@ class Store:
 
     def vectors(self, ids: Sequence[str], version: str | None = None) -> dict[str, list[float]]:
         """The stored embeddings of some units, by id."""
-        try:
-            got = self._collection(version).get(ids=list(ids), include=["embeddings"])
-        except Exception as exc:
-            self._handles.pop(version or self.active, None)
-            raise StoreUnavailable(f"The index at {self.where} cannot be read: {exc}") from exc
+        got = self._read(version, "get", ids=list(ids), include=["embeddings"])
         return {str(i): [float(x) for x in e]
                 for i, e in zip(got["ids"], got["embeddings"], strict=True)}
 
@@ -265,8 +280,8 @@ class Store:
     ) -> list[tuple[Unit, float]]:
         """The ``k`` nearest units (of one type, in one section, when given) with similarity,
         from index ``version`` (default: the active one), read back from Chroma."""
-        found = self._search(
-            version, query_embeddings=[list(vector)], n_results=k,
+        found = self._read(
+            version, "query", query_embeddings=[list(vector)], n_results=k,
             where=self._where(unit_type, section_id),
             include=["documents", "metadatas", "distances"],
         )
@@ -275,14 +290,10 @@ class Store:
             found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0],
             strict=True,
         ):
-            unit = Unit(
-                id=str(uid),
-                type=meta["type"],
-                section_id=str(meta["section_id"]),
-                text=text,
-                quote=str(meta.get("quote", "")),
-                origin=str(meta.get("origin", "text")),
-                position=int(meta.get("position", 0)),
-            )
+            unit = Unit(id=str(uid), type=meta["type"], section_id=str(meta["section_id"]),
+                        text=text, quote=str(meta.get("quote", "")),
+                        origin=str(meta.get("origin", "text")),
+                        position=int(meta.get("position", 0)))
             out.append((unit, 1.0 - float(distance)))
         return out
+

@@ -2,12 +2,17 @@
 missed, joins the question bank of the section that answers it, in the corpus file itself (a
 ``<!-- questions`` block, invisible on the website). The change is a small diff the therapist
 can read; ``kapbot index`` (or a reload) and ``kapbot eval`` then show its effect.
+
+The file is written whole beside the old one and renamed over it (a reader never sees half a
+file), with its mode and its line endings kept: a CRLF file stays CRLF.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,8 +58,11 @@ def teach(corpus_dir: Path, section_id: str, question: str) -> Taught:
     path = Path(corpus_dir) / section.doc
     if any(text.casefold() == q.casefold() for q in section.questions):
         return Taught(path, section, text, "")
-    before = path.read_text(encoding="utf-8")
-    lines = before.split("\n")
+    with path.open(encoding="utf-8", newline="") as file:  # line endings as they are
+        raw = file.read()
+    parts = re.split(r"(\r\n|\r|\n)", raw)  # the same line breaks the corpus reader sees
+    lines, ends = parts[0::2], [*parts[1::2], ""]
+    newline = max(("\r\n", "\n", "\r"), key=ends.count) if len(ends) > 1 else "\n"
     start = max(section.line - 1, 0)  # the heading line (0-based), or the document start
     end = next((i for i in range(start + 1, len(lines)) if HEADING.match(lines[i])),
                len(lines))
@@ -62,17 +70,38 @@ def teach(corpus_dir: Path, section_id: str, question: str) -> Taught:
     closing = None
     if block is not None:
         closing = next((i for i in range(block, end) if "-->" in lines[i]), None)
+    before = list(lines)
     if block is not None and closing is not None and lines[closing].strip() == "-->":
-        lines.insert(closing, f"- {text}")
+        at, added = closing, [f"- {text}"]
     else:  # a new block at the end of the section's text
         at = end
         while at > start + 1 and not lines[at - 1].strip():
             at -= 1
-        lines[at:at] = ["", "<!-- questions", f"- {text}", "-->"]
-    after = "\n".join(lines)
-    path.write_text(after, encoding="utf-8")
-    diff = "".join(difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True),
+        added = ["", "<!-- questions", f"- {text}", "-->"]
+    new_ends = [newline] * len(added)
+    if at == len(lines):  # after the last line, which had no line break
+        ends[-1], new_ends[-1] = newline, ""
+    ends[at:at] = new_ends
+    lines[at:at] = added
+    _replace(path, "".join(line + end for line, end in zip(lines, ends, strict=True)))
+    diff = "".join(difflib.unified_diff(  # line by line; the endings are kept, never changed
+        [ln + "\n" for ln in before], [ln + "\n" for ln in lines],
         fromfile=f"a/{section.doc}", tofile=f"b/{section.doc}", n=2,
     ))
     return Taught(path, section, text, diff)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to a new file in the same folder, then rename it over ``path``."""
+    mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,4 +1,9 @@
-"""Small pure text helpers: reading a visitor's message, sentences, words."""
+"""Small pure text helpers: reading a visitor's message, sentences, words.
+
+Markup is removed by an HTML sanitiser (``nh3``, which parses tags as a browser does, quoted
+attributes included) and sentences are found by a rule-based splitter that knows abbreviations
+(``pysbd``: "Dr. Jane Doe" stays one sentence). Both are imported here only.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,13 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Problem = Literal["", "empty", "too_long", "not_text", "not_english"]
 
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]{0,2000}>")
-_SCRIPT = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
+# Elements whose content an HTML parser keeps as raw text (so markup inside them would survive).
+_RAW_TEXT = re.compile(r"<(/?)\s*(iframe|noembed|noframes|noscript|plaintext|textarea|title|xmp)\b",
+                       re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
@@ -48,8 +54,12 @@ def clean_question(raw: object, max_chars: int) -> CleanQuestion:
     text = raw.replace("\x00", "")
     if raw and len(text) < len(raw) * 0.9:
         return CleanQuestion("", "not_text")
-    text = html.unescape(_SCRIPT.sub(" ", text))
-    text = _TAG.sub(" ", text)
+    text = _RAW_TEXT.sub(r"<\1x-\2", text)  # their content is markup to strip, not text
+    for _ in range(3):  # again for markup written as entities (&lt;img …&gt;)
+        stripped = html.unescape(_strip_tags(text))
+        text, done = stripped, stripped == text or "<" not in stripped
+        if done:
+            break
     text = text.replace("<", "‹").replace(">", "›")  # a stray bracket can never become markup
     text = "".join(
         " " if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"} else ch
@@ -69,24 +79,91 @@ def clean_question(raw: object, max_chars: int) -> CleanQuestion:
     return CleanQuestion(text)
 
 
-def split_sentences(paragraphs: str) -> list[str]:
-    """The sentences of a text, unchanged, in order (paragraph breaks end sentences too)."""
+def _strip_tags(text: str) -> str:
+    """Text without tags, comments, or script and style contents (entities left escaped)."""
+    import nh3
+
+    return nh3.clean(text, tags=set(), attributes={}, strip_comments=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _regex_sentences(para: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(para):
+        out.append(para[start : end.end()].strip())
+        start = end.end()
+    if para[start:].strip():
+        out.append(para[start:].strip())
+    return out
+
+
+def _paragraph_sentences(para: str) -> list[str]:
+    """pysbd's sentences, each checked to be the paragraph's own text in order (the simple
+    rule, a capital after . ! or ?, if the splitter ever changed a character)."""
+    out: list[str] = []
+    at = 0
+    for piece in _segmenter().segment(para):
+        piece = piece.strip()
+        if not piece:
+            continue
+        found = para.find(piece, at)
+        if found < 0 or para[at:found].strip():
+            return _regex_sentences(para)
+        out.append(piece)
+        at = found + len(piece)
+    return out if not para[at:].strip() else _regex_sentences(para)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentences(paragraphs: str) -> tuple[str, ...]:
     out: list[str] = []
     for para in re.split(r"\n\s*\n", paragraphs):
         para = para.strip()
-        start = 0
-        for end in _SENTENCE_END.finditer(para):
-            out.append(para[start : end.end()].strip())
-            start = end.end()
-        if para[start:].strip():
-            out.append(para[start:].strip())
-    return out
+        if para:
+            out.extend(_paragraph_sentences(para))
+    return tuple(out)
+
+
+def split_sentences(paragraphs: str) -> list[str]:
+    """The sentences of a text, unchanged, in order (paragraph breaks end sentences too).
+    Cached: the sections quoted in answers are split once, not on every answer."""
+    return list(_sentences(paragraphs))
 
 
 def clauses(text: str) -> list[str]:
     """Sentence-like pieces of a visitor's message, for screening only: split at . ! ? ; and
     line breaks whatever follows them (visitors often write in lower case)."""
     return [c.strip() for c in re.split(r"(?<=[.!?;])\s+|\n+", text) if c.strip()]
+
+
+def screen_pieces(text: str, most: int = 60, window: int = 40) -> list[str]:
+    """Every part of a message, in at most ``most`` short pieces, for the crisis screen: its
+    clauses; a clause longer than ``window`` words as overlapping windows of that many words; and
+    when that makes too many pieces, neighbours joined. Nothing is left out, so a crisis in the
+    last sentence of a long message is screened like one in the first."""
+    pieces: list[str] = []
+    for clause in clauses(text):
+        tokens = clause.split()
+        step = max(1, window * 3 // 4)  # windows overlap, so no phrase is cut in two
+        for start in range(0, max(1, len(tokens) - window + step), step):
+            pieces.append(" ".join(tokens[start : start + window]))
+    budget = -(-sum(len(p.split()) for p in pieces) // most)  # words per joined piece
+    while len(pieces) > most:
+        joined: list[str] = []
+        for piece in pieces:
+            if joined and len(joined[-1].split()) + len(piece.split()) <= budget:
+                joined[-1] += " " + piece
+            else:
+                joined.append(piece)
+        pieces, budget = joined, budget + max(1, budget // 4)
+    return pieces
 
 
 @functools.lru_cache(maxsize=65536)

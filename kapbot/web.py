@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import signal
 import threading
 from pathlib import Path
@@ -26,17 +27,25 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from kapbot import wording
+from kapbot.asgi import ErrorShield, Gate, PageHead, request_deadline_protocol
 from kapbot.bot import Bot
-from kapbot.chat import mount_chat
+from kapbot.chat import UNKNOWN_FUNCTION, mount_chat
 from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
-from kapbot.guard import RateLimiter
+from kapbot.guard import RateLimiter, visitor_key
 from kapbot.settings import Settings
+from kapbot.sharedlimit import make_limiter
+from kapbot.sqlitedb import PRIVATE_FILE, private_dir
+from kapbot.webguard import ChatGuard, limit_malloc_arenas
 
 log = logging.getLogger("kapbot.web")
 
 MAX_BODY_BYTES = 256 * 1024  # a question is at most a few KB; this refuses abuse early
 ADMIN_TOKEN_FILE = "admin-token"
+GRADIO_CACHE = "gradio-cache"  # Gradio's temporary folder, emptied at each start
+REQUEST_TIMEOUT = 10  # seconds a connection has to send a whole request (slow clients are cut)
+KEEP_ALIVE_TIMEOUT = 5  # seconds an idle keep-alive connection stays open
+LIMIT_CONCURRENCY = 1000  # open connections and tasks; past it, uvicorn answers 503
 
 WIDGET_JS = Path(__file__).resolve().parent / "static" / "widget.js"
 SAFETY_DOC = Path(__file__).resolve().parent.parent / "docs" / "safety.md"
@@ -66,8 +75,8 @@ def _safety_html(bot: Bot) -> str:
 
 
 class PagePolicy:
-    """Security headers on every HTML page: who may frame the chat (``frame-ancestors``), no
-    MIME sniffing, no referrer. Plain ASGI, so JSON answers pay nothing for it."""
+    """Security headers: on every HTML page, who may frame the chat (``frame-ancestors``) and no
+    referrer; on every answer, no MIME sniffing. Plain ASGI."""
 
     def __init__(self, app: Any, frame_ancestors: str) -> None:
         self.app = app
@@ -88,7 +97,9 @@ class PagePolicy:
                 kinds = {k.lower(): v for k, v in headers}
                 if kinds.get(b"content-type", b"").startswith(b"text/html"):
                     headers += [(k, v) for k, v in self.headers if k not in kinds]
-                    message = {**message, "headers": headers}
+                elif b"x-content-type-options" not in kinds:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_policy)
@@ -120,50 +131,77 @@ class Reloader:
 
 
 def admin_token(settings: Settings) -> str:
-    """The secret ``kapbot reload`` sends, made at start-up in the data folder (owner only)."""
-    path = settings.data_dir / ADMIN_TOKEN_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The secret ``kapbot reload`` sends, made at start-up in the data folder (owner only:
+    the file is created with mode 600, never readable by others even for a moment, and
+    renamed into place whole)."""
+    path = private_dir(settings.data_dir) / ADMIN_TOKEN_FILE
     token = secrets.token_urlsafe(24)
-    path.write_text(token, encoding="utf-8")
-    path.chmod(0o600)
+    partial = path.with_name(f".{ADMIN_TOKEN_FILE}.{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(token)
+    os.replace(partial, path)
     return token
 
 
-def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
+def create_app(bot: Bot, review: bool = False, token: str = "",
+               trusted_proxies: tuple[str, ...] = ()) -> Any:
     """The ASGI app. ``bot`` should be prepared (index checked) before serving. ``review``:
     the therapist's review mode (scores and reasons beside each reply; loopback only).
-    ``token``: the secret that ``POST /admin/reload`` requires (no token: no reloads)."""
+    ``token``: the secret that ``POST /admin/reload`` requires (no token: no reloads).
+    ``trusted_proxies``: addresses whose ``X-Forwarded-Host`` is believed (default: none)."""
     app = FastAPI(title="kapbot", docs_url=None, redoc_url=None, openapi_url=None)
-    limiter = RateLimiter(bot.settings.rate_limit_per_minute)
+    settings = bot.settings
+    limiter = make_limiter(settings.rate_limit_storage, settings.rate_limit_per_minute, "ask")
+    ratings = make_limiter(settings.rate_limit_storage, settings.ratings_per_minute, "rate")
     origins = bot.settings.origins
     app.add_middleware(
         CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
         allow_headers=["Content-Type"], allow_credentials=False, max_age=600,
     )
 
+    app.add_middleware(PageHead, title=f"{wording.PAGE_TITLE} · {bot.settings.practice_name}",
+                       site=bot.settings.practice_name)
+    app.add_middleware(Gate, expose_api_docs=bot.settings.expose_api_docs, loopback_only=review,
+                       trusted_proxies=trusted_proxies)
     app.add_middleware(PagePolicy, frame_ancestors=" ".join(["'self'", *origins]))
+    # the chat's routes: a body cap, and a per-visitor cap on queued events (never for a crisis)
+    app.add_middleware(
+        ChatGuard, joins=RateLimiter(bot.settings.joins_per_minute),
+        is_crisis=lambda message, visitor: bot.limited_crisis(message, visitor) is not None,
+        urgent=lambda message: bot.crisis_reply(message, semantic=False) is not None,
+        queue_length=lambda: app.state.chat_queue_length(),
+        first=lambda event_id: app.state.chat_first(event_id),
+    )
 
-    @app.get("/widget.js")
+    @app.api_route("/widget.js", methods=["GET", "HEAD"])
     def widget() -> FileResponse:
         return FileResponse(WIDGET_JS, media_type="application/javascript",
                             headers={"Cache-Control": "public, max-age=3600"})
 
-    @app.get("/healthz")
-    def healthz() -> dict[str, Any]:
+    @app.api_route("/healthz", methods=["GET", "HEAD"])
+    def healthz() -> JSONResponse:  # 503 unless an index answers: monitors see an outage
         report = bot.report
-        return {
-            "status": "ok" if report else "starting",
+        if report is None:  # a load balancer sends no visitors to retry for it: retry here
+            bot.prepare_in_background()
+        return JSONResponse({
+            "status": bot.state,
             "chunks": report.units if report else 0,
             "sections": report.sections if report else 0,
             "index_hash": report.fingerprint if report else "",
-        }
+        }, status_code=200 if report else 503)
 
-    @app.get("/safety", response_class=HTMLResponse)
+    @app.api_route("/safety", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def safety_page() -> HTMLResponse:
         return HTMLResponse(_safety_html(bot), headers={"Content-Security-Policy": SAFETY_CSP})
 
     @app.post("/api/ask")
     async def api_ask(request: Request) -> JSONResponse:
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/json":  # no "simple request" from another site's page
+            return JSONResponse({"detail": "send the question as JSON, with Content-Type: "
+                                 "application/json"}, status_code=415)
         def too_big() -> JSONResponse:
             answer = bot.ask("x" * (MAX_BODY_BYTES + 1))  # the kind "too long" reply
             return JSONResponse(answer.to_dict(), status_code=413)
@@ -185,11 +223,11 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
             data = json.loads(body.decode("utf-8")) if body else {}
             question = data.get("question", "") if isinstance(data, dict) else ""
             after_crisis = isinstance(data, dict) and data.get("after_crisis") is True
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
-        client = request.client.host if request.client else "unknown"
-        if not limiter.allow(client):
-            answer = await run_in_threadpool(bot.limited, question)
+        client = visitor_key(request.client.host if request.client else None)
+        if not await run_in_threadpool(limiter.allow, client):
+            answer = await run_in_threadpool(bot.limited, question, client)
             return JSONResponse(answer.to_dict(), status_code=200 if answer.kind == "crisis"
                                 else 429)
         answer = await run_in_threadpool(bot.ask, question, None, after_crisis)
@@ -207,7 +245,17 @@ def create_app(bot: Bot, review: bool = False, token: str = "") -> Any:
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 409)
 
     feedback = FeedbackStore(bot.settings.data_dir / "feedback.sqlite3")
-    return mount_chat(app, bot, limiter, feedback, review=review)
+    app = mount_chat(app, bot, limiter, feedback, review=review, ratings=ratings)
+    app.add_middleware(ErrorShield, not_found=UNKNOWN_FUNCTION)  # outermost
+    return app
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy options: ``X-Forwarded-For`` names the visitor only when it comes from a
+    proxy listed in ``forwarded_allow_ips`` (uvicorn alone would trust 127.0.0.1, so a
+    forged header from a local client would get a fresh rate-limit budget per forged address)."""
+    trusted = settings.trusted_proxies
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
@@ -218,6 +266,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
         raise ConfigError(f"Review mode shows scores and lets you edit the corpus: it only "
                           f"listens on 127.0.0.1, not {host}")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    cache = settings.data_dir / GRADIO_CACHE  # nothing a previous run left is served again
+    shutil.rmtree(cache, ignore_errors=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(cache)
+    limit_malloc_arenas()  # a flood's peak memory is given back, not kept per thread
     if review:
         settings = settings.replace(record_gaps=False)  # the therapist's tests are not visitors
     bot = Bot(settings)
@@ -226,11 +278,15 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
     except StoreUnavailable as exc:  # a Chroma server that is down: serve, and retry per question
         log.error("%s. Serving anyway: questions get the 'temporarily unavailable' reply (crisis "
                   "replies still work) until the index can be reached.", exc)
-    app = create_app(bot, review=review, token=admin_token(settings))
+    app = create_app(bot, review=review, token=admin_token(settings),
+                     trusted_proxies=tuple(settings.trusted_proxies))
     if hasattr(signal, "SIGHUP"):  # `kill -HUP <pid>` reloads, like `kapbot reload`
         signal.signal(signal.SIGHUP, lambda *_: threading.Thread(
             target=app.state.reloader.reload, daemon=True).start())
     log.info("Serving the chat%s at http://%s:%d", " in review mode" if review else "", host,
              port)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=5)  # a restart never waits long on an open stream
+                timeout_graceful_shutdown=5,  # a restart never waits long on an open stream
+                http=request_deadline_protocol(REQUEST_TIMEOUT),
+                timeout_keep_alive=KEEP_ALIVE_TIMEOUT, limit_concurrency=LIMIT_CONCURRENCY,
+                **proxy_options(settings))  # no proxy trusted unless forwarded_allow_ips says

@@ -72,6 +72,13 @@ RATE_LIMITED = (
     "You've sent a lot of questions in a short time. Please wait a minute and try again."
 )
 
+# the chat's own refusals (kapbot.webguard), shown by the chat page as an error
+CHAT_TOO_BIG = "That was more than the chat can take at once. Please reload the page and try again."
+CHAT_BUSY = (
+    "The chat is very busy right now. Please try again in a minute. If you are in crisis, call "
+    "or text 988, or call 911."
+)
+
 # -- the chat page -------------------------------------------------------------------------------
 
 PAGE_TITLE = "Questions about ketamine-assisted psychotherapy"

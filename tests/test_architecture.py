@@ -13,14 +13,15 @@ PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "safety
         "review"}
 ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever", "bot",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
-            "sqlitedb", "teach", "htmlreport"}
+            "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"}, "numpy": {"embeddings"},
-    "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"}, "starlette": {"web"},
-    "uvicorn": {"web"},
-    "markdown_it": {"web"},
+    "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"},
+    "starlette": {"web", "asgi"}, "uvicorn": {"web", "asgi"},
+    "limits": {"sharedlimit"}, "redis": {"sharedlimit"},
+    "markdown_it": {"web"}, "nh3": {"text"}, "pysbd": {"text"},
     "langchain_text_splitters": {"chunking"},
 }
 

@@ -82,3 +82,65 @@ def test_feedback_store(tmp_path: Path) -> None:
     assert store.counts() == {"up": 1, "down": 1}
     with pytest.raises(ValueError, match="rating"):
         store.record("meh", "answer", [])
+
+
+def _feedback_with_questions(path: Path, ages_in_days: dict[str, float]) -> None:
+    """Thumbs stored with the opt-in (question kept), dated ``ages_in_days`` ago."""
+    import sqlite3
+
+    from kapbot.feedback import FeedbackStore
+
+    store = FeedbackStore(path)
+    for question in ages_in_days:
+        store.record("down", "answer", ["a.md#intro"], question=question)
+    with sqlite3.connect(path) as conn:
+        for question, age in ages_in_days.items():
+            conn.execute("UPDATE feedback SET at = ? WHERE question = ?",
+                         (time.time() - age * DAY, question))
+    conn.close()
+
+
+def _feedback_questions(path: Path) -> list[str | None]:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT question FROM feedback ORDER BY id").fetchall()
+    conn.close()
+    return [q for (q,) in rows]
+
+
+def test_feedback_questions_are_deleted_after_the_retention_period(tmp_path: Path) -> None:
+    from kapbot.feedback import FeedbackStore
+
+    path = tmp_path / "feedback.sqlite3"
+    _feedback_with_questions(path, {"was Zanzibar my mistake": 40, "is Quokka ok": 1})
+    store = FeedbackStore(path)
+    assert store.purge_questions(retention_days=30) == 1
+    assert _feedback_questions(path) == [None, "is Quokka ok"]
+    assert store.counts() == {"up": 0, "down": 2}  # the ratings stay, without the text
+    assert b"Zanzibar" not in path.read_bytes()  # not left in the file's free pages either
+    assert store.purge_questions(retention_days=30, everything=True) == 1
+    assert b"Quokka" not in path.read_bytes()
+
+
+def test_start_up_deletes_old_feedback_questions(tiny_settings: Settings,
+                                                 fake_embedder: FakeEmbedder) -> None:
+    path = tiny_settings.data_dir / "feedback.sqlite3"
+    _feedback_with_questions(path, {"was Zanzibar my mistake": 40, "is Quokka ok": 1})
+    Bot(tiny_settings.replace(store_conversations=True), embedder=fake_embedder).prepare()
+    assert _feedback_questions(path) == [None, "is Quokka ok"]
+    assert b"Zanzibar" not in path.read_bytes()
+
+
+def test_purge_command_deletes_feedback_questions(tmp_path: Path) -> None:
+    path = tmp_path / "feedback.sqlite3"
+    _feedback_with_questions(path, {"was Zanzibar my mistake": 40, "is Quokka ok": 1})
+    env = {**os.environ, "KAPBOT_DATA_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "kapbot.cli", "purge"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True)
+    assert "Deleted the question kept with 1 ratings (older than 30 days)." in out.stdout
+    assert _feedback_questions(path) == [None, "is Quokka ok"]
+    subprocess.run([sys.executable, "-m", "kapbot.cli", "purge", "--all"], cwd=ROOT, env=env,
+                   capture_output=True, text=True, check=True)
+    assert _feedback_questions(path) == [None, None]
+    assert b"Quokka" not in path.read_bytes() and b"Zanzibar" not in path.read_bytes()

@@ -60,3 +60,34 @@ def test_a_wrong_section_says_which_exist(tiny_corpus: Path) -> None:
 def test_comment_markers_cannot_break_the_file() -> None:
     assert clean("evil --> # Heading\n- more") == "evil # Heading - more"
     assert clean("x" * 400) == "x" * 300
+
+
+def test_crlf_files_keep_their_line_endings_and_the_diff_shows_only_the_question(
+        tiny_corpus: Path) -> None:
+    path = tiny_corpus / "garden.md"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    before = path.read_bytes()
+    taught = teach(tiny_corpus, "garden.md#watering", "do my tomatoes need water daily")
+    after = path.read_bytes()
+    assert after.count(b"\n") == after.count(b"\r\n") == before.count(b"\r\n") + 1
+    assert after.replace(b"- do my tomatoes need water daily\r\n", b"", 1) == before
+    changed = [ln for ln in taught.diff.splitlines()[2:] if ln[:1] in "+-"]
+    assert changed == ["+- do my tomatoes need water daily"]
+    teach(tiny_corpus, "garden.md#when-should-i-prune-roses", "best month to cut roses")
+    assert path.read_bytes().count(b"\n") == path.read_bytes().count(b"\r\n")
+    assert _questions(tiny_corpus, "garden.md#when-should-i-prune-roses") == (
+        "best month to cut roses",)
+
+
+def test_the_file_is_replaced_whole_keeping_its_mode(tiny_corpus: Path) -> None:
+    """A reader that opened the file before (the website's build, an editor) keeps reading the
+    old version whole: the new one is written beside it and renamed over it."""
+    path = tiny_corpus / "garden.md"
+    path.chmod(0o640)
+    old = path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8") as reader:
+        teach(tiny_corpus, "garden.md#watering", "do my tomatoes need water daily")
+        assert reader.read() == old
+    assert "- do my tomatoes need water daily\n" in path.read_text(encoding="utf-8")
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tiny_corpus.iterdir()) == ["about.md", "garden.md"]

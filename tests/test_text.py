@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kapbot.text import clean_question, split_sentences, words
+from kapbot.text import clauses, clean_question, split_sentences, words
 
 
 def test_clean_question_kinds_of_bad_input() -> None:
@@ -39,3 +39,27 @@ def test_split_sentences_keeps_text_unchanged() -> None:
 
 def test_words_are_lowercase_stemmed_content_words() -> None:
     assert words("The Sessions are INTEGRATING journeys") == ["session", "integrat", "journey"]
+
+
+def test_markup_leaves_no_attribute_residue() -> None:
+    """A '>' inside a quoted attribute ended the old regex's tag early, keeping the rest."""
+    attack = '<img alt="a>b" src=x onerror=alert(1)>'
+    assert clean_question(attack, 200).problem == "not_text"
+    cleaned = clean_question(f"{attack}What is KAP?<!-- <b>hidden</b> -->", 200)
+    assert cleaned.text == "What is KAP?"
+    assert clean_question("is 2 < 3 & 5 > 4 ok?", 200).text == "is 2 ‹ 3 & 5 › 4 ok?"
+
+
+def test_split_sentences_knows_titles_and_abbreviations() -> None:
+    text = ("I'm Dr. Maya Okafor, PsyD, in Portland. Bring someone, e.g. your partner, to "
+            "drive you home.\n\nMrs. Lee answers the phone.")
+    assert split_sentences(text) == [
+        "I'm Dr. Maya Okafor, PsyD, in Portland.",
+        "Bring someone, e.g. your partner, to drive you home.", "Mrs. Lee answers the phone.",
+    ]
+
+
+def test_clauses_still_split_lower_case_sentences_for_the_screen() -> None:
+    assert clauses("saw dr. smith today. i want to die; really\nok") == [
+        "saw dr.", "smith today.", "i want to die;", "really", "ok",
+    ]

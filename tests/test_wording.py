@@ -75,3 +75,13 @@ def test_fill_does_not_interpret_values() -> None:
     assert wording.fill("{a} {b}", a="{b}", b="x") == "{b} x"
     assert wording.fill("{unknown} {a}", a="1") == "{unknown} 1"
     assert wording.fill("{therapist}", therapist="{0} %s") == "{0} %s"
+
+
+def test_chat_refusal_wording() -> None:
+    assert wording.CHAT_TOO_BIG == (
+        "That was more than the chat can take at once. Please reload the page and try again."
+    )
+    assert wording.CHAT_BUSY == (
+        "The chat is very busy right now. Please try again in a minute. If you are in crisis, "
+        "call or text 988, or call 911."
+    )
