@@ -52,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("corpus_dir", "corpus", "Folder of .md/.txt documents to answer from."),
     Setting("data_dir", "data", "Folder for the Chroma index and other local state."),
+    Setting("cache_dir", "", "Folder for what is trained from the data (the safety classifier "
+            "and its features), shareable between data folders; empty: inside data_dir."),
     Setting(
         "model_path",
         "",
@@ -76,16 +78,15 @@ SETTINGS: tuple[Setting, ...] = (
         "A question this much closer to a not-covered example than to the best section's "
         "questions gets 'not covered here'.",
     ),
-    Setting(
-        "crisis_threshold",
-        0.55,
-        "Similarity to a crisis example at which a message gets the crisis reply.",
-    ),
-    Setting(
-        "crisis_margin",
-        0.05,
-        "How much closer to a crisis example than to a look-alike a message must be.",
-    ),
+    # the safety screen (kapbot/safety): the classifier's probabilities at which each tier or
+    # label applies, set by leave-one-writer-out cross-validation (evals/safety-calibration.md)
+    Setting("urgent_threshold", 0.8, "Crisis probability for the crisis reply alone (urgent)."),
+    Setting("concern_threshold", 0.15, "Crisis probability for the crisis resources above the "
+            "reply (concern); set for recall."),
+    Setting("medical_threshold", 0.5, "Probability of a personal medical request for the "
+            "medical reply."),
+    Setting("scope_threshold", 0.5, "Probability of an out-of-scope request (diagnosis, "
+            "role-play, instructions to the bot) for the scope reply."),
     Setting("max_quote_words", 120, "Most words of the therapist's text quoted in one reply."),
     Setting("max_question_chars", 2000, "Longest question accepted, in characters."),
     Setting("use_bank", True, "Match visitors' questions against the corpus question bank."),
@@ -151,6 +152,7 @@ class Settings:
     disclaimer: str = str(_BY_NAME["disclaimer"].default)
     corpus_dir: Path = Path(_BY_NAME["corpus_dir"].default)
     data_dir: Path = Path(_BY_NAME["data_dir"].default)
+    cache_dir: str = str(_BY_NAME["cache_dir"].default)
     model_path: str = str(_BY_NAME["model_path"].default)
     collection: str = str(_BY_NAME["collection"].default)
     chroma_url: str = str(_BY_NAME["chroma_url"].default)
@@ -158,8 +160,10 @@ class Settings:
     chunk_overlap: int = int(_BY_NAME["chunk_overlap"].default)
     answer_threshold: float = float(_BY_NAME["answer_threshold"].default)
     not_covered_margin: float = float(_BY_NAME["not_covered_margin"].default)
-    crisis_threshold: float = float(_BY_NAME["crisis_threshold"].default)
-    crisis_margin: float = float(_BY_NAME["crisis_margin"].default)
+    urgent_threshold: float = float(_BY_NAME["urgent_threshold"].default)
+    concern_threshold: float = float(_BY_NAME["concern_threshold"].default)
+    medical_threshold: float = float(_BY_NAME["medical_threshold"].default)
+    scope_threshold: float = float(_BY_NAME["scope_threshold"].default)
     max_quote_words: int = int(_BY_NAME["max_quote_words"].default)
     max_question_chars: int = int(_BY_NAME["max_question_chars"].default)
     use_bank: bool = bool(_BY_NAME["use_bank"].default)
@@ -184,6 +188,12 @@ class Settings:
             (0 <= self.chunk_overlap < self.chunk_size,
              "chunk_overlap must be at least 0 and less than chunk_size"),
             (0.0 <= self.answer_threshold <= 1.0, "answer_threshold must be between 0 and 1"),
+            (all(0.0 <= t <= 1.0 for t in (self.urgent_threshold, self.concern_threshold,
+                                            self.medical_threshold, self.scope_threshold)),
+             "urgent_threshold, concern_threshold, medical_threshold and scope_threshold must be "
+             "between 0 and 1 (1: never)"),
+            (self.concern_threshold <= self.urgent_threshold,
+             "concern_threshold must not be above urgent_threshold"),
             (self.max_quote_words > 0, "max_quote_words must be positive"),
             (self.max_question_chars > 0, "max_question_chars must be positive"),
             (0 < self.port < 65536, "port must be between 1 and 65535"),
@@ -200,6 +210,11 @@ class Settings:
         for ok, message in checks:
             if not ok:
                 raise ConfigError(message)
+
+    @property
+    def safety_folder(self) -> Path:
+        """Where the safety classifier and its training features are kept."""
+        return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / "safety"
 
     @property
     def booking_is_placeholder(self) -> bool:

@@ -9,6 +9,9 @@ of its data and settings, never committed, and retrained when either changes.
 
 from __future__ import annotations
 
+import os
+import threading
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,7 +85,7 @@ def save(model: SafetyModel, path: Path) -> None:
     import numpy as np
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial.npz")
+    partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.partial.npz")
     np.savez(partial, labels=np.array(model.labels), weights=model.weights, bias=model.bias,
              fingerprint=np.array(model.fingerprint))
     partial.replace(path)

@@ -8,6 +8,9 @@ a line retrains in seconds instead of embedding every example again.
 
 from __future__ import annotations
 
+import os
+import threading
+
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,9 +77,8 @@ class FeatureCache:
                 known[keys[i]] = row
         if missing:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(self.path.name + ".partial.npz")
-            wanted = dict.fromkeys(keys)  # keep only what the current data uses
-            np.savez(partial, keys=np.array(list(wanted)),
-                     rows=np.stack([known[k] for k in wanted]))
+            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}-{threading.get_ident()}.partial.npz")
+            np.savez(partial, keys=np.array(list(known)),  # shared by data folders: keep all
+                     rows=np.stack(list(known.values())))
             partial.replace(self.path)
         return np.stack([known[k] for k in keys]) if keys else np.zeros((0, 0))
