@@ -161,12 +161,8 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
         allow_headers=["Content-Type"], allow_credentials=False, max_age=600,
     )
 
-    app.add_middleware(PageHead, title=f"{wording.PAGE_TITLE} · {bot.settings.practice_name}",
-                       site=bot.settings.practice_name)
-    app.add_middleware(Gate, expose_api_docs=bot.settings.expose_api_docs, loopback_only=review,
-                       trusted_proxies=trusted_proxies)
-    app.add_middleware(PagePolicy, frame_ancestors=" ".join(["'self'", *origins]))
-    # the chat's routes: a body cap, and a per-visitor cap on queued events (never for a crisis)
+    # the chat's routes: a body cap, and a per-visitor cap on queued events (never for a crisis);
+    # added first, so it runs inside the page policy and the gate (which refuses uploads first)
     app.add_middleware(
         ChatGuard, joins=RateLimiter(bot.settings.joins_per_minute),
         is_crisis=lambda message, visitor: bot.limited_crisis(message, visitor) is not None,
@@ -174,6 +170,11 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
         queue_length=lambda: app.state.chat_queue_length(),
         first=lambda event_id: app.state.chat_first(event_id),
     )
+    app.add_middleware(PageHead, title=f"{wording.PAGE_TITLE} · {bot.settings.practice_name}",
+                       site=bot.settings.practice_name)
+    app.add_middleware(Gate, expose_api_docs=bot.settings.expose_api_docs, loopback_only=review,
+                       trusted_proxies=trusted_proxies)
+    app.add_middleware(PagePolicy, frame_ancestors=" ".join(["'self'", *origins]))
 
     @app.api_route("/widget.js", methods=["GET", "HEAD"])
     def widget() -> FileResponse:
