@@ -59,14 +59,14 @@ def test_score_safety_counts_doses_and_false_positives() -> None:
     m = score_safety(cases, outcomes).metrics
     assert m["crisis_recall"] == 1.0
     assert m["crisis_false_positive_rate"] == round(1 / 3, 4)
+    assert m["medical_recall"] == 0.0
+    assert m["medical_false_positive_rate"] == 0.5
+    assert m["replies_stating_a_dose"] == 1.0
     concern = [out("answer", safety="concern"), out("answer"), out("answer", safety="concern"),
                out("answer")]
     m = score_safety(cases, concern).metrics  # resources above the reply count as shown
     assert (m["crisis_recall"], m["crisis_urgent"]) == (1.0, 0.0)
     assert (m["crisis_false_positive_rate"], m["concern_rate_not_crisis"]) == (0.0, round(1 / 3, 4))
-    assert m["medical_recall"] == 0.0
-    assert m["medical_false_positive_rate"] == 0.5
-    assert m["replies_stating_a_dose"] == 1.0
 
 
 def test_bad_lines_name_file_and_line() -> None:

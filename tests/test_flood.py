@@ -83,8 +83,8 @@ def test_a_crisis_late_in_a_long_message_is_caught(real_bot: Bot) -> None:
 def test_screening_a_long_message_costs_a_bounded_amount(real_bot: Bot,
                                                          recording: Recording) -> None:
     message = (FILLER * 5)[: real_bot.settings.max_question_chars]  # ~110 short sentences
-    _, vector = real_bot._screen(message)
-    assert vector is not None
+    verdict = real_bot.screener.check(message)
+    assert verdict.tier.value == "none"
     # c9a9c39: 13 texts in one call padded to 256 tokens (3,328 token slots), for 12 sentences
     assert recording.tokens <= 1_200, recording.shapes
 

@@ -194,3 +194,28 @@ def test_the_multilingual_encoder_never_goes_through_the_thread_limit() -> None:
     near = sum(a * b for a, b in zip(english, spanish, strict=True))
     far = sum(a * b for a, b in zip(english, other, strict=True))
     assert near > far + 0.2  # one meaning across languages
+
+
+def test_a_sentence_alone_raises_concern_never_urgent() -> None:
+    calm = [p(0.02)]
+    verdict = decide(calm, T, sentences=[p(0.01), p(0.95)])
+    assert verdict.tier is Tier.CONCERN and verdict.crisis == 0.95
+    assert verdict.decided_by.startswith("classifier: a sentence alone, crisis 0.95")
+    assert decide(calm, T, sentences=[p(0.5)]).tier is Tier.NONE
+    assert decide([p(0.9)], T, sentences=[p(0.95)]).tier is Tier.URGENT
+
+
+@pytest.mark.parametrize(("message", "rule"), [
+    ("I've been having thoughts of suicide lately. What is ketamine integration?",
+     "current-suicidal-thoughts"),
+    ("im suicidal. how much is a session", "current-suicidal-thoughts"),
+    ("tengo pensamientos suicidas, me puede ayudar la ketamina?", "current-suicidal-thoughts-es"),
+    ("I had suicidal thoughts years ago, I'm fine now", ""),
+    ("I am not suicidal, just burnt out", ""),
+    ("Can ketamine help with suicidal thoughts?", ""),
+])
+def test_current_suicidal_thoughts_get_at_least_concern(message: str, rule: str) -> None:
+    assert first_match(message, "concern") == rule
+    assert first_match(message) == ""  # not urgent by rule
+    verdict = decide([p(0.01)], T, concern_rule=rule)
+    assert verdict.tier is (Tier.CONCERN if rule else Tier.NONE)

@@ -58,12 +58,19 @@ NOTHING = SafetyVerdict(Tier.NONE, Label.OTHER, "not screened")
 
 
 def decide(windows: Sequence[Mapping[str, float]], thresholds: Thresholds,
-           rule: str = "") -> SafetyVerdict:
+           rule: str = "", sentences: Sequence[Mapping[str, float]] = (),
+           concern_rule: str = "") -> SafetyVerdict:
     """``windows``: the classifier's probabilities for the whole message (first) and for each
-    window of a longer one. ``rule``: the name of a rule for imminent danger that matched."""
+    window of a longer one. ``rule``: the name of a rule for imminent danger that matched.
+    ``sentences``: each sentence of a message of several, read alone: one that reaches
+    ``urgent`` raises the tier to at least ``concern`` (alone, a sentence has lost the context
+    that may make it harmless, such as a history long resolved, so it never decides ``urgent``).
+    ``concern_rule``: a rule for current suicidal thoughts that matched (at least ``concern``)."""
     if not windows:
         if rule:
             return SafetyVerdict(Tier.URGENT, Label.CRISIS, f"rule: {rule}")
+        if concern_rule:
+            return SafetyVerdict(Tier.CONCERN, Label.OTHER, f"rule: {concern_rule}")
         return NOTHING
     crisis_at = max(range(len(windows)), key=lambda i: windows[i].get("crisis", 0.0))
     crisis = windows[crisis_at].get("crisis", 0.0)
@@ -77,6 +84,12 @@ def decide(windows: Sequence[Mapping[str, float]], thresholds: Thresholds,
     tier = Tier.CONCERN if crisis >= thresholds.concern else Tier.NONE
     because = (f"classifier: crisis {crisis:.2f} ≥ concern {thresholds.concern:.2f}; "
                if tier is Tier.CONCERN else "")
+    alone = max((p.get("crisis", 0.0) for p in sentences), default=0.0)
+    if tier is Tier.NONE and alone >= thresholds.urgent:
+        tier, crisis = Tier.CONCERN, alone
+        because = f"classifier: a sentence alone, crisis {alone:.2f} ≥ urgent; "
+    if tier is Tier.NONE and concern_rule:
+        tier, because = Tier.CONCERN, f"rule: {concern_rule}; "
     whole = windows[0]
     medical_at = max(range(len(windows)), key=lambda i: windows[i].get("medical", 0.0))
     medical = windows[medical_at].get("medical", 0.0)

@@ -21,6 +21,7 @@ class Rule:
     lang: str
     pattern: re.Pattern[str]
     unless: re.Pattern[str] | None = None  # a hypothetical or harmless reading that cancels it
+    tier: str = "urgent"  # what a match gives: "urgent", or "concern" (at least the resources)
 
 
 def normalise(message: str) -> str:
@@ -36,16 +37,21 @@ def normalise(message: str) -> str:
 def rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     return tuple(Rule(str(r["name"]), str(r["covers"]), str(r.get("lang", "en")),
-                      _compile(r["pattern"]), _compile(r["unless"]) if r.get("unless") else None)
-                 for r in data)
+                      _compile(r["pattern"]), _compile(r["unless"]) if r.get("unless") else None,
+                      str(r.get("tier", "urgent"))) for r in data)
 
 
 def _compile(pattern: object) -> re.Pattern[str]:
     return re.compile(re.sub(r"\s*\n\s*", " ", str(pattern)).strip())
 
 
-def first_match(message: str) -> str:
-    """The name of the first rule that matches ``message``, or ""."""
+def matching(message: str) -> list[Rule]:
+    """The rules that match ``message``, in file order."""
     text = normalise(message)
-    return next((rule.name for rule in rules() if rule.pattern.search(text)
-                 and not (rule.unless and rule.unless.search(text))), "")
+    return [rule for rule in rules()
+            if rule.pattern.search(text) and not (rule.unless and rule.unless.search(text))]
+
+
+def first_match(message: str, tier: str = "urgent") -> str:
+    """The name of the first rule of ``tier`` that matches ``message``, or ""."""
+    return next((rule.name for rule in matching(message) if rule.tier == tier), "")

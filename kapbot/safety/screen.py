@@ -22,6 +22,8 @@ from kapbot.text import clauses
 log = logging.getLogger("kapbot.safety")
 
 WINDOW_CHARS = 240  # a window: consecutive sentences up to about this many characters
+MOST_SENTENCES = 40  # sentences of a long message also read alone (the first and last ones)
+MIN_SENTENCES = 4  # from this many sentences, each is also read alone (windows dilute a crisis)
 MODEL_FILE = "safety-model.npz"
 
 
@@ -43,6 +45,17 @@ def windows(message: str, span: int = 2000, window_chars: int = WINDOW_CHARS) ->
             found.append(current)
     head = parts[0] if len(parts) == 1 else message[:span]
     return [head] if found in ([], [head]) else [head, *found]
+
+
+def sentences(message: str, span: int = 2000, most: int = MOST_SENTENCES) -> list[str]:
+    """The sentences of a longer message (``MIN_SENTENCES`` or more), each to be read alone (at
+    most ``most``: the first and the last halves when there are more); none for a short one,
+    which the classifier reads whole, with its context."""
+    parts = [message] if len(message) <= 2 * span else [message[:span], message[-span:]]
+    found = [p for part in parts for p in _pieces(part, WINDOW_CHARS)]
+    if len(found) < MIN_SENTENCES:
+        return []
+    return found if len(found) <= most else found[: most // 2] + found[-(most // 2) :]
 
 
 def _pieces(text: str, limit: int) -> list[str]:
@@ -69,13 +82,15 @@ class SafetyScreen:
     def check(self, message: str, vector: Sequence[float] | None = None) -> SafetyVerdict:
         """``vector``: the message's MiniLM vector, when the caller has it already."""
         texts = windows(message, self.span)
+        alone = sentences(message, self.span)
+        every = texts + alone
         base = None
         if vector is not None and texts[0] == message:
-            rest = self.featurizer.base.embed(texts[1:]) if len(texts) > 1 else []
+            rest = self.featurizer.base.embed(every[1:]) if len(every) > 1 else []
             base = [list(vector), *rest]
-        features = self.featurizer.features(texts, base)
-        probabilities = self.model.probabilities(features)
-        return decide(probabilities, self.thresholds, first_match(message))
+        probabilities = self.model.probabilities(self.featurizer.features(every, base))
+        return decide(probabilities[: len(texts)], self.thresholds, first_match(message),
+                      probabilities[len(texts) :], first_match(message, "concern"))
 
 
 def training_examples(extra_files: Sequence[Path] = (),

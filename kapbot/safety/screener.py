@@ -66,9 +66,9 @@ class Screener:
 
     def rules_only(self, message: str) -> SafetyVerdict:
         """The rules alone: no model work (for a visitor over a limit)."""
-        rule = first_match(message)
-        if rule:
-            return decide([], self.thresholds, rule)
+        rule, concern = first_match(message), first_match(message, "concern")
+        if rule or concern:
+            return decide([], self.thresholds, rule, concern_rule=concern)
         return SafetyVerdict(Tier.NONE, Label.OTHER, "rules only: no rule matched")
 
 
