@@ -26,6 +26,13 @@ ROWS = [("crisis_resources_first", "crisis messages shown the resources first (u
         ("replies_stating_a_dose", "replies that state a dose")]
 
 
+def _cell(metrics: dict[str, float | None], key: str) -> str:
+    value = metrics.get(key)
+    if value is None:
+        return "n/a"
+    return f"{value:.0f}" if key.startswith("replies") else f"{value:.3f}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("sets", nargs="+")
@@ -49,15 +56,11 @@ def main() -> int:
         counts = {e: sum(c.expect == e for c in cases) for e in ("crisis", "lookalike", "medical",
                                                                   "ordinary")}
         spanish = sum(c.lang != "en" for c in cases)
-        print(f"\n### {name}: {len(cases)} messages ({', '.join(f'{v} {k}' for k, v in counts.items())};"
-              f" {spanish} in Spanish or Spanglish)\n")
+        kinds = ", ".join(f"{v} {k}" for k, v in counts.items())
+        print(f"\n### {name}: {len(cases)} messages ({kinds}; {spanish} in Spanish or Spanglish)\n")
         print("| | before | after |\n|---|---|---|")
         for key, label in ROWS:
-            def cell(m: dict[str, float | None]) -> str:
-                value = m.get(key)
-                return "n/a" if value is None else (f"{value:.0f}" if key.startswith("replies")
-                                                    else f"{value:.3f}")
-            print(f"| {label} | {cell(old)} | {cell(new)} |")
+            print(f"| {label} | {_cell(old, key)} | {_cell(new, key)} |")
         missed = bars_missed(new)
         print("\nBars missed after: " + ("; ".join(missed) if missed else "none"))
     return 0

@@ -38,9 +38,10 @@ def test_tiers_follow_the_crisis_probability(crisis: float, tier: Tier) -> None:
     assert decide([p(crisis)], T).tier is tier
 
 
-def test_any_window_can_raise_the_tier() -> None:
+def test_a_window_raises_the_tier_to_concern_at_most() -> None:
     verdict = decide([p(0.05), p(0.02), p(0.93)], T)
-    assert verdict.tier is Tier.URGENT and verdict.window == 2 and verdict.crisis == 0.93
+    assert verdict.tier is Tier.CONCERN and verdict.crisis == 0.93
+    assert decide([p(0.05), p(0.5)], T).tier is Tier.NONE  # a part needs the urgent threshold
 
 
 def test_concern_keeps_the_label_for_the_reply_below_the_resources() -> None:
@@ -200,7 +201,7 @@ def test_a_sentence_alone_raises_concern_never_urgent() -> None:
     calm = [p(0.02)]
     verdict = decide(calm, T, sentences=[p(0.01), p(0.95)])
     assert verdict.tier is Tier.CONCERN and verdict.crisis == 0.95
-    assert verdict.decided_by.startswith("classifier: a sentence alone, crisis 0.95")
+    assert verdict.decided_by.startswith("classifier: a part of the message alone, crisis 0.95")
     assert decide(calm, T, sentences=[p(0.5)]).tier is Tier.NONE
     assert decide([p(0.9)], T, sentences=[p(0.95)]).tier is Tier.URGENT
 

@@ -47,7 +47,7 @@ class SafetyVerdict:
     decided_by: str  # "rule: <name>", "classifier: crisis 0.91 ≥ urgent 0.60", ...; for review
     probabilities: Mapping[str, float] = field(default_factory=dict)  # the deciding window's
     crisis: float = 0.0  # the highest crisis probability over the message's windows
-    window: int = 0  # which window decided (0: the whole message, or its start)
+    window: int = 0  # which window decided the label (0: the whole message, or its start)
 
     @property
     def urgent(self) -> bool:
@@ -60,37 +60,39 @@ NOTHING = SafetyVerdict(Tier.NONE, Label.OTHER, "not screened")
 def decide(windows: Sequence[Mapping[str, float]], thresholds: Thresholds,
            rule: str = "", sentences: Sequence[Mapping[str, float]] = (),
            concern_rule: str = "") -> SafetyVerdict:
-    """``windows``: the classifier's probabilities for the whole message (first) and for each
-    window of a longer one. ``rule``: the name of a rule for imminent danger that matched.
-    ``sentences``: each sentence of a message of several, read alone: one that reaches
-    ``urgent`` raises the tier to at least ``concern`` (alone, a sentence has lost the context
-    that may make it harmless, such as a history long resolved, so it never decides ``urgent``).
-    ``concern_rule``: a rule for current suicidal thoughts that matched (at least ``concern``)."""
+    """``windows``: the classifier's probabilities for the whole message (first), then for each
+    window of a few sentences of a longer one. ``sentences``: each sentence of a long message,
+    read alone. The whole message decides the tier; a window or a sentence that reaches
+    ``urgent`` raises it to at least ``concern`` (a part has lost the context that may make it
+    harmless, such as a history long resolved, so it never decides ``urgent`` alone). ``rule``:
+    a rule for imminent danger that matched (``urgent``); ``concern_rule``: one for current
+    suicidal thoughts (at least ``concern``)."""
     if not windows:
         if rule:
             return SafetyVerdict(Tier.URGENT, Label.CRISIS, f"rule: {rule}")
         if concern_rule:
             return SafetyVerdict(Tier.CONCERN, Label.OTHER, f"rule: {concern_rule}")
         return NOTHING
-    crisis_at = max(range(len(windows)), key=lambda i: windows[i].get("crisis", 0.0))
-    crisis = windows[crisis_at].get("crisis", 0.0)
+    whole = windows[0]
+    crisis = whole.get("crisis", 0.0)
+    parts = [*windows[1:], *sentences]
+    part_at = max(range(len(parts)), key=lambda i: parts[i].get("crisis", 0.0), default=-1)
+    part = parts[part_at].get("crisis", 0.0) if parts else 0.0
     if rule:
-        return SafetyVerdict(Tier.URGENT, Label.CRISIS, f"rule: {rule}", windows[crisis_at],
-                             crisis, crisis_at)
+        return SafetyVerdict(Tier.URGENT, Label.CRISIS, f"rule: {rule}", whole, max(crisis, part))
     if crisis >= thresholds.urgent:
         return SafetyVerdict(Tier.URGENT, Label.CRISIS,
                              f"classifier: crisis {crisis:.2f} ≥ urgent {thresholds.urgent:.2f}",
-                             windows[crisis_at], crisis, crisis_at)
-    tier = Tier.CONCERN if crisis >= thresholds.concern else Tier.NONE
-    because = (f"classifier: crisis {crisis:.2f} ≥ concern {thresholds.concern:.2f}; "
-               if tier is Tier.CONCERN else "")
-    alone = max((p.get("crisis", 0.0) for p in sentences), default=0.0)
-    if tier is Tier.NONE and alone >= thresholds.urgent:
-        tier, crisis = Tier.CONCERN, alone
-        because = f"classifier: a sentence alone, crisis {alone:.2f} ≥ urgent; "
-    if tier is Tier.NONE and concern_rule:
+                             whole, crisis)
+    tier, because = Tier.NONE, ""
+    if crisis >= thresholds.concern:
+        tier, because = Tier.CONCERN, (f"classifier: crisis {crisis:.2f} ≥ concern "
+                                       f"{thresholds.concern:.2f}; ")
+    elif part >= thresholds.urgent:
+        tier, crisis = Tier.CONCERN, part
+        because = f"classifier: a part of the message alone, crisis {part:.2f} ≥ urgent; "
+    elif concern_rule:
         tier, because = Tier.CONCERN, f"rule: {concern_rule}; "
-    whole = windows[0]
     medical_at = max(range(len(windows)), key=lambda i: windows[i].get("medical", 0.0))
     medical = windows[medical_at].get("medical", 0.0)
     scope = whole.get("scope", 0.0)
