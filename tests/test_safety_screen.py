@@ -118,7 +118,7 @@ def test_every_rule_says_what_it_covers() -> None:
 def test_the_shipped_training_data_is_many_writers_and_both_languages() -> None:
     examples = [ex for path in dataset.shipped_files() for ex in dataset.read_examples(path)]
     writers = {ex.source for ex in examples}
-    assert len(examples) >= 3000 and len(writers) >= 6
+    assert len(examples) >= 5000 and len(writers) >= 12
     assert {ex.label for ex in examples} == set(dataset.LABELS)
     assert sum(ex.lang != "en" for ex in examples) / len(examples) >= 0.2
     for writer in writers:  # each file beside the brief its writer was given
