@@ -93,6 +93,8 @@ def test_a_run_on_message_is_cut_into_windows() -> None:
     ("there's a gun to my head", "means-in-hand"),
     ("i'm going to kill myself tonight", "stated-plan-now"),
     ("me voy a suicidar", "stated-plan-now-es"),
+    ("how many pills would it take to not wake up", "lethal-amount"),
+    ("cuantas pastillas se necesitan para no despertar", "lethal-amount-es"),
 ])
 def test_rules_catch_explicit_imminent_danger(message: str, rule: str) -> None:
     assert first_match(message) == rule
