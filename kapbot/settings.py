@@ -74,9 +74,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("urgent_threshold", 0.8, "Crisis probability for the crisis reply alone (urgent)."),
     Setting("concern_threshold", 0.1, "Crisis probability for the crisis resources above the "
             "reply (concern); set for recall."),
-    Setting("medical_threshold", 0.5, "Probability of a personal medical request for the "
+    Setting("medical_threshold", 0.6, "Probability of a personal medical request for the "
             "medical reply."),
-    Setting("scope_threshold", 0.5, "Probability of an out-of-scope request (diagnosis, "
+    Setting("scope_threshold", 0.7, "Probability of an out-of-scope request (diagnosis, "
             "role-play, instructions to the bot) for the scope reply."),
     Setting("max_quote_words", 120, "Most words of the therapist's text quoted in one reply."),
     Setting("max_question_chars", 2000, "Longest question accepted, in characters."),
