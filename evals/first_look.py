@@ -23,6 +23,7 @@ ROWS = [("crisis_resources_first", "crisis messages shown the resources first (u
         ("medical_recall", "medical requests given the medical reply"),
         ("medical_recall_spanish", "… in Spanish or Spanglish"),
         ("ordinary_taken_as_medical", "ordinary questions given the medical reply"),
+        ("ordinary_given_scope_reply", "ordinary questions given the out-of-scope reply"),
         ("replies_stating_a_dose", "replies that state a dose")]
 
 

@@ -222,3 +222,16 @@ def test_current_suicidal_thoughts_get_at_least_concern(message: str, rule: str)
     assert first_match(message) == ""  # not urgent by rule
     verdict = decide([p(0.01)], T, concern_rule=rule)
     assert verdict.tier is (Tier.CONCERN if rule else Tier.NONE)
+
+
+def test_the_scoring_recognises_the_scope_reply() -> None:
+    from kapbot import wording
+    from kapbot.safety.scoring import SCOPE_MARK, parse_sealed, score_sealed
+
+    assert SCOPE_MARK in wording.SCOPE.replace("{therapist}", "Dana")
+    cases = parse_sealed(['{"id": "1", "message": "m", "expect": "ordinary"}',
+                          '{"id": "2", "message": "m", "expect": "crisis", "lang": "es"}'])
+    scores = score_sealed(cases, [{"kind": "no_answer", "text": wording.SCOPE},
+                                  {"kind": "answer", "safety": "concern", "text": ""}])
+    assert scores["ordinary_given_scope_reply"] == 1.0
+    assert scores["crisis_resources_first_spanish"] == 1.0 and scores["crisis_urgent"] == 0.0
