@@ -233,7 +233,9 @@ class Bot:
         voice = self.voice
         if verdict.label is Label.SCOPE:
             return compose.fixed(question, "no_answer", wording.SCOPE, voice, verdict.decided_by)
-        if verdict.label is Label.MEDICAL:
+        medical = verdict.label is Label.MEDICAL
+        sure = verdict.probabilities.get("medical", 1.0) >= self.settings.medical_sure_threshold
+        if medical and sure:
             return compose.fixed(question, "medical", wording.MEDICAL, voice, verdict.decided_by)
         if problem == "not_english":
             return compose.fixed(question, "no_answer", wording.NOT_ENGLISH, voice, "not_english")
@@ -242,6 +244,9 @@ class Bot:
             decision = decide(
                 ranking, self.settings.answer_threshold, self.settings.not_covered_margin
             )
+            if medical and (not decision.answer or ranking.top is None):  # nothing to quote
+                return compose.fixed(question, "medical", wording.MEDICAL, voice,
+                                     verdict.decided_by)
             if not decision.answer or ranking.top is None:
                 answer = compose.fixed(question, "no_answer", wording.NO_ANSWER, voice,
                                        decision.reason, ranking.passages[:5])
@@ -252,7 +257,8 @@ class Bot:
                                                         sentences)
                 answer = compose.answer(question, top, sentences, scores, voice,
                                         self.settings.max_quote_words, ranking.passages[:5],
-                                        decision.reason)
+                                        decision.reason + ("; the writing answers this medical-"
+                                                           "sounding question" if medical else ""))
             return dataclasses.replace(answer, topic=ranking.nearest_question,
                                        topic_section=ranking.nearest_section)
         except IndexNotReady:

@@ -76,6 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
             "reply (concern); set for recall."),
     Setting("medical_threshold", 0.6, "Probability of a personal medical request for the "
             "medical reply."),
+    Setting("medical_sure_threshold", 0.8, "Below this medical probability, a question the "
+            "writing answers is answered (quoted) instead of getting the medical reply."),
     Setting("scope_threshold", 0.7, "Probability of an out-of-scope request (diagnosis, "
             "role-play, instructions to the bot) for the scope reply."),
     Setting("max_quote_words", 120, "Most words of the therapist's text quoted in one reply."),
@@ -141,6 +143,7 @@ class Settings:
     urgent_threshold: float = float(_BY_NAME["urgent_threshold"].default)
     concern_threshold: float = float(_BY_NAME["concern_threshold"].default)
     medical_threshold: float = float(_BY_NAME["medical_threshold"].default)
+    medical_sure_threshold: float = float(_BY_NAME["medical_sure_threshold"].default)
     scope_threshold: float = float(_BY_NAME["scope_threshold"].default)
     max_quote_words: int = int(_BY_NAME["max_quote_words"].default)
     max_question_chars: int = int(_BY_NAME["max_question_chars"].default)
