@@ -194,7 +194,8 @@ def review(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         [sys.executable, "-m", "kapbot.cli", "eval", "evals/questions.jsonl", "--quiet",
          "--html", str(root / "report.html")], cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=600)
-    assert report.returncode == 0, report.stdout + report.stderr
+    # 0: all bars met; 1: the page says which were missed (both are pages worth rendering)
+    assert report.returncode in (0, 1), report.stdout + report.stderr
     proc = subprocess.Popen([sys.executable, "-m", "kapbot.cli", "serve", "--review", "--port",
                              str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -249,7 +250,8 @@ def test_eval_report_page_renders(review: tuple[str, Path], browser: Any) -> Non
     page = browser.new_page(viewport={"width": 1360, "height": 1000})
     page.goto((root / "report.html").as_uri())
     assert page.locator("h1").inner_text().startswith("kapbot eval · Dana Nassau, LMFT")
-    assert page.locator(".verdict").inner_text() == "All bars met"
+    verdict = page.locator(".verdict").inner_text()
+    assert verdict == "All bars met" or verdict.startswith("Missed: ")
     assert page.locator(".chart svg").count() == 1
     box = page.locator(".chart svg").bounding_box()
     assert box and box["width"] > 600 and box["height"] > 200
