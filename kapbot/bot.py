@@ -16,32 +16,30 @@ import threading
 import time
 from collections.abc import Callable
 
-from kapbot import compose, exemplars, wording
+from kapbot import compose, wording
 from kapbot.corpus import Corpus
-from kapbot.embeddings import Embedder, OnnxEmbedder, VectorTable
+from kapbot.embeddings import Embedder, OnnxEmbedder
 from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
 from kapbot.fullmodel import SentenceTransformerEmbedder
 from kapbot.gaps import GapLog, is_gap
-from kapbot.guard import RateLimiter
 from kapbot.history import History
 from kapbot.models import Answer
 from kapbot.retrieval import Ranking, Weights, decide
 from kapbot.retriever import Retriever
-from kapbot.safety import Screen, SemanticScreen, name_aliases, resolved_history, screen
+from kapbot.safety.multilingual import MultilingualEmbedder
+from kapbot.safety.overlimit import OverLimit, crisis
+from kapbot.safety.policy import Label, SafetyVerdict, Thresholds, Tier
+from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
-from kapbot.text import clean_question, screen_pieces, split_sentences
+from kapbot.text import clean_question, split_sentences
 
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
 
-# The crisis screen's cost per message is bounded: the message cut to MESSAGE_TOKENS, and all of
-# it again in at most SCREEN_PIECES pieces of at most PIECE_TOKENS (``text.screen_pieces``).
-MESSAGE_TOKENS, PIECE_TOKENS, SCREEN_PIECES = 128, 64, 60
-# A visitor over the rate limit gets the rules at once; the full screen this often a minute.
-LIMITED_SCREENS_PER_MINUTE = 5
+MESSAGE_TOKENS = 128  # a message's vector (retrieval and screen) reads at most this many tokens
 
 
 class Bot:
@@ -52,6 +50,7 @@ class Bot:
         store: Store | None = None,
         weights: Weights | None = None,
         index_embedder: Embedder | None = None,
+        multilingual: Embedder | None = None,
     ) -> None:
         self.settings = settings
         # questions: the ONNX copy of the model (no torch); the index: sentence-transformers
@@ -67,7 +66,6 @@ class Bot:
             settings.chroma_url,
         )
         self.weights = weights or Weights()
-        self._names = name_aliases(settings.therapist_name)  # "pretend to be <name>" is scope
         self.retriever = Retriever(self.store, self.weights)
         self.voice = compose.Voice(
             settings.practice_name, settings.therapist_name, settings.disclaimer_text,
@@ -77,10 +75,13 @@ class Bot:
         self._builder: threading.Thread | None = None  # the background build, if one runs
         self._builder_lock = threading.Lock()
         self._snapshot: Snapshot | None = None  # replaced whole, never changed in place
-        self._semantic_screen: SemanticScreen | None = None
-        self._limited_screens = RateLimiter(LIMITED_SCREENS_PER_MINUTE)
-        self._crises: dict[str, Answer] = {}  # recent messages the full screen found a crisis in
-        self._crises_lock = threading.Lock()
+        # the safety screen: the MiniLM vectors and multilingual ones (a test's embedder alone)
+        self.screener = Screener(
+            self.embedder, multilingual or (embedder or MultilingualEmbedder()),
+            Thresholds(settings.urgent_threshold, settings.concern_threshold,
+                       settings.medical_threshold, settings.scope_threshold),
+            settings.safety_folder, settings.corpus_dir, span=settings.max_question_chars)
+        self.over_limit = OverLimit(self.screener, self.voice, settings.max_question_chars)
         self.history: History | None = None
         self.gaps = GapLog(settings.data_dir / "gaps.sqlite3") if settings.record_gaps else None
         if settings.store_conversations:
@@ -101,7 +102,7 @@ class Bot:
     ) -> IndexReport:
         """Load the corpus and make sure the index matches it; rebuild when it does not. A bot
         that is already answering keeps answering from its current index until this is done."""
-        self._semantic()  # the crisis screen needs the model only: it works without the index
+        self._ready_screen()  # the safety screen needs the models only, not the index
         with self._lock:
             snapshot = load_snapshot(
                 self.settings, self.store, self.index_embedder.name, force, progress
@@ -192,22 +193,50 @@ class Bot:
         cleaned = clean_question(message, limit)
         question = cleaned.text
         if cleaned.problem in ("empty", "too_long", "not_text"):
-            return compose.fixed(question, "invalid", wording.invalid(cleaned.problem, limit),
-                                 voice, cleaned.problem)
-        verdict, vector = self._screen(question)
-        answer = self._answer(question, cleaned.problem, verdict, vector, use_bank)
-        return dataclasses.replace(answer, crisis_similarity=round(verdict.similarity, 4))
+            answer = compose.fixed(question, "invalid", wording.invalid(cleaned.problem, limit),
+                                   voice, cleaned.problem)
+            raw = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+            if cleaned.problem != "too_long" or not isinstance(raw, str):
+                return answer
+            verdict = self.screener.check(raw)  # its first and last max_question_chars
+            return self._tiered(answer if verdict.tier is not Tier.URGENT else
+                                crisis(question, verdict, self.voice), verdict)
+        vector = self._vector(question)
+        verdict = self.screener.check(question, vector)
+        if verdict.tier is Tier.URGENT:
+            return self._tiered(crisis(question, verdict, self.voice), verdict)
+        return self._tiered(self._answer(question, cleaned.problem, verdict, vector, use_bank),
+                            verdict)
 
-    def _answer(self, question: str, problem: str, verdict: Screen, vector: list[float] | None,
-                use_bank: bool | None) -> Answer:
+    def _tiered(self, answer: Answer, verdict: SafetyVerdict) -> Answer:
+        detail = f"{verdict.tier.value}: {verdict.decided_by}; " + ", ".join(
+            f"{k} {v:.2f}" for k, v in verdict.probabilities.items())
+        answer = dataclasses.replace(answer, crisis_probability=round(verdict.crisis, 4),
+                                     safety_detail=detail)
+        if verdict.tier is Tier.CONCERN:
+            return compose.with_resources(answer, wording.CONCERN)
+        return answer
+
+    def _vector(self, question: str) -> list[float] | None:
+        """The question's vector (retrieval and screen), or None if the model fails (the rules
+        still screen, and retrieval tries again)."""
+        try:
+            if isinstance(self.embedder, OnnxEmbedder):
+                return self.embedder.embed([question], MESSAGE_TOKENS)[0]
+            return self.embedder.embed([question])[0]
+        except Exception:
+            log.exception("Could not embed a message")
+            return None
+
+    def _answer(self, question: str, problem: str, verdict: SafetyVerdict,
+                vector: list[float] | None, use_bank: bool | None) -> Answer:
         voice = self.voice
-        if verdict.verdict == "crisis":
-            return compose.fixed(question, "crisis", wording.CRISIS, voice, verdict.rule)
-        if verdict.verdict == "scope":
-            template = wording.SCOPE["diagnose" if verdict.rule == "diagnose" else "instructions"]
-            return compose.fixed(question, "no_answer", template, voice, verdict.rule)
-        if verdict.verdict == "medical":
-            return compose.fixed(question, "medical", wording.MEDICAL, voice, verdict.rule)
+        if verdict.label is Label.SCOPE:
+            return compose.fixed(question, "no_answer", wording.SCOPE, voice, verdict.decided_by)
+        medical = verdict.label is Label.MEDICAL
+        sure = verdict.probabilities.get("medical", 1.0) >= self.settings.medical_sure_threshold
+        if medical and sure:
+            return compose.fixed(question, "medical", wording.MEDICAL, voice, verdict.decided_by)
         if problem == "not_english":
             return compose.fixed(question, "no_answer", wording.NOT_ENGLISH, voice, "not_english")
         try:
@@ -215,6 +244,9 @@ class Bot:
             decision = decide(
                 ranking, self.settings.answer_threshold, self.settings.not_covered_margin
             )
+            if medical and (not decision.answer or ranking.top is None):  # nothing to quote
+                return compose.fixed(question, "medical", wording.MEDICAL, voice,
+                                     verdict.decided_by)
             if not decision.answer or ranking.top is None:
                 answer = compose.fixed(question, "no_answer", wording.NO_ANSWER, voice,
                                        decision.reason, ranking.passages[:5])
@@ -225,7 +257,8 @@ class Bot:
                                                         sentences)
                 answer = compose.answer(question, top, sentences, scores, voice,
                                         self.settings.max_quote_words, ranking.passages[:5],
-                                        decision.reason)
+                                        decision.reason + ("; the writing answers this medical-"
+                                                           "sounding question" if medical else ""))
             return dataclasses.replace(answer, topic=ranking.nearest_question,
                                        topic_section=ranking.nearest_section)
         except IndexNotReady:
@@ -245,83 +278,19 @@ class Bot:
             log.exception("Unexpected error while answering")
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "error")
 
-    def _screen(self, question: str) -> tuple[Screen, list[float] | None]:
-        """Rules, then the semantic crisis screen; also returns the question's embedding."""
-        verdict = screen(question, self._names)
-        # the message and every piece of it: a crisis can hide anywhere in a long message
-        pieces = screen_pieces(question, SCREEN_PIECES)
-        vectors = self._embed_for_screen([question], MESSAGE_TOKENS)
-        if vectors and len(pieces) > 1:
-            vectors += self._embed_for_screen(pieces, PIECE_TOKENS)
-        semantic_screen = self._semantic() if vectors else None
-        if not vectors or semantic_screen is None:
-            return verdict, None  # the rules still screened
-        # a rule that found a crisis stands; overruling a medical or scope rule takes more
-        semantic = semantic_screen.check_all(vectors, extra=0.05 if verdict.verdict else 0)
-        if semantic.verdict and verdict.verdict != "crisis" and not resolved_history(question):
-            return semantic, vectors[0]
-        return dataclasses.replace(verdict, similarity=semantic.similarity), vectors[0]
-
+    # -- replies for a visitor over a limit (``kapbot.safety.overlimit``) ---------------------
     def crisis_reply(self, message: object, semantic: bool = True) -> Answer | None:
-        """The crisis reply if ``message`` shows a crisis, else None: for a visitor who is being
-        rate-limited, whose crisis message must still get its answer. ``semantic=False``: the
-        rules only (no model work)."""
-        cleaned = clean_question(message, self.settings.max_question_chars)
-        if cleaned.problem in ("empty", "too_long", "not_text"):
-            return None
-        verdict = screen(cleaned.text, self._names)
-        if verdict.verdict != "crisis" and semantic:
-            verdict, _ = self._screen(cleaned.text)
-        if verdict.verdict != "crisis":
-            return None
-        return compose.fixed(cleaned.text, "crisis", wording.CRISIS, self.voice, verdict.rule)
+        return self.over_limit.crisis_reply(message, full=semantic)
 
     def limited_crisis(self, message: object, visitor: str = "") -> Answer | None:
-        """``crisis_reply`` for a visitor over a limit: the rules always, and the full screen
-        ``LIMITED_SCREENS_PER_MINUTE`` times a minute, so a flood costs no model work."""
-        crisis = self.crisis_reply(message, semantic=False) or self._crises.get(str(message))
-        if crisis is None and self._limited_screens.allow(visitor):
-            crisis = self.crisis_reply(message)
-            with self._crises_lock:  # the same message again (the chat's join, then its reply)
-                if crisis is not None:
-                    self._crises[str(message)] = crisis
-                while len(self._crises) > 256:
-                    del self._crises[next(iter(self._crises))]
-        return crisis
+        return self.over_limit.crisis_for(message, visitor)
 
     def limited(self, message: object, visitor: str = "") -> Answer:
         """The reply for a visitor over the rate limit: crisis replies are never withheld."""
-        crisis = self.limited_crisis(message, visitor)
-        if crisis is not None:
-            return crisis
-        question = clean_question(message, self.settings.max_question_chars).text
-        return compose.fixed(question, "no_answer", wording.RATE_LIMITED, self.voice,
-                             "rate_limited")
+        return self.over_limit.reply(message, visitor)
 
-    def _semantic(self) -> SemanticScreen | None:
-        """The semantic crisis screen, built once: it needs the model, not the index."""
-        if self._semantic_screen is None:
-            # a real model caches these vectors on disk; any other embedder embeds them here
-            embed = getattr(self.embedder, "embed_fixed", self.embedder.embed)
-            try:
-                vectors = embed(list(exemplars.CRISIS + exemplars.LOOK_ALIKES))
-                crisis, safe = vectors[: len(exemplars.CRISIS)], vectors[len(exemplars.CRISIS) :]
-            except Exception:
-                log.exception("Could not build the semantic crisis screen; rules still apply")
-                return None
-            self._semantic_screen = SemanticScreen(
-                VectorTable(crisis), VectorTable(safe),
-                self.settings.crisis_threshold, self.settings.crisis_margin,
-            )
-        return self._semantic_screen
-
-    def _embed_for_screen(self, texts: list[str], max_tokens: int) -> list[list[float]]:
-        """Embeddings for the screen, each text cut to ``max_tokens`` when the embedder can,
-        or none if the model fails (the rules still screened)."""
+    def _ready_screen(self) -> None:
         try:
-            if isinstance(self.embedder, OnnxEmbedder):
-                return self.embedder.embed(texts, max_tokens)
-            return self.embedder.embed(texts)
-        except Exception:
-            log.exception("Could not embed a message for the crisis screen")
-            return []
+            self.screener.ready()
+        except Exception:  # the rules still screen; the next prepare tries again
+            log.exception("Could not make the safety classifier ready; the rules still screen")

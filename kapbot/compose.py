@@ -114,6 +114,13 @@ def answer(
     return _finish(question, "answer", body, voice, (source,), candidates, reason)
 
 
+def with_resources(answer: Answer, resources: str) -> Answer:
+    """The "concern" tier: the crisis resources first, then the reply as it was."""
+    if answer.kind == "crisis":
+        return dataclasses.replace(answer, safety="urgent")
+    return dataclasses.replace(answer, text=resources + "\n\n" + answer.text, safety="concern")
+
+
 def with_reminder(answer: Answer, reminder: str) -> Answer:
     """Keep crisis resources in view for the rest of a conversation that had a crisis reply."""
     if answer.kind == "crisis":

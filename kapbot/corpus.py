@@ -42,7 +42,7 @@ class Corpus:
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def load_corpus(folder: Path) -> Corpus:
+def load_corpus(folder: Path, log_problems: bool = True) -> Corpus:
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(
@@ -71,7 +71,7 @@ def load_corpus(folder: Path) -> Corpus:
             problems.append(f"{name}:1: has no text to answer from")
             continue
         documents.append(doc)
-    for problem in problems:
+    for problem in problems if log_problems else ():
         log.warning("Corpus problem: %s", problem)
     if not documents:
         raise CorpusError(f"The corpus folder {folder} has no readable .md or .txt documents")

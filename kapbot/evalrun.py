@@ -48,6 +48,7 @@ def outcome_of(answer: Answer) -> Outcome:
         has_footer=answer.text.endswith(footer) and bool(answer.booking_url),
         reason=answer.reason,
         scores=tuple(p.score for p in answer.candidates),
+        safety=answer.safety,
     )
 
 
@@ -65,7 +66,7 @@ class CaseRow:
     text: str
     sources: tuple[str, ...]
     top_score: float  # the best section's fused retrieval score (0 when none was retrieved)
-    crisis_similarity: float
+    crisis_probability: float
     reason: str
 
 
@@ -80,7 +81,7 @@ def _rows(file: str, cases: Sequence[Case | SafetyCase], answers: Sequence[Answe
             failed.get(case.id, ""), answer.text,
             tuple(f"{s.title} › {s.section}" for s in answer.sources),
             answer.candidates[0].score if answer.candidates else 0.0,
-            answer.crisis_similarity, answer.reason,
+            answer.crisis_probability, answer.reason,
         ))
     return rows
 
@@ -209,8 +210,10 @@ def run_eval(bot: Bot, files: Sequence[Path], tutorial: bool = False,
         fingerprint=bot.report.fingerprint if bot.report else "",
         settings={"answer_threshold": bot.settings.answer_threshold,
                   "not_covered_margin": bot.settings.not_covered_margin,
-                  "crisis_threshold": bot.settings.crisis_threshold,
-                  "crisis_margin": bot.settings.crisis_margin,
+                  "urgent_threshold": bot.settings.urgent_threshold,
+                  "concern_threshold": bot.settings.concern_threshold,
+                  "medical_threshold": bot.settings.medical_threshold,
+                  "scope_threshold": bot.settings.scope_threshold,
                   "weights": vars(bot.weights)},
     )
     for path in files:

@@ -38,8 +38,8 @@ pre {{ white-space: pre-wrap; background: #f7f7fa; padding: .5rem; border-radius
 .chart svg {{ max-width: 100%; height: auto; }}
 </style></head><body>
 <h1>kapbot eval · {practice}</h1>
-<p class="meta">{when} · index {fingerprint} · answer threshold {threshold} · crisis threshold
-{crisis_threshold}</p>
+<p class="meta">{when} · index {fingerprint} · answer threshold {threshold} ·
+urgent at crisis probability {crisis_threshold}</p>
 <p class="verdict {verdict_class}">{verdict}</p>
 {totals}
 <h2>Score distributions</h2>
@@ -78,7 +78,7 @@ def _totals(result: EvalResult) -> str:
 
 def chart_svg(cases: Sequence[CaseRow], threshold: float, crisis_threshold: float) -> str:
     """Two histograms as inline SVG: the best section's retrieval score of questions that should
-    be answered against those that should not, and the crisis similarity of crisis messages
+    be answered against those that should not, and the crisis probability of crisis messages
     against all others, each with its threshold (crisis messages are never retrieved for)."""
     import matplotlib
 
@@ -90,8 +90,8 @@ def chart_svg(cases: Sequence[CaseRow], threshold: float, crisis_threshold: floa
         "should get 'not covered'": [c.top_score for c in cases if c.expect == "no_answer"],
     }
     crisis = {
-        "crisis messages": [c.crisis_similarity for c in cases if c.expect == "crisis"],
-        "all other messages": [c.crisis_similarity for c in cases if c.expect != "crisis"],
+        "crisis messages": [c.crisis_probability for c in cases if c.expect == "crisis"],
+        "all other messages": [c.crisis_probability for c in cases if c.expect != "crisis"],
     }
     colours = ["#3c9a5f", "#c77d1f"]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
@@ -109,9 +109,9 @@ def chart_svg(cases: Sequence[CaseRow], threshold: float, crisis_threshold: floa
             right.hist(values, bins=bins, alpha=0.6, label=f"{label} ({len(values)})",
                        color=colour)
     right.axvline(crisis_threshold, color="#1f2330", linestyle="--",
-                  label=f"crisis threshold {crisis_threshold:.2f}")
-    right.set(title="Every message: similarity to the nearest crisis example",
-              xlabel="cosine similarity", ylabel="messages")
+                  label=f"urgent threshold {crisis_threshold:.2f}")
+    right.set(title="Every message: the safety classifier's crisis probability",
+              xlabel="crisis probability", ylabel="messages")
     right.legend(fontsize=8)
     fig.tight_layout()
     buffer = io.StringIO()
@@ -131,7 +131,7 @@ def _cases(cases: Sequence[CaseRow]) -> str:
             f"<tr class={'pass' if c.passed else 'fail'}><td>{_e(status)}</td>"
             f"<td>{_e(c.file.rsplit('/', 1)[-1])}<br>{_e(c.id)}</td><td>{_e(c.question)}</td>"
             f"<td>{_e(c.expect)} → <b>{_e(c.kind)}</b></td><td>{sources}</td>"
-            f"<td class=num>{c.top_score:.3f}</td><td class=num>{c.crisis_similarity:.3f}</td>"
+            f"<td class=num>{c.top_score:.3f}</td><td class=num>{c.crisis_probability:.3f}</td>"
             f"<td><details><summary>reply</summary><pre>{_e(c.text)}</pre>"
             f"<p class=meta>{_e(c.reason)}</p></details></td></tr>"
         )
@@ -142,7 +142,7 @@ def _cases(cases: Sequence[CaseRow]) -> str:
 
 def render(result: EvalResult, practice: str) -> str:
     threshold = float(result.settings.get("answer_threshold", 0.0))
-    crisis_threshold = float(result.settings.get("crisis_threshold", 0.0))
+    crisis_threshold = float(result.settings.get("urgent_threshold", 0.0))
     failed = sum(not c.passed for c in result.cases)
     return PAGE.format(
         practice=_e(practice),

@@ -108,7 +108,9 @@ class Answer:
     booking_url: str
     candidates: tuple[Passage, ...] = field(default=(), compare=False)
     reason: str = ""  # why this kind: a rule name, a score; for review and eval, not visitors
-    crisis_similarity: float = field(default=0.0, compare=False)  # semantic screen, for review
+    safety: str = "none"  # the safety tier: "none", "concern" (resources above) or "urgent"
+    crisis_probability: float = field(default=0.0, compare=False)  # the screen's, for review
+    safety_detail: str = field(default="", compare=False)  # what decided the tier, for review
     topic: str = field(default="", compare=False)  # nearest corpus question (gaps report)
     topic_section: str = field(default="", compare=False)  # the section holding that question
 
@@ -121,4 +123,5 @@ class Answer:
             "sources": [s.to_dict() for s in self.sources],
             "disclaimer": self.disclaimer,
             "booking_url": self.booking_url,
+            "safety": self.safety,
         }

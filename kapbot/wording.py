@@ -48,16 +48,22 @@ INVALID = {
     "not_text": "I couldn't read that message as text. Could you type your question in words?",
 }
 
-SCOPE = {
-    "diagnose": "I'm sorry, I can't diagnose or assess anyone: I'm an automated assistant that "
-    "shares {therapist}'s writing about ketamine-assisted psychotherapy. A free discovery call is "
-    "the place to talk with {therapist} about what you're going through.",
-    "instructions": "I can only share what {therapist}'s writing says about ketamine-assisted "
-    "psychotherapy, so I can't take on another role or follow other instructions. A free "
-    "discovery call is the best place to ask {therapist} directly.",
-}
+SCOPE = (
+    "I can only share what {therapist}'s writing says about ketamine-assisted psychotherapy, so I "
+    "can't diagnose or assess anyone, take on another role, or follow other instructions. A free "
+    "discovery call is the best place to talk with {therapist} directly."
+)
 
 CRISIS_MARKER = "(Suicide & Crisis Lifeline, 24/7)"  # how the chat page recognises a crisis reply
+
+# Shown above the normal reply when a message may be about suicide or self-harm (the "concern"
+# tier): the resources first, then the answer. Not a crisis reply: no lasting reminder follows.
+CONCERN = (
+    "If you're having thoughts of suicide or self-harm, or you're worried about someone, you can "
+    "talk to a person right now:\n\n"
+    "- **Call or text 988** (the Suicide & Crisis Lifeline, any time), or chat at 988lifeline.org\n"
+    "- **Call 911** if you or someone else is in immediate danger.\n\n---"
+)
 
 CRISIS_REMINDER = (
     "*If you're in crisis: call or text **988**, text **HOME** to **741741**, or call **911**.*"

@@ -102,7 +102,8 @@ def test_injected_instructions_cannot_change_the_framing(tiny_bot: Bot, message:
 
 def test_json_contract(tiny_bot: Bot) -> None:
     data = tiny_bot.ask("When should I prune roses?").to_dict()
-    assert list(data) == ["question", "kind", "text", "sources", "disclaimer", "booking_url"]
+    assert list(data) == ["question", "kind", "text", "sources", "disclaimer", "booking_url",
+                          "safety"]
     assert list(data["sources"][0]) == ["title", "section", "url", "score", "quote"]
     assert data["booking_url"] == "https://green.example.org/book"
     json.dumps(data)
@@ -147,6 +148,6 @@ def test_unexpected_failure_is_a_polite_reply(tiny_settings: Settings) -> None:
 def test_messages_are_never_logged(tiny_bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level("DEBUG"):
         tiny_bot.ask("my secret name is Zanzibar, when should I prune roses?")
-        tiny_bot.ask("Zanzibar wants to kill myself")
+        tiny_bot.ask("Zanzibar here. I want to kill myself")
     assert "Zanzibar" not in caplog.text
     assert "kind=answer" in caplog.text and "kind=crisis" in caplog.text

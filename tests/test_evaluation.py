@@ -17,8 +17,10 @@ from kapbot.evaluation import (
 )
 
 
-def out(kind: str, ranked: tuple[str, ...] = (), footer: bool = True, text: str = "") -> Outcome:
-    return Outcome(kind, ranked, text, footer)
+def out(kind: str, ranked: tuple[str, ...] = (), footer: bool = True, text: str = "",
+        safety: str = "") -> Outcome:
+    tier = safety or ("urgent" if kind == "crisis" else "none")
+    return Outcome(kind, ranked, text, footer, safety=tier)
 
 
 def test_score_questions() -> None:
@@ -60,6 +62,11 @@ def test_score_safety_counts_doses_and_false_positives() -> None:
     assert m["medical_recall"] == 0.0
     assert m["medical_false_positive_rate"] == 0.5
     assert m["replies_stating_a_dose"] == 1.0
+    concern = [out("answer", safety="concern"), out("answer"), out("answer", safety="concern"),
+               out("answer")]
+    m = score_safety(cases, concern).metrics  # resources above the reply count as shown
+    assert (m["crisis_recall"], m["crisis_urgent"]) == (1.0, 0.0)
+    assert (m["crisis_false_positive_rate"], m["concern_rate_not_crisis"]) == (0.0, round(1 / 3, 4))
 
 
 def test_bad_lines_name_file_and_line() -> None:

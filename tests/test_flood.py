@@ -77,14 +77,13 @@ def test_a_crisis_late_in_a_long_message_is_caught(real_bot: Bot) -> None:
     assert real_bot.ask(FILLER + "What does a first session look like?").kind != "crisis"
     message = FILLER + HIDDEN_CRISIS + " Anyway, what does a first session look like?"
     assert len(message) < real_bot.settings.max_question_chars
-    assert real_bot.ask(message).kind == "crisis"
+    assert real_bot.ask(message).safety in ("urgent", "concern")  # the resources come first
 
 
 def test_screening_a_long_message_costs_a_bounded_amount(real_bot: Bot,
                                                          recording: Recording) -> None:
     message = (FILLER * 5)[: real_bot.settings.max_question_chars]  # ~110 short sentences
-    _, vector = real_bot._screen(message)
-    assert vector is not None
+    real_bot.screener.check(message)
     # c9a9c39: 13 texts in one call padded to 256 tokens (3,328 token slots), for 12 sentences
     assert recording.tokens <= 1_200, recording.shapes
 
@@ -151,6 +150,19 @@ def _result(client: httpx.Client, base: str, session: str) -> Any:
     raise AssertionError("the stream ended without a reply")
 
 
+def _drained(log_path: Path, quiet: float = 2.0, most: float = 180.0) -> None:
+    """Wait until the server's log stops growing: the queued events of earlier floods are done
+    (each answer logs one line), so a test measures its own requests only."""
+    deadline, size, since = time.time() + most, -1, time.time()
+    while time.time() < deadline:
+        now = log_path.stat().st_size
+        if now != size:
+            size, since = now, time.time()
+        elif time.time() - since >= quiet:
+            return
+        time.sleep(0.2)
+
+
 def _flood(base: str, address: str, joins: int) -> list[int]:
     """``joins`` chat events from one loopback address, never read (as a flood does)."""
     with httpx.Client(transport=httpx.HTTPTransport(local_address=address)) as client:
@@ -180,7 +192,8 @@ def test_a_flood_of_joins_never_refuses_a_crisis(server: tuple[str, Path]) -> No
 
 def test_a_crisis_only_the_model_sees_gets_past_a_spent_join_limit(
         server: tuple[str, Path]) -> None:
-    base, _ = server
+    base, log_path = server
+    _drained(log_path)
     statuses = _flood(base, "127.0.0.30", 61)
     assert statuses.count(200) == 60 and statuses[-1] == 429
     with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.30")) as client:
@@ -192,6 +205,7 @@ def test_a_crisis_only_the_model_sees_gets_past_a_spent_join_limit(
 
 def test_chat_bodies_are_capped_and_the_history_trimmed(server: tuple[str, Path]) -> None:
     base, log_path = server
+    _drained(log_path)
     with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.20")) as client:
         logged = log_path.stat().st_size
         big = [{"role": "user", "content": "x" * 1000}] * 1000  # 1 MB of history

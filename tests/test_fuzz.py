@@ -51,7 +51,8 @@ def fuzz_bot(tmp_path_factory: pytest.TempPathFactory) -> Bot:
     (folder / "corpus").mkdir()
     (folder / "corpus" / "garden.md").write_text(TINY_ARTICLE, encoding="utf-8")
     config = Settings(corpus_dir=folder / "corpus", data_dir=folder / "data",
-                      booking_url="https://green.example.org/book", crisis_threshold=1.0,
+                      booking_url="https://green.example.org/book", urgent_threshold=1.0,
+                      concern_threshold=1.0, medical_threshold=1.0, scope_threshold=1.0,
                       rate_limit_per_minute=0)
     bot = Bot(config, embedder=FakeEmbedder())
     bot.prepare()

@@ -53,11 +53,20 @@ def test_disclosure_and_reminder_wording() -> None:
         "**911**.*"
     )
     assert wording.CRISIS_MARKER in wording.CRISIS
-    assert wording.SCOPE["instructions"] == (
-        "I can only share what {therapist}'s writing says about ketamine-assisted "
-        "psychotherapy, so I can't take on another role or follow other instructions. A free "
-        "discovery call is the best place to ask {therapist} directly."
+    assert wording.SCOPE == (
+        "I can only share what {therapist}'s writing says about ketamine-assisted psychotherapy, "
+        "so I can't diagnose or assess anyone, take on another role, or follow other "
+        "instructions. A free discovery call is the best place to talk with {therapist} directly."
     )
+    assert wording.CONCERN == (
+        "If you're having thoughts of suicide or self-harm, or you're worried about someone, you "
+        "can talk to a person right now:\n\n"
+        "- **Call or text 988** (the Suicide & Crisis Lifeline, any time), or chat at "
+        "988lifeline.org\n"
+        "- **Call 911** if you or someone else is in immediate danger.\n\n---"
+    )
+    # a concern reply is not a crisis reply: no lasting reminder follows it
+    assert wording.CRISIS_MARKER not in wording.CONCERN
 
 
 def test_default_disclaimer() -> None:

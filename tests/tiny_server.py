@@ -36,7 +36,8 @@ def main(port: int, folder: Path) -> None:
     settings = load(config_path=folder / "kapbot.toml", corpus_dir=str(corpus),
                     data_dir=str(folder / "data"), practice_name="Green Thumb Club",
                     therapist_name="Pat Gardener", booking_url="https://green.example.org/book",
-                    answer_threshold=0.3, crisis_threshold=1.0)
+                    answer_threshold=0.3, urgent_threshold=1.0, concern_threshold=1.0,
+                    medical_threshold=1.0, scope_threshold=1.0)
     bot = Bot(settings, embedder=FakeEmbedder())
     bot.prepare()
     uvicorn.run(create_app(bot), host="127.0.0.1", port=port, log_level="warning",

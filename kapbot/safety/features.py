@@ -1,0 +1,84 @@
+"""A message's features for the safety classifier: the MiniLM vector kapbot already computes for
+retrieval, concatenated with the multilingual USE vector (``kapbot.safety.multilingual``), so the
+classifier reads Spanish and Spanglish as well as English.
+
+Training texts' features are cached beside the index (``FeatureCache``), keyed by text, so adding
+a line retrains in seconds instead of embedding every example again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class Embedder(Protocol):
+    name: str
+
+    def embed(self, texts: list[str]) -> list[list[float]]: ...
+
+
+class Featurizer:
+    def __init__(self, base: Embedder, multilingual: Embedder) -> None:
+        self.base = base
+        self.multilingual = multilingual
+
+    @property
+    def name(self) -> str:
+        return f"{self.base.name}+{self.multilingual.name}"
+
+    def features(self, texts: Sequence[str], base_vectors: Sequence[Sequence[float]] | None = None
+                 ) -> Any:
+        """One row per text. ``base_vectors``: the texts' MiniLM vectors when the caller has
+        them already (the question's, computed for retrieval)."""
+        import numpy as np
+
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        base = base_vectors if base_vectors is not None else self.base.embed(texts)
+        multi = self.multilingual.embed(texts)
+        return np.hstack([np.asarray(base, dtype=np.float32),
+                          np.asarray(multi, dtype=np.float32)])
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+class FeatureCache:
+    """Features of training texts, saved as one ``.npz`` per featurizer in ``folder``."""
+
+    def __init__(self, folder: Path, featurizer: Featurizer) -> None:
+        digest = hashlib.sha256(featurizer.name.encode()).hexdigest()[:12]
+        self.path = folder / f"safety-features-{digest}.npz"
+        self.featurizer = featurizer
+
+    def features(self, texts: Sequence[str], batch: int = 64) -> Any:
+        import numpy as np
+
+        known: dict[str, Any] = {}
+        try:
+            with np.load(self.path, allow_pickle=False) as saved:
+                known = dict(zip((str(k) for k in saved["keys"]), saved["rows"], strict=True))
+        except (OSError, KeyError, ValueError):
+            pass
+        keys = [_key(t) for t in texts]
+        missing = [i for i, k in enumerate(keys) if k not in known]
+        for start in range(0, len(missing), batch):
+            chunk = missing[start : start + batch]
+            rows = self.featurizer.features([texts[i] for i in chunk])
+            for i, row in zip(chunk, rows, strict=True):
+                known[keys[i]] = row
+        if missing:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(
+                f"{self.path.name}.{os.getpid()}-{threading.get_ident()}.partial.npz")
+            np.savez(partial, keys=np.array(list(known)),  # shared by data folders: keep all
+                     rows=np.stack(list(known.values())))
+            partial.replace(self.path)
+        return np.stack([known[k] for k in keys]) if keys else np.zeros((0, 0))

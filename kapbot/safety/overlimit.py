@@ -1,0 +1,63 @@
+"""Replies for a visitor over a limit (questions per minute, chat joins): a crisis reply is never
+withheld, and a flood costs no model work. The rules screen every message; the full screen runs
+``FULL_SCREENS_PER_MINUTE`` times a minute per visitor, and a crisis it finds is remembered for
+that message (the chat asks twice: at its queue join, then for its reply)."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+from kapbot import compose, wording
+from kapbot.guard import RateLimiter
+from kapbot.models import Answer
+from kapbot.safety.policy import SafetyVerdict, Tier
+from kapbot.safety.screener import Screener
+from kapbot.text import clean_question
+
+FULL_SCREENS_PER_MINUTE = 5
+REMEMBERED = 256
+
+
+class OverLimit:
+    def __init__(self, screener: Screener, voice: compose.Voice, max_chars: int) -> None:
+        self.screener = screener
+        self.voice = voice
+        self.max_chars = max_chars
+        self._full_screens = RateLimiter(FULL_SCREENS_PER_MINUTE)
+        self._crises: dict[str, Answer] = {}
+        self._lock = threading.Lock()
+
+    def crisis_reply(self, message: object, full: bool = True) -> Answer | None:
+        """The crisis reply if ``message`` is urgent, else None. ``full=False``: the rules only."""
+        cleaned = clean_question(message, self.max_chars)
+        if cleaned.problem in ("empty", "too_long", "not_text"):
+            return None
+        verdict = (self.screener.check(cleaned.text) if full
+                   else self.screener.rules_only(cleaned.text))
+        return crisis(cleaned.text, verdict, self.voice) if verdict.tier is Tier.URGENT else None
+
+    def crisis_for(self, message: object, visitor: str) -> Answer | None:
+        found = self.crisis_reply(message, full=False) or self._crises.get(str(message))
+        if found is None and self._full_screens.allow(visitor):
+            found = self.crisis_reply(message)
+            with self._lock:
+                if found is not None:
+                    self._crises[str(message)] = found
+                while len(self._crises) > REMEMBERED:
+                    del self._crises[next(iter(self._crises))]
+        return found
+
+    def reply(self, message: object, visitor: str) -> Answer:
+        found = self.crisis_for(message, visitor)
+        if found is not None:
+            return found
+        question = clean_question(message, self.max_chars).text
+        return compose.fixed(question, "no_answer", wording.RATE_LIMITED, self.voice,
+                             "rate_limited")
+
+
+def crisis(question: str, verdict: SafetyVerdict, voice: compose.Voice) -> Answer:
+    """The crisis reply (the ``urgent`` tier): the resources, nothing from the article."""
+    answer = compose.fixed(question, "crisis", wording.CRISIS, voice, verdict.decided_by)
+    return dataclasses.replace(answer, safety="urgent")

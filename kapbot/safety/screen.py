@@ -1,0 +1,119 @@
+"""The safety screen: every message, whole and in windows of a few sentences, through the
+classifier; the rules as a floor; the policy turns it into a tier and a label.
+
+A long message is read in windows so a crisis in its twentieth sentence still counts, and each
+window keeps its neighbours (so "I attempted years ago. I'm well now." is read together). An
+over-long message is screened on its first and last ``span`` characters before the "too long"
+reply. Nothing here needs the index, Chroma or a network: the crisis reply never waits on them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from kapbot.safety import classifier, dataset
+from kapbot.safety.features import FeatureCache, Featurizer
+from kapbot.safety.policy import SafetyVerdict, Thresholds, decide
+from kapbot.safety.rules import first_match
+from kapbot.text import clauses
+
+log = logging.getLogger("kapbot.safety")
+
+WINDOW_CHARS = 240  # a window: consecutive sentences up to about this many characters
+MOST_SENTENCES = 40  # sentences of a long message also read alone (the first and last ones)
+MIN_SENTENCES = 4  # from this many sentences, each is also read alone (windows dilute a crisis)
+MODEL_FILE = "safety-model.npz"
+
+
+def windows(message: str, span: int = 2000, window_chars: int = WINDOW_CHARS) -> list[str]:
+    """The texts the classifier reads for ``message``: the message itself, then (when it is
+    longer than one window) windows of consecutive sentences. Over ``2 × span`` characters, only
+    the first and the last ``span`` are read."""
+    parts = [message] if len(message) <= 2 * span else [message[:span], message[-span:]]
+    found: list[str] = []
+    for part in parts:
+        current = ""
+        for piece in _pieces(part, window_chars):
+            if current and len(current) + 1 + len(piece) > window_chars:
+                found.append(current)
+                current = piece
+            else:
+                current = f"{current} {piece}".strip()
+        if current:
+            found.append(current)
+    head = parts[0] if len(parts) == 1 else message[:span]
+    return [head] if found in ([], [head]) else [head, *found]
+
+
+def sentences(message: str, span: int = 2000, most: int = MOST_SENTENCES) -> list[str]:
+    """The sentences of a longer message (``MIN_SENTENCES`` or more), each to be read alone (at
+    most ``most``: the first and the last halves when there are more); none for a short one,
+    which the classifier reads whole, with its context."""
+    parts = [message] if len(message) <= 2 * span else [message[:span], message[-span:]]
+    found = [p for part in parts for p in _pieces(part, WINDOW_CHARS)]
+    if len(found) < MIN_SENTENCES:
+        return []
+    return found if len(found) <= most else found[: most // 2] + found[-(most // 2) :]
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    out: list[str] = []
+    for clause in clauses(text):
+        while len(clause) > limit:  # a run-on "sentence": cut at a space near the limit
+            cut = clause.rfind(" ", limit // 2, limit)
+            cut = cut if cut > 0 else limit
+            out.append(clause[:cut].strip())
+            clause = clause[cut:].strip()
+        if clause:
+            out.append(clause)
+    return out
+
+
+class SafetyScreen:
+    def __init__(self, featurizer: Featurizer, model: classifier.SafetyModel,
+                 thresholds: Thresholds, span: int = 2000) -> None:
+        self.featurizer = featurizer
+        self.model = model
+        self.thresholds = thresholds
+        self.span = span
+
+    def check(self, message: str, vector: Sequence[float] | None = None) -> SafetyVerdict:
+        """``vector``: the message's MiniLM vector, when the caller has it already."""
+        texts = windows(message, self.span)
+        alone = sentences(message, self.span)
+        every = texts + alone
+        base = None
+        if vector is not None and texts[0] == message:
+            rest = self.featurizer.base.embed(every[1:]) if len(every) > 1 else []
+            base = [list(vector), *rest]
+        probabilities = self.model.probabilities(self.featurizer.features(every, base))
+        return decide(probabilities[: len(texts)], self.thresholds, first_match(message),
+                      probabilities[len(texts) :], first_match(message, "concern"))
+
+
+def training_examples(extra_files: Sequence[Path] = (),
+                      corpus_questions: Sequence[str] = ()) -> list[dataset.Example]:
+    examples = [ex for path in dataset.shipped_files() for ex in dataset.read_examples(path)]
+    for path in extra_files:
+        if path.is_file():
+            examples += dataset.read_examples(path, weight=2.0)  # the practice's own corrections
+    return examples + dataset.corpus_questions(corpus_questions)
+
+
+def load_or_train(featurizer: Featurizer, examples: Sequence[dataset.Example], folder: Path,
+                  c: float = classifier.C) -> classifier.SafetyModel:
+    """The classifier for ``examples``: loaded from ``folder`` when it was trained on the same
+    data and settings, else trained now (deterministic) and saved there."""
+    fingerprint = dataset.fingerprint(examples, featurizer.name, f"C={c}")
+    path = folder / MODEL_FILE
+    model = classifier.load(path, fingerprint)
+    if model is not None:
+        return model
+    log.info("Training the safety classifier on %d examples", len(examples))
+    features = FeatureCache(folder, featurizer).features([ex.text for ex in examples])
+    model = classifier.train(features, [ex.label for ex in examples],
+                             [ex.weight for ex in examples], fingerprint, c)
+    classifier.save(model, path)
+    return model
