@@ -15,7 +15,7 @@ from kapbot.safety.policy import SafetyVerdict, Tier
 from kapbot.safety.screener import Screener
 from kapbot.text import clean_question
 
-FULL_SCREENS_PER_MINUTE = 5
+FULL_SCREENS_PER_MINUTE = 60  # as many as one visitor may queue (joins_per_minute): never spent by what got in
 REMEMBERED = 256
 
 
@@ -38,9 +38,17 @@ class OverLimit:
         return crisis(cleaned.text, verdict, self.voice) if verdict.tier is Tier.URGENT else None
 
     def crisis_for(self, message: object, visitor: str) -> Answer | None:
+        """The reply ``message`` must get even over a limit: the crisis reply (``urgent``), or
+        the resources above the rate-limit reply (``concern``); None when neither applies."""
         found = self.crisis_reply(message, full=False) or self._crises.get(str(message))
         if found is None and self._full_screens.allow(visitor):
-            found = self.crisis_reply(message)
+            cleaned = clean_question(message, self.max_chars)
+            if cleaned.problem not in ("empty", "too_long", "not_text"):
+                verdict = self.screener.check(cleaned.text)
+                if verdict.tier is Tier.URGENT:
+                    found = crisis(cleaned.text, verdict, self.voice)
+                elif verdict.tier is Tier.CONCERN:
+                    found = compose.with_resources(self._limited(cleaned.text), wording.CONCERN)
             with self._lock:
                 if found is not None:
                     self._crises[str(message)] = found
@@ -52,7 +60,9 @@ class OverLimit:
         found = self.crisis_for(message, visitor)
         if found is not None:
             return found
-        question = clean_question(message, self.max_chars).text
+        return self._limited(clean_question(message, self.max_chars).text)
+
+    def _limited(self, question: str) -> Answer:
         return compose.fixed(question, "no_answer", wording.RATE_LIMITED, self.voice,
                              "rate_limited")
 
