@@ -269,16 +269,16 @@ from kapbot.settings import load
 sys.path.insert(0, sys.argv[1])
 from flood import long_message
 bot = Bot(load())
-bot._semantic()
+bot.screener.ready()
 messages = {"many short sentences": long_message(7), "'a. ' x 666": ("a. " * 666)[:2000],
             "400 words, no stop": ("word " * 400)[:2000],
             "one 2,000-letter word": "x" * 2000}
 out = {}
 for name, message in messages.items():
-    bot._screen(message)
+    bot.screener.check(message)
     started = time.process_time()
     for _ in range(3):
-        bot._screen(message)
+        bot.screener.check(message)
     out[name] = round((time.process_time() - started) / 3, 3)
 print(json.dumps(out))
 """

@@ -77,7 +77,8 @@ class Bot:
         self._snapshot: Snapshot | None = None  # replaced whole, never changed in place
         # the safety screen: the MiniLM vectors and multilingual ones (a test's embedder alone)
         self.screener = Screener(
-            self.embedder, multilingual or (embedder or MultilingualEmbedder()),
+            self.embedder,
+            multilingual or embedder or MultilingualEmbedder(settings.model_concurrency),
             Thresholds(settings.urgent_threshold, settings.concern_threshold,
                        settings.medical_threshold, settings.scope_threshold),
             settings.safety_folder, settings.corpus_dir, span=settings.max_question_chars)

