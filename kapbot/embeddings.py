@@ -12,7 +12,6 @@ embedder to ``Bot``/``Store`` instead.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -90,28 +89,8 @@ class OnnxEmbedder:
         from kapbot.fullmodel import export_onnx
 
         export_onnx(self.path, self.graph)
-        for old in self.graph.parent.glob("fixed-*.npy"):  # made with the previous graph
-            old.unlink()
         stamp_file.write_text(json.dumps(stamp))
         return True
-
-    def embed_fixed(self, texts: Sequence[str]) -> list[list[float]]:
-        """``embed`` for texts that never change between runs (the crisis examples), cached
-        next to the graph so a cold start does not embed them again."""
-        import numpy as np
-
-        key = hashlib.sha256("\n".join([self.name, *texts]).encode()).hexdigest()[:20]
-        cache = self.graph.parent / f"fixed-{key}.npy"
-        self._load()
-        try:
-            return [row.tolist() for row in np.load(cache).astype(float)]
-        except (OSError, ValueError):
-            pass
-        vectors = self.embed(list(texts))
-        partial = cache.with_suffix(".partial.npy")
-        np.save(partial, np.asarray(vectors, dtype=np.float32))
-        partial.replace(cache)
-        return vectors
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:

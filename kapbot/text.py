@@ -143,29 +143,6 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<=[.!?;])\s+|\n+", text) if c.strip()]
 
 
-def screen_pieces(text: str, most: int = 60, window: int = 40) -> list[str]:
-    """Every part of a message, in at most ``most`` short pieces, for the crisis screen: its
-    clauses; a clause longer than ``window`` words as overlapping windows of that many words; and
-    when that makes too many pieces, neighbours joined. Nothing is left out, so a crisis in the
-    last sentence of a long message is screened like one in the first."""
-    pieces: list[str] = []
-    for clause in clauses(text):
-        tokens = clause.split()
-        step = max(1, window * 3 // 4)  # windows overlap, so no phrase is cut in two
-        for start in range(0, max(1, len(tokens) - window + step), step):
-            pieces.append(" ".join(tokens[start : start + window]))
-    budget = -(-sum(len(p.split()) for p in pieces) // most)  # words per joined piece
-    while len(pieces) > most:
-        joined: list[str] = []
-        for piece in pieces:
-            if joined and len(joined[-1].split()) + len(piece.split()) <= budget:
-                joined[-1] += " " + piece
-            else:
-                joined.append(piece)
-        pieces, budget = joined, budget + max(1, budget // 4)
-    return pieces
-
-
 @functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     word = word.replace("’", "'").split("'")[0]
