@@ -1,11 +1,13 @@
 """``Bot``: the one object every front end asks. ``Bot.ask(message) -> Answer``.
 
-Steps: read the message safely → screen it (crisis, scope, medical) → retrieve (dense hits from
-Chroma, lexical BM25 in memory) → rank and decide → compose. The embedder and the store are
-constructor arguments, so tests can pass their own; by default questions are embedded by the ONNX
-copy of the model, the index is built with sentence-transformers, and it lives in a persistent
-Chroma store in ``settings.data_dir`` (or on the Chroma server at ``settings.chroma_url``). The
-loaded index is one immutable ``Snapshot``, swapped whole when the content changes.
+Steps: read the message safely → screen it (``kapbot.safety``: a tier, urgent / concern / none,
+and a label, crisis / medical / scope / other) → retrieve (dense hits from Chroma, lexical BM25
+in memory) → rank and decide → compose (the crisis resources above the reply for ``concern``).
+The embedder and the store are constructor arguments, so tests can pass their own; by default
+questions are embedded by the ONNX copy of the model, the index is built with
+sentence-transformers, and it lives in a persistent Chroma store in ``settings.data_dir`` (or on
+the Chroma server at ``settings.chroma_url``). The loaded index is one immutable ``Snapshot``,
+swapped whole when the content changes.
 """
 
 from __future__ import annotations
