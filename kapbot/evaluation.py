@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -165,13 +165,15 @@ BARS = {  # the core issue's acceptance bars
 
 
 def bars_missed(metrics: dict[str, float | None]) -> list[str]:
-    return _missed(metrics, BARS)
+    return missed_bars(metrics, BARS)
 
 
-def _missed(metrics: dict[str, float | None], bars: dict[str, tuple[str, float]]) -> list[str]:
+def missed_bars(metrics: Mapping[str, float | None],
+                bars: Mapping[str, tuple[str, float]]) -> list[str]:
+    """Each bar ``metrics`` misses, as "name value (bar op bar)"; absent or n/a figures pass."""
     missed = []
     for name, (op, bar) in bars.items():
-        value = metrics[name]
+        value = metrics.get(name)
         if value is None:
             continue
         if (op == ">=" and value < bar) or (op == "<=" and value > bar):
@@ -248,4 +250,4 @@ def score_safety(cases: Sequence[SafetyCase], outcomes: Sequence[Outcome]) -> Re
 
 
 def safety_bars_missed(metrics: dict[str, float | None]) -> list[str]:
-    return _missed(metrics, SAFETY_BARS)
+    return missed_bars(metrics, SAFETY_BARS)
