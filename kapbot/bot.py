@@ -30,13 +30,14 @@ from kapbot.models import Answer
 from kapbot.retrieval import Ranking, Weights, decide
 from kapbot.retriever import Retriever
 from kapbot.safety.multilingual import MultilingualEmbedder
-from kapbot.safety.overlimit import OverLimit, crisis
+from kapbot.safety.overlimit import crisis
 from kapbot.safety.policy import Label, SafetyVerdict, Thresholds, Tier
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
 from kapbot.text import clean_question, split_sentences
+from kapbot.voices import Voices
 
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
@@ -69,22 +70,19 @@ class Bot:
         )
         self.weights = weights or Weights()
         self.retriever = Retriever(self.store, self.weights)
-        self.voice = compose.Voice(
-            settings.practice_name, settings.therapist_name, settings.disclaimer_text,
-            settings.booking_url,
-        )
         self._lock = threading.Lock()  # one index build at a time
         self._builder: threading.Thread | None = None  # the background build, if one runs
         self._builder_lock = threading.Lock()
         self._snapshot: Snapshot | None = None  # replaced whole, never changed in place
         # the safety screen: the MiniLM vectors and multilingual ones (a test's embedder alone)
+        multilingual = multilingual or embedder or MultilingualEmbedder(settings.model_concurrency)
         self.screener = Screener(
-            self.embedder,
-            multilingual or embedder or MultilingualEmbedder(settings.model_concurrency),
+            self.embedder, multilingual,
             Thresholds(settings.urgent_threshold, settings.concern_threshold,
                        settings.medical_threshold, settings.scope_threshold),
             settings.safety_folder, settings.corpus_dir, span=settings.max_question_chars)
-        self.over_limit = OverLimit(self.screener, self.voice, settings.max_question_chars)
+        self.langs = Voices(settings, self.screener, multilingual)  # kapbot.voices
+        self.voice, self.over_limit = self.langs.voice["en"], self.langs.over_limit["en"]
         self.history: History | None = None
         self.gaps = GapLog(settings.data_dir / "gaps.sqlite3") if settings.record_gaps else None
         if settings.store_conversations:
@@ -106,6 +104,7 @@ class Bot:
         """Load the corpus and make sure the index matches it; rebuild when it does not. A bot
         that is already answering keeps answering from its current index until this is done."""
         self._ready_screen()  # the safety screen needs the models only, not the index
+        self.langs.detector.ready()
         with self._lock:
             snapshot = load_snapshot(
                 self.settings, self.store, self.index_embedder.name, force, progress
@@ -170,12 +169,12 @@ class Bot:
         return self.retriever.rank(snap, question, vector, bank), vector, snap
 
     def ask(
-        self, message: object, use_bank: bool | None = None, after_crisis: bool = False
-    ) -> Answer:
+        self, message: object, use_bank: bool | None = None, after_crisis: bool = False,
+        language: str | None = None) -> Answer:
         """Answer one visitor message. Never raises: every failure becomes a kind reply.
         ``after_crisis``: the conversation had a crisis reply, so the resources stay in view."""
         started = time.perf_counter()
-        answer = self._ask(message, use_bank)
+        answer = self._ask(message, use_bank, self.langs.of(message, language))
         if after_crisis:
             answer = compose.with_reminder(answer, wording.CRISIS_REMINDER)
         try:
@@ -191,25 +190,26 @@ class Bot:
         )
         return answer
 
-    def _ask(self, message: object, use_bank: bool | None) -> Answer:
-        voice, limit = self.voice, self.settings.max_question_chars
+    def _ask(self, message: object, use_bank: bool | None, lang: str = "en") -> Answer:
+        voice, limit = self.langs.voice[lang], self.settings.max_question_chars
         cleaned = clean_question(message, limit)
         question = cleaned.text
         if cleaned.problem in ("empty", "too_long", "not_text"):
-            answer = compose.fixed(question, "invalid", wording.invalid(cleaned.problem, limit),
-                                   voice, cleaned.problem)
+            answer = compose.fixed(question, "invalid",
+                                   wording.invalid(cleaned.problem, limit, lang), voice,
+                                   cleaned.problem)
             raw = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
             if cleaned.problem != "too_long" or not isinstance(raw, str):
                 return answer
             verdict = self.screener.check(raw)  # its first and last max_question_chars
             return self._tiered(answer if verdict.tier is not Tier.URGENT else
-                                crisis(question, verdict, self.voice), verdict)
+                                crisis(question, verdict, voice), verdict)
         vector = self._vector(question)
         verdict = self.screener.check(question, vector)
         if verdict.tier is Tier.URGENT:
-            return self._tiered(crisis(question, verdict, self.voice), verdict)
-        return self._tiered(self._answer(question, cleaned.problem, verdict, vector, use_bank),
-                            verdict)
+            return self._tiered(crisis(question, verdict, voice), verdict)
+        return self._tiered(self._answer(question, cleaned.problem, verdict, vector, use_bank,
+                                         voice), verdict)
 
     def _tiered(self, answer: Answer, verdict: SafetyVerdict) -> Answer:
         detail = f"{verdict.tier.value}: {verdict.decided_by}; " + ", ".join(
@@ -232,8 +232,7 @@ class Bot:
             return None
 
     def _answer(self, question: str, problem: str, verdict: SafetyVerdict,
-                vector: list[float] | None, use_bank: bool | None) -> Answer:
-        voice = self.voice
+                vector: list[float] | None, use_bank: bool | None, voice: compose.Voice) -> Answer:
         if verdict.label is Label.SCOPE:
             return compose.fixed(question, "no_answer", wording.SCOPE, voice, verdict.decided_by)
         medical = verdict.label is Label.MEDICAL
@@ -243,6 +242,8 @@ class Bot:
         if problem == "not_english":
             return compose.fixed(question, "no_answer", wording.NOT_ENGLISH, voice, "not_english")
         try:
+            if voice.lang != "en" and (corpus := self.corpus) is not None:  # kapbot.crosslingual
+                return self.langs.across.answer(corpus, question, voice, medical)
             ranking, vector, snap = self.retrieve(question, use_bank, vector)
             decision = decide(
                 ranking, self.settings.answer_threshold, self.settings.not_covered_margin
@@ -288,9 +289,9 @@ class Bot:
     def limited_crisis(self, message: object, visitor: str = "") -> Answer | None:
         return self.over_limit.crisis_for(message, visitor)
 
-    def limited(self, message: object, visitor: str = "") -> Answer:
+    def limited(self, message: object, visitor: str = "", language: str | None = None) -> Answer:
         """The reply for a visitor over the rate limit: crisis replies are never withheld."""
-        return self.over_limit.reply(message, visitor)
+        return self.langs.over_limit[self.langs.of(message, language)].reply(message, visitor)
 
     def _ready_screen(self) -> None:
         try:

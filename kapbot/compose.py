@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from kapbot import wording
 from kapbot.models import Answer, Kind, Passage, Source
+from kapbot.settings import Settings
 from kapbot.text import word_count
 
 GAP = " … "
@@ -26,9 +27,21 @@ class Voice:
     therapist: str
     disclaimer: str
     booking_url: str
+    lang: str = "en"  # the language the reply is framed in: English templates are localized
 
     def say(self, template: str) -> str:
-        return wording.fill(template, practice=self.practice, therapist=self.therapist)
+        return wording.fill(wording.localize(template, self.lang), practice=self.practice,
+                            therapist=self.therapist)
+
+
+def voice_for(settings: Settings, lang: str) -> Voice:
+    """The voice replies in ``lang`` are framed in: its disclaimer, names filled in."""
+    text = settings.disclaimer_es or wording.ES["DISCLAIMER"] if lang == "es" else \
+        settings.disclaimer
+    disclaimer = wording.fill(text, practice_name=settings.practice_name,
+                              therapist_name=settings.therapist_name)
+    return Voice(settings.practice_name, settings.therapist_name, disclaimer,
+                 settings.booking_url, lang)
 
 
 def select_sentences(
@@ -81,9 +94,10 @@ def _escape(text: str) -> str:
 
 def _finish(question: str, kind: Kind, body: str, voice: Voice, sources: tuple[Source, ...] = (),
             candidates: tuple[Passage, ...] = (), reason: str = "") -> Answer:
-    text = body.rstrip() + "\n\n" + wording.footer(voice.disclaimer, voice.booking_url)
+    text = body.rstrip() + "\n\n" + wording.footer(voice.disclaimer, voice.booking_url,
+                                                    voice.lang)
     return Answer(question, kind, text, sources, voice.disclaimer, voice.booking_url,
-                  candidates, reason)
+                  candidates, reason, language=voice.lang)
 
 
 def answer(
@@ -100,15 +114,21 @@ def answer(
     chosen = select_sentences(sentence_scores, [word_count(s) for s in sentences], max_words)
     quote = quote_text(sentences, chosen)
     label = section.heading
-    attribution = wording.fill(
-        wording.ATTRIBUTION, therapist=voice.therapist, doc_kind=section.doc_kind, section=label
-    )
+    if voice.lang == "en":
+        template = wording.ATTRIBUTION
+    elif section.lang == voice.lang:  # a page in the visitor's language
+        template = wording.ES_ATTRIBUTION_SAME_LANGUAGE
+    else:  # says the therapist's writing is in English, then quotes it unchanged
+        template = wording.localize(wording.ATTRIBUTION, voice.lang)
+    attribution = wording.fill(template, therapist=voice.therapist,
+                               doc_kind=wording.doc_kind(section.doc_kind, voice.lang),
+                               section=label)
     cite = section.title if label == section.title else f"{section.title} — {label}"
     cite = _escape(cite)
     link = f"[{cite}]({section.url})" if section.url else cite
     body = (
         f"{_escape(attribution)}\n\n> {_escape(quote)}\n\n"
-        f"{wording.SOURCES_HEADING} {link}"
+        f"{wording.localize(wording.SOURCES_HEADING, voice.lang)} {link}"
     )
     source = Source(section.title, label, section.url, passage.score, quote)
     return _finish(question, "answer", body, voice, (source,), candidates, reason)
@@ -118,6 +138,7 @@ def with_resources(answer: Answer, resources: str) -> Answer:
     """The "concern" tier: the crisis resources first, then the reply as it was."""
     if answer.kind == "crisis":
         return dataclasses.replace(answer, safety="urgent")
+    resources = wording.localize(resources, answer.language)
     return dataclasses.replace(answer, text=resources + "\n\n" + answer.text, safety="concern")
 
 
@@ -125,6 +146,7 @@ def with_reminder(answer: Answer, reminder: str) -> Answer:
     """Keep crisis resources in view for the rest of a conversation that had a crisis reply."""
     if answer.kind == "crisis":
         return answer
+    reminder = wording.localize(reminder, answer.language)
     return dataclasses.replace(answer, text=reminder + "\n\n" + answer.text)
 
 

