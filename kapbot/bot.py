@@ -104,12 +104,12 @@ class Bot:
         """Load the corpus and make sure the index matches it; rebuild when it does not. A bot
         that is already answering keeps answering from its current index until this is done."""
         self._ready_screen()  # the safety screen needs the models only, not the index
-        self.langs.detector.ready()
         with self._lock:
             snapshot = load_snapshot(
                 self.settings, self.store, self.index_embedder.name, force, progress
             )
             self._snapshot = snapshot
+            self.langs.ready(snapshot.corpus)  # the detector, the corpus's multilingual vectors
             if self.history is not None:
                 purged = self.history.purge()
                 log.info("Stored conversations are on: kept %d days, %d older purged",

@@ -4,7 +4,10 @@ questions not in English (``kapbot.crosslingual``)."""
 
 from __future__ import annotations
 
+import logging
+
 from kapbot.compose import Voice, voice_for
+from kapbot.corpus import Corpus
 from kapbot.crosslingual import CrossLingual
 from kapbot.embeddings import Embedder
 from kapbot.langdetect import LanguageDetector
@@ -12,6 +15,8 @@ from kapbot.language import Lang, parse_languages
 from kapbot.safety.overlimit import OverLimit
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
+
+log = logging.getLogger("kapbot")
 
 
 class Voices:
@@ -22,6 +27,16 @@ class Voices:
                            for lang, voice in self.voice.items()}
         self.across = CrossLingual(multilingual, settings.max_quote_words)
         self.max_chars = settings.max_question_chars
+
+    def ready(self, corpus: Corpus) -> None:
+        """Load the detector and make the corpus's multilingual vectors now, not on a visitor's
+        first message (a failure is logged: they are tried again per message)."""
+        try:
+            self.detector.ready()
+            if len(self.detector.allowed) > 1:
+                self.across.ready(corpus)
+        except Exception:
+            log.exception("Could not prepare the answers in other languages")
 
     def of(self, message: object, previous: str | None = None) -> Lang:
         """The language of a visitor's raw message; ``previous``: the conversation's so far

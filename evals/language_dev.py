@@ -1,0 +1,49 @@
+"""How often the language detector names the writer's language: on the safety screen's training
+messages, each labelled ``en`` or ``es`` by its writer (development data: never a sealed set), and
+on evals/spanish-dev.jsonl. Prints a markdown table; the committed result is
+evals/language-dev.md.
+
+    PYTHONPATH=. python evals/language_dev.py > evals/language-dev.md
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from kapbot.langdetect import LanguageDetector
+from kapbot.language import Lang
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    detector = LanguageDetector((Lang.EN, Lang.ES))
+    rows = [json.loads(line) for path in sorted((ROOT / "kapbot/safety/data/train").glob(
+        "*.jsonl")) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    pairs = [(r["lang"], r["text"]) for r in rows if r.get("lang") in ("en", "es")]
+    pairs += [("es", json.loads(line)["question"]) for line in
+              (ROOT / "evals/spanish-dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    counts: Counter[tuple[str, str]] = Counter()
+    misses: list[tuple[str, str]] = []
+    for lang, text in pairs:
+        got = detector.detect(text).value
+        counts[(lang, got)] += 1
+        if got != lang:
+            misses.append((lang, text))
+    print("# Language detection on development messages\n")
+    print("Writer's language vs detected (no conversation history: a message alone).\n")
+    print("| written in | messages | detected en | detected es | correct |")
+    print("| --- | --- | --- | --- | --- |")
+    for lang in ("en", "es"):
+        total = counts[(lang, "en")] + counts[(lang, "es")]
+        print(f"| {lang} | {total} | {counts[(lang, 'en')]} | {counts[(lang, 'es')]} | "
+              f"{counts[(lang, lang)] / max(total, 1):.3f} |")
+    print(f"\nMisses ({len(misses)}), first 30:\n")
+    for lang, text in misses[:30]:
+        print(f"- ({lang}) {text[:120]!r}")
+
+
+if __name__ == "__main__":
+    main()
