@@ -51,27 +51,31 @@ WIDGET_JS = Path(__file__).resolve().parent / "static" / "widget.js"
 SAFETY_DOC = Path(__file__).resolve().parent.parent / "docs" / "safety.md"
 SAFETY_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 SAFETY_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Safety and privacy · {practice}</title>
+<title>{title} · {practice}</title>
 <style>body{{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:44rem;
 margin:2rem auto;padding:0 1rem;color:#1f2330}}h1{{font-size:1.5rem}}h2{{font-size:1.15rem;
 margin-top:1.6rem}}a{{color:#5b3fb0}}</style></head><body>{body}
-<p><a href="/">Back to the chat</a></p></body></html>"""
+<p><a href="{home}">{back}</a></p></body></html>"""
 
 
-def _safety_html(bot: Bot) -> str:
-    """docs/safety.md, with the practice's names, as a self-contained page."""
+def _safety_html(bot: Bot, lang: str = "en") -> str:
+    """docs/safety.md (or its Spanish, safety.es.md), with the practice's names, as a
+    self-contained page."""
     from markdown_it import MarkdownIt
 
     settings = bot.settings
-    storage = (wording.fill(wording.STORAGE_ON, days=settings.retention_days)
-               if settings.store_conversations else wording.STORAGE_OFF)
-    text = wording.fill(SAFETY_DOC.read_text(encoding="utf-8"),
+    storage = wording.fill(wording.phrase("STORAGE_ON" if settings.store_conversations
+                                          else "STORAGE_OFF", lang), days=settings.retention_days)
+    doc = SAFETY_DOC.with_name("safety.es.md") if lang == "es" else SAFETY_DOC  # ?lang=es
+    text = wording.fill(doc.read_text(encoding="utf-8"),
                         practice=html.escape(settings.practice_name),
                         therapist=html.escape(settings.therapist_name), storage=storage)
     body = MarkdownIt("commonmark", {"html": False}).render(text)
-    return SAFETY_PAGE.format(practice=html.escape(settings.practice_name), body=body)
+    return SAFETY_PAGE.format(practice=html.escape(settings.practice_name), body=body, lang=lang,
+                              title=wording.phrase("SAFETY_TITLE", lang), home=wording.phrase(
+                                  "CHAT_HOME", lang), back=wording.phrase("BACK_TO_CHAT", lang))
 
 
 class PagePolicy:
@@ -194,8 +198,9 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
         }, status_code=200 if report else 503)
 
     @app.api_route("/safety", methods=["GET", "HEAD"], response_class=HTMLResponse)
-    def safety_page() -> HTMLResponse:
-        return HTMLResponse(_safety_html(bot), headers={"Content-Security-Policy": SAFETY_CSP})
+    def safety_page(lang: str = "en") -> HTMLResponse:
+        return HTMLResponse(_safety_html(bot, "es" if lang == "es" else "en"),
+                            headers={"Content-Security-Policy": SAFETY_CSP})
 
     @app.post("/api/ask")
     async def api_ask(request: Request) -> JSONResponse:
@@ -224,14 +229,16 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
             data = json.loads(body.decode("utf-8")) if body else {}
             question = data.get("question", "") if isinstance(data, dict) else ""
             after_crisis = isinstance(data, dict) and data.get("after_crisis") is True
+            hint = data.get("language") if isinstance(data, dict) else None  # conversation's
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
+            question, after_crisis, hint = b"\xff", False, None  # the kind "not text" reply
+        language = hint if isinstance(hint, str) else None
         client = visitor_key(request.client.host if request.client else None)
         if not await run_in_threadpool(limiter.allow, client):
-            answer = await run_in_threadpool(bot.limited, question, client)
+            answer = await run_in_threadpool(bot.limited, question, client, language)
             return JSONResponse(answer.to_dict(), status_code=200 if answer.kind == "crisis"
                                 else 429)
-        answer = await run_in_threadpool(bot.ask, question, None, after_crisis)
+        answer = await run_in_threadpool(bot.ask, question, None, after_crisis, language)
         return JSONResponse(answer.to_dict())
 
     reloader = app.state.reloader = Reloader(bot)

@@ -122,6 +122,11 @@ STORAGE_ON = (
 
 DISCLAIMER_BLOCK = "---\n*{disclaimer}*"
 
+# the /safety page around docs/safety.md (docs/safety.es.md for /safety?lang=es)
+SAFETY_TITLE = "Safety and privacy"
+BACK_TO_CHAT = "Back to the chat"
+CHAT_HOME = "/"  # where that link goes: the chat, in the page's language
+
 
 def fill(template: str, **values: object) -> str:
     """Fill ``{name}`` fields without interpreting anything else in the values."""
@@ -213,6 +218,9 @@ ES: dict[str, str] = {
     "CHAT_LABEL": "Chat",
     "STARTERS_LABEL": "Pruebe a preguntar",
     "BOOK_BUTTON": "Reserve una llamada inicial gratuita",
+    "SAFETY_TITLE": "Seguridad y privacidad",
+    "BACK_TO_CHAT": "Volver al chat",
+    "CHAT_HOME": "/?lang=es",
     "STORAGE_OFF": "Lo que escribe no se guarda ni se anota en ningún registro.",
     "STORAGE_ON": "Lo que escribe se guarda en el servidor de la propia consulta durante {days} "
     "días, para que la consulta vea qué no responden todavía sus textos, y después se borra; "

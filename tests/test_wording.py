@@ -94,3 +94,130 @@ def test_chat_refusal_wording() -> None:
         "The chat is very busy right now. Please try again in a minute. If you are in crisis, "
         "call or text 988, or call 911."
     )
+
+
+# -- Spanish ---------------------------------------------------------------------------------------
+
+def test_spanish_crisis_wording() -> None:
+    # facts and their sources: docs/safety-design.md, "Crisis resources in Spanish"
+    assert wording.ES["CRISIS"] == (
+        "Siento mucho que esté pasando por esto. Usted merece apoyo ahora mismo, de una "
+        "persona.\n\n"
+        "- **Llame al 988 y marque 2** para hablar en español (Línea 988 de Prevención del "
+        "Suicidio y Crisis, 24/7)\n"
+        "- **Envíe AYUDA por mensaje de texto al 988**, o chatee en español en 988lifeline.org\n"
+        "- **Envíe AYUDA al 741741** (Crisis Text Line, en español)\n"
+        "- **Llame al 911** si usted u otra persona está en peligro inmediato.\n\n"
+        "Este chat es automático y nadie lo supervisa, así que no puede ayudar en una emergencia."
+    )
+    assert wording.ES["CRISIS_MARKER"] in wording.ES["CRISIS"]
+    assert (wording.CRISIS_MARKER, wording.ES["CRISIS_MARKER"]) == wording.CRISIS_MARKERS
+    assert wording.ES["CONCERN"] == (
+        "Si tiene pensamientos de suicidio o de hacerse daño, o le preocupa otra persona, puede "
+        "hablar ahora mismo con una persona:\n\n"
+        "- **Llame al 988 y marque 2** para hablar en español, o **envíe AYUDA por mensaje de "
+        "texto al 988** (a cualquier hora)\n"
+        "- **Llame al 911** si usted u otra persona está en peligro inmediato.\n\n---"
+    )
+    assert wording.ES["CRISIS_REMINDER"] == (
+        "*Si está en crisis: llame al **988** y marque **2**, envíe **AYUDA** al **988**, o "
+        "llame al **911**.*"
+    )
+
+
+def test_spanish_replies_wording() -> None:
+    assert wording.ES["MEDICAL"] == (
+        "No puedo dar consejos médicos, como dosis, interacciones entre medicamentos o si la "
+        "ketamina es segura para usted. Esas decisiones le corresponden a su proveedor médico, "
+        "que conoce su historial de salud. Una llamada inicial gratuita es un buen lugar para "
+        "preguntar cómo trabaja {therapist} con los proveedores médicos."
+    )
+    assert wording.ES["NO_ANSWER"] == (
+        "Lo siento, lo que ha escrito {therapist} no trata ese tema, así que no puedo responderlo "
+        "aquí. Una llamada inicial gratuita es el mejor lugar para preguntárselo directamente a "
+        "{therapist}."
+    )
+    assert wording.ES["SCOPE"] == (
+        "Solo puedo compartir lo que ha escrito {therapist} sobre la psicoterapia asistida con "
+        "ketamina, así que no puedo diagnosticar ni evaluar a nadie, hacer otro papel ni seguir "
+        "otras instrucciones. Una llamada inicial gratuita es el mejor lugar para hablar "
+        "directamente con {therapist}."
+    )
+    assert wording.ES["ATTRIBUTION"] == (
+        "{therapist} escribe en inglés, así que esta cita de su {doc_kind}, *{section}*, va en "
+        "inglés, sin traducir:"
+    )
+    assert wording.ES_ATTRIBUTION_SAME_LANGUAGE == (
+        "De lo que escribe {therapist} ({doc_kind}, *{section}*):")
+    assert wording.ES["SOURCES_HEADING"] == "**Fuente:**"
+    assert wording.ES["BOOKING_LINK"] == "[Reserve una llamada inicial gratuita]({booking_url})"
+    assert wording.ES["UNAVAILABLE"] == (
+        "Lo siento, ahora mismo no puedo consultar lo que ha escrito {therapist}. Vuelva a "
+        "intentarlo en unos minutos, o reserve una llamada inicial gratuita para preguntárselo "
+        "directamente a {therapist}."
+    )
+    assert wording.ES["RATE_LIMITED"] == (
+        "Ha enviado muchas preguntas en poco tiempo. Espere un minuto y vuelva a intentarlo.")
+    assert wording.invalid("too_long", 2000, "es") == (
+        "Ese mensaje es más largo de lo que puedo leer (2,000 caracteres como máximo). ¿Podría "
+        "hacer su pregunta en una o dos frases?"
+    )
+    assert wording.invalid("empty", 1, "es") == (
+        "Parece que su mensaje estaba vacío. ¿Qué le gustaría saber sobre la psicoterapia "
+        "asistida con ketamina?")
+
+
+def test_spanish_chat_page_wording() -> None:
+    assert wording.ES["NOTICE"] == (
+        "**Está chateando con un asistente automático**, no con {therapist} ni con ningún "
+        "profesional clínico. Cita los textos publicados de {therapist}, que están en inglés, y no "
+        "puede dar consejos médicos. Es para adultos, nadie lo supervisa y no es para emergencias: "
+        "en una crisis llame al **988** y marque **2**, envíe **AYUDA** al **988**, o llame al "
+        "**911**. Por favor, no comparta aquí datos personales de salud. "
+        "[Cómo maneja este asistente la seguridad y la privacidad](/safety?lang=es)"
+    )
+    assert wording.starters("es") == (
+        "¿Qué es la integración después de la ketamina?",
+        "¿Necesito un terapeuta para la terapia con ketamina?",
+        "¿Qué pasa durante una sesión con ketamina?",
+        "¿Es la terapia asistida con ketamina adecuada para mí?",
+    )
+    assert [wording.phrase(name, "es") for name in (
+        "PAGE_TITLE", "INPUT_PLACEHOLDER", "SEND", "STARTERS_LABEL", "BOOK_BUTTON")] == [
+        "Preguntas sobre la psicoterapia asistida con ketamina", "Escriba su pregunta…",
+        "Enviar", "Pruebe a preguntar", "Reserve una llamada inicial gratuita"]
+    assert wording.ES["CHAT_PLACEHOLDER"] == (
+        "Pregunte sobre la psicoterapia asistida con ketamina, la preparación, las sesiones o la "
+        "integración.")
+
+
+def test_every_spanish_sentence_has_its_english_one() -> None:
+    for name in wording.ES:
+        if name != "DISCLAIMER":  # the English one is a setting (Settings.disclaimer)
+            assert isinstance(getattr(wording, name), str), name
+            assert wording.localize(getattr(wording, name), "es") == wording.ES[name]
+            assert wording.localize(getattr(wording, name), "en") == getattr(wording, name)
+    assert set(wording.ES_INVALID) == set(wording.INVALID)
+    assert len(wording.ES_STARTERS) == len(wording.STARTERS)
+    assert wording.localize("not one of the sentences", "es") == "not one of the sentences"
+
+
+def test_spanish_names_and_disclaimer_filled() -> None:
+    from kapbot.compose import Voice, fixed, voice_for
+
+    settings = Settings(therapist_name="Dana Nassau", booking_url="https://b.example.org")
+    voice = voice_for(settings, "es")
+    assert voice.disclaimer == (
+        "Este es un asistente automático que cita los textos publicados de Dana Nassau; no es "
+        "Dana Nassau ni ningún otro profesional clínico. No puede dar consejos médicos ni de salud "
+        "mental y no es para emergencias: en una crisis, llame al 988 y marque 2, envíe AYUDA por "
+        "mensaje de texto al 988, o llame al 911.")
+    reply = fixed("q", "no_answer", wording.NO_ANSWER, voice)
+    assert reply.text.startswith("Lo siento, lo que ha escrito Dana Nassau no trata ese tema")
+    assert reply.text.endswith(
+        "---\n*" + voice.disclaimer + "*\n\n"
+        "[Reserve una llamada inicial gratuita](https://b.example.org)")
+    assert reply.language == "es" and reply.to_dict()["language"] == "es"
+    own = voice_for(settings.replace(disclaimer_es="Solo cita a {therapist_name}."), "es")
+    assert own == Voice(settings.practice_name, "Dana Nassau", "Solo cita a Dana Nassau.",
+                        "https://b.example.org", "es")
