@@ -79,8 +79,25 @@ def _to_front(blocks: Any, event_id: str) -> None:
 
 
 def _history_had_crisis(history: list[dict[str, Any]]) -> bool:
-    return any(turn.get("role") == "assistant"
-               and wording.CRISIS_MARKER in str(turn.get("content", "")) for turn in history)
+    return any(turn.get("role") == "assistant" and any(
+        marker in str(turn.get("content", "")) for marker in wording.CRISIS_MARKERS)
+        for turn in history)
+
+
+def _opened(settings: Any, request: gr.Request) -> tuple[Any, ...]:
+    """The chat's language at open, ``?lang=es`` (``kapbot/static/widget.js`` passes the host
+    page's ``data-lang`` or ``<html lang>``): the notice, labels, starters in it."""
+    lang = "es" if request and request.query_params.get("lang") == "es" else "en"
+
+    def say(name: str) -> str:
+        return wording.phrase(name, lang)
+
+    notice = wording.fill(say("NOTICE"), therapist=settings.therapist_name)
+    return (f"### {say('PAGE_TITLE')}\n{notice}",
+            gr.Chatbot(placeholder=say("CHAT_PLACEHOLDER")),
+            gr.Textbox(placeholder=say("INPUT_PLACEHOLDER")), gr.Button(say("SEND")),
+            gr.Button(say("BOOK_BUTTON")), gr.Dataset(visible=lang == "en"),
+            gr.Dataset(visible=lang == "es"), lang)
 
 
 def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
@@ -92,14 +109,15 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
 
     def respond(
         message: str, history: list[dict[str, Any]], replies: list[dict[str, Any]],
-        notes: list[str], request: gr.Request,
-    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str], str]:
+        notes: list[str], lang: str, request: gr.Request,
+    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str], str, str]:
         client = visitor_key(request.client.host if request and request.client else None)
         history, replies = _recent(history, replies)
         if review or limiter.allow(client):
-            answer = bot.ask(message, after_crisis=_history_had_crisis(history))
+            answer = bot.ask(message, after_crisis=_history_had_crisis(history),
+                             language=lang or None)
         else:
-            answer = bot.limited(message, client)
+            answer = bot.limited(message, client, lang or None)
         # what the thumbs on this reply will record (the question only with the storage opt-in)
         replies = [*replies, {"id": secrets.token_hex(8), "kind": answer.kind,
                               "sources": [f"{s.title} — {s.section}" for s in answer.sources],
@@ -113,15 +131,18 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
             # keep what the visitor typed so nothing is lost; show why it was not read
             shown = answer.question or "…"
             return message, [*history, {"role": "user", "content": shown},
-                             {"role": "assistant", "content": answer.text}], replies, notes, panel
+                             {"role": "assistant", "content": answer.text}], replies, notes, \
+                panel, answer.language
         return "", [*history, {"role": "user", "content": answer.question},
-                    {"role": "assistant", "content": answer.text}], replies, notes, panel
+                    {"role": "assistant", "content": answer.text}], replies, notes, panel, \
+            answer.language
 
     def visitor(
         message: str, history: list[dict[str, Any]], replies: list[dict[str, Any]],
-        notes: list[str], request: gr.Request,
-    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-        return respond(message, history, replies, notes, request)[:4]
+        notes: list[str], lang: str, request: gr.Request,
+    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str], str]:
+        out = respond(message, history, replies, notes, lang, request)
+        return out[0], out[1], out[2], out[3], out[5]
 
     def on_like(data: gr.LikeData, replies: list[dict[str, Any]], request: gr.Request) -> None:
         """One rating per reply: a later thumb on the same reply replaces the earlier one (and
@@ -162,9 +183,9 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
 
     title = f"{wording.PAGE_TITLE} · {settings.practice_name}" + (" · review" if review else "")
     with gr.Blocks(title=title, analytics_enabled=False) as blocks:
-        gr.Markdown(f"### {wording.PAGE_TITLE}\n{notice}", elem_id="kapbot-notice")
+        shown = gr.Markdown(f"### {wording.PAGE_TITLE}\n{notice}", elem_id="kapbot-notice")
         with gr.Row():
-            with gr.Column(scale=3):
+            with gr.Column(scale=3) as main:
                 chat = gr.Chatbot(
                     label=wording.CHAT_LABEL, show_label=False, height=460, elem_id="kapbot-chat",
                     sanitize_html=True, render_markdown=True,
@@ -177,9 +198,10 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                         max_lines=4, max_length=settings.max_question_chars * 4, autofocus=True,
                     )
                     send = gr.Button(wording.SEND, variant="primary", scale=1, min_width=80)
-                gr.Examples(list(wording.STARTERS), inputs=box, label=wording.STARTERS_LABEL)
-                gr.Button(wording.BOOK_BUTTON, link=settings.booking_url, variant="secondary",
-                          elem_id="kapbot-book")
+                starters = gr.Examples(list(wording.STARTERS), inputs=box,
+                                       label=wording.STARTERS_LABEL)
+                book = gr.Button(wording.BOOK_BUTTON, link=settings.booking_url,
+                                 variant="secondary", elem_id="kapbot-book")
             if review:
                 with gr.Column(scale=2):
                     gr.Markdown("#### Why each reply (review mode: only you see this)")
@@ -192,17 +214,22 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                     teach_button = gr.Button("Add the last question to its question bank",
                                              elem_id="kapbot-teach")
                     taught = gr.Markdown(elem_id="kapbot-taught")
-        replies, notes = gr.State([]), gr.State([])
-        ins = [box, chat, replies, notes]
+        replies, notes, lang = gr.State([]), gr.State([]), gr.State("")  # lang: the chat's
+        ins = [box, chat, replies, notes, lang]
         if review:
-            outs = [box, chat, replies, notes, panel]
+            outs = [box, chat, replies, notes, panel, lang]
             teach_button.click(teach_last, [section, replies], [taught])
         else:
-            outs = [box, chat, replies, notes]
+            outs = [box, chat, replies, notes, lang]
         handler = respond if review else visitor
         box.submit(handler, ins, outs, concurrency_id="chat", api_name="respond")
         send.click(handler, ins, outs, concurrency_id="chat")
         chat.like(on_like, [replies], None)
+        with main:  # Spanish starters, shown instead when the chat opens in Spanish
+            starters_es = gr.Examples(list(wording.ES_STARTERS), inputs=box, visible=False,
+                                      label=wording.ES["STARTERS_LABEL"])
+        blocks.load(lambda request: _opened(settings, request), None,
+                    [shown, chat, box, send, book, starters.dataset, starters_es.dataset, lang])
     return blocks
 
 

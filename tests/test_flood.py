@@ -137,7 +137,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 def _join(client: httpx.Client, base: str, message: object, history: object = None
           ) -> tuple[str, httpx.Response]:
     session = uuid.uuid4().hex[:12]
-    body = {"data": [message, history or [], None, None], "fn_index": 1, "trigger_id": 6,
+    body = {"data": [message, history or [], None, None, ""], "fn_index": 1, "trigger_id": 6,
             "session_hash": session, "event_data": None}
     return session, client.post(base + "/gradio_api/queue/join", json=body, timeout=60)
 

@@ -104,7 +104,7 @@ class GradioSession:
         raise AssertionError(f"{len(event_ids)} events never completed")
 
     def ask(self, question: str) -> None:
-        self._results({self._join(self.deps["submit", "respond"], [question, [], None, None])})
+        self._results({self._join(self.deps["submit", "respond"], [question, [], None, None, ""])})
 
     def rate(self, reply: int, liked: bool | str, times: int = 1) -> None:
         """Click a thumb on the ``reply``-th reply ``times`` times (all queued, then read)."""

@@ -3,6 +3,8 @@
  *   data-position="right" | "left"   which corner the button sits in (default right)
  *   data-color="#6b4fbb"             button and header colour (a CSS colour)
  *   data-label="Questions about KAP?" the button's text and the panel's title
+ *   data-lang="es"                    the chat's language at open (default: the page's
+ *                                     <html lang>; en or es, else en)
  * It adds a floating button that opens the chat (served by the same kapbot host) in an iframe
  * panel. No cookies, no third-party requests, nothing sent until the visitor types. */
 (function () {
@@ -14,7 +16,10 @@
   var position = script.getAttribute("data-position") === "left" ? "left" : "right";
   var color = script.getAttribute("data-color") || "#6b4fbb";
   if (!/^#[0-9a-fA-F]{3,8}$|^[a-zA-Z]+$|^rgba?\([0-9., ]+\)$/.test(color)) { color = "#6b4fbb"; }
-  var label = (script.getAttribute("data-label") || "Questions about KAP?").slice(0, 60);
+  var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "en")
+    .slice(0, 2).toLowerCase() === "es" ? "es" : "en";
+  var label = (script.getAttribute("data-label") ||
+    (lang === "es" ? "¿Preguntas sobre KAP?" : "Questions about KAP?")).slice(0, 60);
 
   var css = [
     ".kapbot-btn{position:fixed;bottom:20px;" + position + ":20px;z-index:2147483646;display:flex;",
@@ -63,7 +68,7 @@
   var close = document.createElement("button");
   close.type = "button";
   close.className = "kapbot-close";
-  close.setAttribute("aria-label", "Close chat");
+  close.setAttribute("aria-label", lang === "es" ? "Cerrar el chat" : "Close chat");
   close.textContent = "\u00d7";
   head.appendChild(title);
   head.appendChild(close);
@@ -75,7 +80,7 @@
       frame = document.createElement("iframe");
       frame.className = "kapbot-frame";
       frame.title = label;
-      frame.src = origin + "/";
+      frame.src = origin + (lang === "es" ? "/?lang=es" : "/");
       panel.appendChild(frame);
     }
     panel.classList.add("kapbot-open");
