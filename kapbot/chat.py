@@ -228,7 +228,11 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
         with main:  # Spanish starters, shown instead when the chat opens in Spanish
             starters_es = gr.Examples(list(wording.ES_STARTERS), inputs=box, visible=False,
                                       label=wording.ES["STARTERS_LABEL"])
-        blocks.load(lambda request: _opened(settings, request), None,
+
+        def opened(request: gr.Request) -> tuple[Any, ...]:
+            return _opened(settings, request)
+
+        blocks.load(opened, None,
                     [shown, chat, box, send, book, starters.dataset, starters_es.dataset, lang])
     return blocks
 

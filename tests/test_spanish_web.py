@@ -1,0 +1,166 @@
+"""Spanish in the served app: the widget with ``data-lang="es"`` in a real headless browser
+(Debian's Chromium driven by Playwright), ``/api/ask`` with a language hint, and
+``/safety?lang=es``. Screenshots go to test-artifacts/ for a fluent person to read."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from kapbot import wording
+
+from .conftest import ROOT
+from .servers import free_port, wait_for
+
+pytestmark = pytest.mark.slow
+CHROMIUM = shutil.which("chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+APP: dict[str, str] = {}
+HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>
+</head><body><h1>A practice's page</h1>
+<script src="{app}/widget.js" data-lang="es" defer></script></body></html>"""
+HTML_LANG_PAGE = """<!doctype html><html lang="es-MX"><head><meta charset="utf-8">
+<title>Host</title></head><body><script src="{app}/widget.js" defer></script></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app_port, host_port = free_port(), free_port()
+    data = tmp_path_factory.mktemp("spanish-data")
+    host = tmp_path_factory.mktemp("spanish-host")
+    app = f"http://127.0.0.1:{app_port}"
+    (host / "index.html").write_text(HOST_PAGE.format(app=app), encoding="utf-8")
+    (host / "html-lang.html").write_text(HTML_LANG_PAGE.format(app=app), encoding="utf-8")
+    env = {**os.environ, "KAPBOT_DATA_DIR": str(data),
+           "KAPBOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{host_port}",
+           "KAPBOT_RATE_LIMIT_PER_MINUTE": "1000"}
+    server = subprocess.Popen([sys.executable, "app.py", "--port", str(app_port)], cwd=ROOT,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    static = subprocess.Popen([sys.executable, "-m", "http.server", str(host_port), "-b",
+                               "127.0.0.1", "-d", str(host)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"{app}/healthz", server)
+        wait_for(f"http://127.0.0.1:{host_port}/", static)
+        APP["url"] = app
+        yield f"http://127.0.0.1:{host_port}/"
+    finally:
+        for proc in (server, static):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def _ask(page: Any, frame: Any, question: str) -> str:
+    """Type ``question`` in the chat (the Spanish placeholder) and return the last reply."""
+    box = frame.get_by_placeholder(wording.ES["INPUT_PLACEHOLDER"])
+    box.wait_for(timeout=60_000)
+    before = frame.locator(".message").count()
+    box.fill(question)
+    box.press("Enter")
+    deadline = time.time() + 90
+    while time.time() < deadline and frame.locator(".message").count() < before + 2:
+        page.wait_for_timeout(250)
+    page.wait_for_timeout(500)
+    return str(frame.locator(".message").last.inner_text())
+
+
+def test_the_widget_in_spanish(site: str, browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(site)
+    button = page.locator(".kapbot-btn")
+    assert button.inner_text().strip() == "¿Preguntas sobre KAP?"
+    button.click()
+    frame = page.frame_locator(".kapbot-frame")
+    # the notice, labels and starters in Spanish, from the open
+    frame.get_by_text("Está chateando con un asistente automático").wait_for(timeout=60_000)
+    body = frame.locator("body").inner_text()
+    assert "Preguntas sobre la psicoterapia asistida con ketamina" in body
+    assert wording.ES_STARTERS[0] in body and wording.STARTERS[0] not in body
+    assert frame.get_by_role("button", name="Enviar").is_visible()
+    assert frame.get_by_text(wording.ES["BOOK_BUTTON"]).first.is_visible()
+    link = frame.get_by_role("link", name="Cómo maneja este asistente la seguridad y la privacidad")
+    assert link.get_attribute("href") == "/safety?lang=es"
+
+    # a Spanish question: Spanish framing, the English quote unchanged, Spanish footer
+    reply = _ask(page, frame, "¿Cómo me preparo para mi primera sesión con ketamina?")
+    assert reply.startswith("Dana Nassau escribe en inglés, así que esta cita de su artículo")
+    assert "One of the most important aspects of your ketamine session is the setting." in reply
+    assert "Fuente:" in reply and "Este es un asistente automático" in reply
+    assert "Reserve una llamada inicial gratuita" in reply
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "spanish-answer.png"))
+
+    # a Spanish crisis message: 988 first, in Spanish, nothing from the article
+    reply = _ask(page, frame, "tengo las pastillas en la mano y esta noche me voy a matar")
+    assert reply.startswith("Siento mucho que esté pasando por esto.")
+    assert reply.index("988") < reply.index("911")
+    assert "Llame al 988 y marque 2" in reply and "Envíe AYUDA por mensaje de texto al 988" in reply
+    page.screenshot(path=str(ARTIFACTS / "spanish-crisis.png"))
+
+    # later replies keep the crisis reminder, in Spanish
+    reply = _ask(page, frame, "¿Y cuánto dura una sesión?")
+    assert reply.startswith("Si está en crisis: llame al 988 y marque 2")
+    assert "Este es un asistente automático" in reply
+    page.close()
+
+
+def test_the_host_pages_html_lang(site: str, browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(site + "html-lang.html")
+    page.locator(".kapbot-btn").click()
+    frame = page.frame_locator(".kapbot-frame")
+    frame.get_by_text("Está chateando con un asistente automático").wait_for(timeout=60_000)
+    assert frame.get_by_placeholder(wording.ES["INPUT_PLACEHOLDER"]).is_visible()
+    page.close()
+
+
+def _post(question: str, **extra: object) -> dict[str, Any]:
+    body = json.dumps({"question": question, **extra}).encode()
+    req = urllib.request.Request(APP["url"] + "/api/ask", data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=90) as resp:
+        return dict(json.loads(resp.read()))
+
+
+def test_api_language(site: str) -> None:
+    assert _post("¿Qué es la integración después de la ketamina?")["language"] == "es"
+    assert _post("What is ketamine integration?")["language"] == "en"
+    assert _post("ok")["language"] == "en"
+    kept = _post("ok", language="es")  # the conversation's language, sent back by the client
+    assert kept["language"] == "es"
+    assert "Reserve una llamada inicial gratuita" in kept["text"]
+
+
+def test_safety_page_in_spanish(site: str) -> None:
+    with urllib.request.urlopen(APP["url"] + "/safety?lang=es", timeout=30) as resp:
+        page = resp.read().decode()
+    assert '<html lang="es">' in page
+    assert "Cómo maneja este asistente la seguridad y la privacidad" in page
+    assert "<strong>Llame al 988 y marque 2</strong>" in page
+    assert "Dana Nassau" in page and "{therapist}" not in page
+    assert '<a href="/?lang=es">Volver al chat</a>' in page
+    with urllib.request.urlopen(APP["url"] + "/safety", timeout=30) as resp:
+        assert '<html lang="en">' in resp.read().decode()
