@@ -75,7 +75,7 @@ def test_api_ask_is_the_cli_contract(server: str) -> None:
     status, data = _ask(server, {"question": "What is ketamine integration?"})
     assert status == 200
     assert list(data) == ["question", "kind", "text", "sources", "disclaimer", "booking_url",
-                          "safety"]
+                          "safety", "language"]
     assert data["kind"] == "answer"
     assert data["sources"][0]["section"] == "What is ketamine integration?"
     assert data["text"].endswith(f"[Book a free discovery call]({data['booking_url']})")
