@@ -13,6 +13,7 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kapbot import compose, wording
 from kapbot.corpus import Corpus
@@ -63,15 +64,25 @@ def _unit(vector: Sequence[float]) -> list[float]:
 @dataclass(frozen=True)
 class _Index:
     digest: str
-    rows: tuple[tuple[Section, str, tuple[float, ...]], ...]  # section, text, unit vector
+    rows: tuple[tuple[Section, str], ...]  # what each vector is: its section, its text
+    vectors: Any  # one unit vector per row: a numpy array (``embed_array``) or a list of lists
+    where: dict[tuple[str, str], int]  # (section id, text) -> row
 
 
 class CrossLingual:
+    """``embedder``: the multilingual one (``MultilingualEmbedder``: its ``embed_array`` keeps
+    the corpus's vectors as one matrix); any ``Embedder`` works, more slowly."""
+
     def __init__(self, embedder: Embedder, max_words: int = 120) -> None:
         self.embedder = embedder
         self.max_words = max_words
         self._index: _Index | None = None
         self._lock = threading.Lock()
+
+    def _embed(self, texts: list[str]) -> Any:
+        if hasattr(self.embedder, "embed_array"):
+            return self.embedder.embed_array(texts)
+        return [_unit(v) for v in self.embedder.embed(texts)]
 
     def _rows(self, corpus: Corpus) -> _Index:
         with self._lock:
@@ -82,23 +93,31 @@ class CrossLingual:
                     if section.doc_kind != NOT_COVERED:
                         texts += [section.heading, *split_sentences(section.text)]
                     units += [(section, t) for t in dict.fromkeys(texts) if t.strip()]
-                vectors = self.embedder.embed([t for _, t in units]) if units else []
-                self._index = _Index(corpus.digest, tuple(
-                    (s, t, tuple(_unit(v))) for (s, t), v in zip(units, vectors, strict=True)))
+                vectors = self._embed([t for _, t in units]) if units else []
+                where = {(s.id, t): i for i, (s, t) in enumerate(units)}
+                self._index = _Index(corpus.digest, tuple(units), vectors, where)
             return self._index
 
     def ready(self, corpus: Corpus) -> None:
         self._rows(corpus)
 
-    def rank(self, corpus: Corpus, question: str, lang: str) -> Match:
+    def _similarities(self, index: _Index, question: str) -> list[float]:
+        q = self._embed([question])[0]
+        if not index.rows:
+            return []
+        if isinstance(index.vectors, list):
+            return [_dot(q, v) for v in index.vectors]
+        return [float(x) for x in (index.vectors @ q).tolist()]
+
+    def rank(self, corpus: Corpus, question: str, lang: str,
+             sims: Sequence[float] | None = None) -> Match:
         """Sections by their best unit's similarity to ``question`` (plus the same-language
         bonus); the best not-covered example's similarity beside them."""
         index = self._rows(corpus)
-        q = _unit(self.embedder.embed([question])[0])
+        sims = self._similarities(index, question) if sims is None else sims
         best: dict[str, tuple[float, Section]] = {}
         not_covered, example = 0.0, ""
-        for section, text, vector in index.rows:
-            sim = _dot(q, vector)
+        for (section, text), sim in zip(index.rows, sims, strict=True):
             if section.doc_kind == NOT_COVERED:
                 if sim > not_covered:
                     not_covered, example = sim, text
@@ -109,20 +128,14 @@ class CrossLingual:
         passages.sort(key=lambda p: -p.score)
         return Match(tuple(passages), not_covered, example)
 
-    def sentence_scores(self, question: str, sentences: Sequence[str]) -> list[float]:
-        """Each sentence's similarity to ``question`` (which sentences to quote)."""
-        if not sentences:
-            return []
-        vectors = self.embedder.embed([question, *sentences])
-        q = _unit(vectors[0])
-        return [_dot(q, _unit(v)) for v in vectors[1:]]
-
     def answer(self, corpus: Corpus, question: str, voice: compose.Voice,
                medical: bool = False) -> Answer:
         """The reply to a question in ``voice.lang``: the best section quoted unchanged (framed in
         the visitor's language), or the not-covered reply (the medical one for a medical-sounding
         question the writing does not answer)."""
-        match = self.rank(corpus, question, voice.lang)
+        index = self._rows(corpus)
+        sims = self._similarities(index, question)
+        match = self.rank(corpus, question, voice.lang, sims)
         ok, why = decide(match)
         top = match.top
         if not ok or top is None:
@@ -130,5 +143,7 @@ class CrossLingual:
             return compose.fixed(question, "medical" if medical else "no_answer", template,
                                  voice, why, match.passages[:5])
         sentences = split_sentences(top.section.text)
-        return compose.answer(question, top, sentences, self.sentence_scores(question, sentences),
-                              voice, self.max_words, match.passages[:5], why)
+        rows = [index.where.get((top.section.id, sentence)) for sentence in sentences]
+        scores = [sims[row] if row is not None else 0.0 for row in rows]  # which to quote
+        return compose.answer(question, top, sentences, scores, voice, self.max_words,
+                              match.passages[:5], why)
