@@ -20,8 +20,12 @@ from kapbot.guard import Limiter, RateLimiter, visitor_key
 UNKNOWN_FUNCTION: tuple[type[Exception], ...] = (FnIndexInferError,)
 MAX_FILE_SIZE = 1024  # bytes; the chat has no file input
 
-# In the chat page: Escape asks the embedding widget (if any) to close its panel.
+# In the chat page: Escape asks the embedding widget (if any) to close its panel; a chat opened
+# in Spanish (?lang=es) says so to screen readers.
 HEAD = """<script>
+if (new URLSearchParams(location.search).get("lang") === "es") {
+  document.documentElement.lang = "es";
+}
 document.addEventListener("keydown", function (e) {
   if (e.key === "Escape" && window.parent !== window) {
     window.parent.postMessage({kapbot: "close"}, "*");

@@ -96,6 +96,7 @@ def test_the_widget_in_spanish(site: str, browser: Any) -> None:
     frame = page.frame_locator(".kapbot-frame")
     # the notice, labels and starters in Spanish, from the open
     frame.get_by_text("Está chateando con un asistente automático").wait_for(timeout=60_000)
+    assert frame.locator("html").get_attribute("lang") == "es"  # for screen readers
     body = frame.locator("body").inner_text()
     assert "Preguntas sobre la psicoterapia asistida con ketamina" in body
     assert wording.ES_STARTERS[0] in body and wording.STARTERS[0] not in body
