@@ -19,8 +19,9 @@ import ipaddress
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.requests import ClientDisconnect
 
@@ -153,8 +154,10 @@ class PageHead:
     and points at raw.githubusercontent.com and gradio.app; these name the practice only.
     The page is asked for uncompressed so it can be rewritten."""
 
-    def __init__(self, app: Any, title: str, site: str) -> None:
+    def __init__(self, app: Any, title: str, site: str,
+                 style: Callable[[str | None], str] | None = None) -> None:
         self.app = app
+        self.style = style  # the page's own CSS for its ``?color=`` (the widget's data-color)
         self.tags = (f'<meta property="og:type" content="website" />\n'
                      f'<meta property="og:title" content="{html.escape(title)}" />\n'
                      f'<meta property="og:site_name" content="{html.escape(site)}" />\n').encode()
@@ -165,6 +168,11 @@ class PageHead:
             await self.app(scope, receive, send)
             return
         head = scope["method"] == "HEAD"  # rendered as for GET, so the length is the same
+        tags = self.tags
+        if self.style is not None:
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            css = self.style(query.get("color", [None])[0])
+            tags += f"<style>{html.escape(css, quote=False)}</style>\n".encode()
         scope = {**scope, "method": "GET", "headers": [
             (k, v) for k, v in scope.get("headers", []) if k != b"accept-encoding"]}
         start: dict[str, Any] = {}
@@ -185,7 +193,7 @@ class PageHead:
             if kinds.get(b"content-type", b"").startswith(b"text/html") \
                     and b"content-encoding" not in kinds:
                 body = META.sub(b"", body)
-                body = body.replace(b"<head>", b"<head>\n" + self.tags, 1)
+                body = body.replace(b"<head>", b"<head>\n" + tags, 1)
             headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
             await send({**start, "headers": [*headers,
                                              (b"content-length", str(len(body)).encode())]})

@@ -26,10 +26,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from kapbot import wording
+from kapbot import colors, wording
 from kapbot.asgi import ErrorShield, Gate, PageHead, request_deadline_protocol
 from kapbot.bot import Bot
 from kapbot.chat import UNKNOWN_FUNCTION, mount_chat
+from kapbot.chatlook import theme_css
 from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
 from kapbot.guard import RateLimiter, visitor_key
@@ -171,7 +172,8 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
         first=lambda event_id: app.state.chat_first(event_id),
     )
     app.add_middleware(PageHead, title=f"{wording.PAGE_TITLE} · {bot.settings.practice_name}",
-                       site=bot.settings.practice_name)
+                       site=bot.settings.practice_name,
+                       style=lambda color: theme_css(*colors.theme(color)))
     app.add_middleware(Gate, expose_api_docs=bot.settings.expose_api_docs, loopback_only=review,
                        trusted_proxies=trusted_proxies)
     app.add_middleware(PagePolicy, frame_ancestors=" ".join(["'self'", *origins]))
