@@ -202,6 +202,55 @@ class PageHead:
         await self.app(scope, receive, rewrite)
 
 
+YEAR = b"public, max-age=31536000, immutable"
+DAY = b"public, max-age=86400"
+
+
+def cache_policy(path: str, query: str = "") -> bytes | None:
+    """The Cache-Control header for a static file of the chat: Gradio's ``/assets/`` (names
+    carry a content hash) and ``/theme.css?v=<hash>`` for a year; its other static files for a
+    day; anything else: None (left as the route answers)."""
+    if path.startswith("/assets/") or (path == "/theme.css" and query.startswith("v=")):
+        return YEAR
+    if path.startswith("/static/") or path in ("/manifest.json", "/favicon.ico"):
+        return DAY
+    return None
+
+
+class StaticCache:
+    """Sets ``cache_policy`` on successful GET/HEAD answers for static files."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        policy = None
+        if scope["type"] == "http" and scope.get("method") in ("GET", "HEAD"):
+            policy = cache_policy(scope.get("path", ""),
+                                  scope.get("query_string", b"").decode("latin-1"))
+        if policy is None:
+            await self.app(scope, receive, send)
+            return
+
+        async def cached(message: Any) -> None:
+            if message["type"] == "http.response.start" and message.get("status") in (200, 304):
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() != b"cache-control"]
+                message = {**message, "headers": [*headers, (b"cache-control", policy)]}
+            await send(message)
+
+        await self.app(scope, receive, cached)
+
+
+def compress_and_cache(app: Any) -> None:
+    """gzip for answers not compressed already (the page, JSON, /safety, widget.js; Gradio's
+    assets come brotli-compressed, and event streams are left alone), and cache headers."""
+    from starlette.middleware.gzip import GZipMiddleware
+
+    app.add_middleware(StaticCache)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+
+
 def request_deadline_protocol(seconds: float) -> type:
     """uvicorn's HTTP protocol (httptools or h11), plus a deadline: a connection must send
     a complete request (headers and body) within ``seconds`` of opening or of its previous

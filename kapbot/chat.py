@@ -54,7 +54,8 @@ def _history_had_crisis(history: list[dict[str, Any]]) -> bool:
 def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                review: bool = False, ratings: Limiter | None = None) -> Any:
     settings = bot.settings
-    notice = chatview.notice(settings.therapist_name)
+    notice = chatview.notice(settings.therapist_name,
+                             f"{wording.PAGE_TITLE} · {settings.practice_name}")
     if ratings is None:
         ratings = RateLimiter(settings.ratings_per_minute)
 
@@ -179,7 +180,8 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
         box.submit(handler, ins, outs, concurrency_id="chat", api_name="respond")
         send.click(handler, ins, outs, concurrency_id="chat")
         for starter in starters:  # a chip sends its own text
-            starter.click(handler, [starter, *ins[1:]], outs, concurrency_id="chat")
+            starter.click(handler, [starter, *ins[1:]], outs, concurrency_id="chat",
+                          api_visibility="undocumented")
         chat.like(on_like, [replies], None)
     return blocks
 

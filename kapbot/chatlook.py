@@ -41,6 +41,13 @@ SCRIPT = r"""(function () {
       window.parent.postMessage({kapbot: "close"}, "*");
     }
   }, true);
+  // The widget's focus trap: Shift+Tab before its close button comes to the last control here.
+  window.addEventListener("message", function (e) {
+    if (e.source === window.parent && e.data && e.data.kapbot === "focus-last") {
+      var send = document.querySelector("#kapbot-send");
+      if (send) { send.focus(); }
+    }
+  });
   var replies = -1, timer = null;
   function bots() { return document.querySelectorAll("#kapbot-chat .message-row.bot-row"); }
   function typing(on) {
@@ -83,12 +90,16 @@ SCRIPT = r"""(function () {
     document.querySelectorAll("#kapbot-chat [data-testid][aria-label]").forEach(function (m) {
       m.removeAttribute("aria-label");  // Gradio's holds the raw Markdown of the message
     });
+    var panel = document.getElementById("kapbot-review");  // review mode: scrolls, so focusable
+    if (panel && !panel.hasAttribute("tabindex")) { panel.setAttribute("tabindex", "0"); }
     if (replies >= 0 && rows.length > replies) {
       replies = -1;
       typing(false);
-      var live = document.getElementById(LIVE);
-      var text = rows[rows.length - 1].querySelector(".message-content");
-      if (live && text) { live.textContent = text.innerText; }
+      setTimeout(function () {  // once the reply's Markdown is rendered
+        var live = document.getElementById(LIVE), all = bots();
+        var text = all.length && all[all.length - 1].querySelector(".message-content");
+        if (live && text) { live.textContent = text.innerText; }
+      }, 300);
     }
   }
   function start() {
@@ -131,13 +142,15 @@ footer { display: none !important; }
   white-space: nowrap; }
 #kapbot-notice details[open] .kap-more { display: none; }
 #kapbot-notice details > div { margin-top: 6px; }
-body.kap-used #kapbot-notice { font-size: 0.78rem; padding: 4px 8px; border-left-width: 3px; }
+#kapbot-notice summary, #kapbot-notice .prose { font-size: 14px; }
+body.kap-used #kapbot-notice { padding: 3px 8px; border-left-width: 3px; }
+body.kap-used #kapbot-notice summary { font-size: 12px; line-height: 1.35; }
 
 /* the conversation */
 #kapbot-chat { height: max(260px, min(640px, calc(100dvh - 232px))) !important; }
 body.kap-used #kapbot-chat { height: max(260px, min(680px, calc(100dvh - 150px))) !important; }
 #kapbot-chat .top-panel { display: none !important; }
-#kapbot-chat .chatbot.prose { font-size: 15px; line-height: 1.5; }
+#kapbot-chat .chatbot.prose { font-size: 15px; line-height: 1.5; opacity: 1 !important; }
 #kapbot-chat .chatbot.prose blockquote { margin: 0.4em 0; padding-left: 0.7em;
   border-left: 3px solid var(--kap-color); }
 #kapbot-chat .user-row .message { background: var(--kap-color) !important;
@@ -197,6 +210,7 @@ body.kap-used #kapbot-starters { display: none !important; }
 REVIEW_CSS = """
 .gradio-container { max-width: 1280px !important; }
 #kapbot-chat { height: 560px !important; }
-#kapbot-review { font-size: 0.85rem; max-height: 640px; overflow-y: auto; }
+#kapbot-review { font-size: 0.85rem; }
+.gradio-container [data-testid="block-info"] { color: var(--body-text-color) !important; }
 #kapbot-review table { font-size: 0.8rem; }
 """

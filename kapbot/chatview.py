@@ -78,10 +78,12 @@ def reply(answer: Answer, therapist: str, doc_kinds: Mapping[tuple[str, str], st
     return "\n\n".join(parts)
 
 
-def notice(therapist: str) -> str:
-    """The disclosure as Markdown: one line (with 988) that opens to the whole notice."""
+def notice(therapist: str, title: str = "") -> str:
+    """The disclosure as Markdown: one line (with 988) that opens to the whole notice; the
+    page's title, for screen readers only, above it."""
     line = html.escape(wording.fill(wording.NOTICE_SHORT, therapist=therapist))
     line = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", line)
     full = wording.fill(wording.NOTICE, therapist=therapist)
-    return (f'<details><summary>{line} <span class="kap-more">'
+    heading = f'<h1 class="kap-sr">{html.escape(title)}</h1>\n\n' if title else ""
+    return (f'{heading}<details><summary>{line} <span class="kap-more">'
             f"{html.escape(wording.NOTICE_MORE)}</span></summary>\n\n{full}\n\n</details>")

@@ -27,7 +27,8 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from kapbot import colors, wording
-from kapbot.asgi import ErrorShield, Gate, PageHead, request_deadline_protocol
+from kapbot.asgi import (ErrorShield, Gate, PageHead, compress_and_cache,
+                         request_deadline_protocol)
 from kapbot.bot import Bot
 from kapbot.chat import UNKNOWN_FUNCTION, mount_chat
 from kapbot.chatlook import theme_css
@@ -57,8 +58,8 @@ SAFETY_PAGE = """<!doctype html>
 <title>Safety and privacy · {practice}</title>
 <style>body{{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:44rem;
 margin:2rem auto;padding:0 1rem;color:#1f2330}}h1{{font-size:1.5rem}}h2{{font-size:1.15rem;
-margin-top:1.6rem}}a{{color:#5b3fb0}}</style></head><body>{body}
-<p><a href="/">Back to the chat</a></p></body></html>"""
+margin-top:1.6rem}}a{{color:#5b3fb0}}</style></head><body><main>{body}
+<p><a href="/">Back to the chat</a></p></main></body></html>"""
 
 
 def _safety_html(bot: Bot) -> str:
@@ -249,6 +250,7 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
 
     feedback = FeedbackStore(bot.settings.data_dir / "feedback.sqlite3")
     app = mount_chat(app, bot, limiter, feedback, review=review, ratings=ratings)
+    compress_and_cache(app)
     app.add_middleware(ErrorShield, not_found=UNKNOWN_FUNCTION)  # outermost
     return app
 
