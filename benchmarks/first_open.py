@@ -35,7 +35,8 @@ CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 # Chrome DevTools' "Fast 3G" preset (front_end/core/sdk/NetworkManager.ts)
 FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 180_000,
            "uploadThroughput": 84_375}
-USABLE = """() => { const box = document.querySelector('textarea[placeholder="Type your question…"]');
+USABLE = """() => {
+  const box = document.querySelector('textarea[placeholder="Type your question…"]');
   return box && !box.disabled && box.offsetParent !== null ? performance.now() : false; }"""
 TARGET_BYTES, TARGET_SECONDS = 300_000, 1.5
 HEADER = ("| build | first open: transferred, requests | of which before the input is usable | "

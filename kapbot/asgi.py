@@ -158,7 +158,8 @@ class PageHead:
                  style: Callable[[str | None], str] | None = None) -> None:
         self.app = app
         self.style = style  # the page's own CSS for its ``?color=`` (the widget's data-color)
-        self.tags = (f'<meta property="og:type" content="website" />\n'
+        self.tags = (f'<title>{html.escape(title)}</title>\n'
+                     f'<meta property="og:type" content="website" />\n'
                      f'<meta property="og:title" content="{html.escape(title)}" />\n'
                      f'<meta property="og:site_name" content="{html.escape(site)}" />\n').encode()
 

@@ -36,7 +36,7 @@ def _safe_url(url: str) -> str | None:
 
 def source_chip(source: Source, doc_kind: str, therapist: str) -> str:
     label = html.escape(wording.fill(wording.SOURCE_CHIP, therapist=first_name(therapist),
-                                     doc_kind=doc_kind, section=source.section))
+                                     doc_kind=doc_kind, section=source.section), quote=False)
     title = html.escape(f"{source.title} — {source.section}", quote=True)
     url = _safe_url(source.url)
     if url is None:
@@ -81,7 +81,7 @@ def reply(answer: Answer, therapist: str, doc_kinds: Mapping[tuple[str, str], st
 def notice(therapist: str, title: str = "") -> str:
     """The disclosure as Markdown: one line (with 988) that opens to the whole notice; the
     page's title, for screen readers only, above it."""
-    line = html.escape(wording.fill(wording.NOTICE_SHORT, therapist=therapist))
+    line = html.escape(wording.fill(wording.NOTICE_SHORT, therapist=therapist), quote=False)
     line = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", line)
     full = wording.fill(wording.NOTICE, therapist=therapist)
     heading = f'<h1 class="kap-sr">{html.escape(title)}</h1>\n\n' if title else ""

@@ -27,8 +27,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from kapbot import colors, wording
-from kapbot.asgi import (ErrorShield, Gate, PageHead, compress_and_cache,
-                         request_deadline_protocol)
+from kapbot.asgi import ErrorShield, Gate, PageHead, compress_and_cache, request_deadline_protocol
 from kapbot.bot import Bot
 from kapbot.chat import UNKNOWN_FUNCTION, mount_chat
 from kapbot.chatlook import theme_css

@@ -4,6 +4,7 @@ shrinks and keeps 988, the live region, the practice's colour, keyboard-only use
 kept in the open panel, and axe-core (bundled with axe-playwright-python: nothing from a CDN)
 on every page at phone and desktop sizes."""
 
+# ruff: noqa: F811  (the fixtures `site` and `browser` are test_browser's, imported by name)
 from __future__ import annotations
 
 import os
@@ -262,3 +263,52 @@ def test_axe_finds_nothing_serious(site: str, browser: Any, review_url: str, nam
     problems["review mode"] = _serious(page)
     page.close()
     assert {k: v for k, v in problems.items() if v} == {}
+
+
+def _get(path: str, gzip: bool = True) -> tuple[dict[str, str], bytes]:
+    import urllib.request
+
+    headers = {"Accept-Encoding": "gzip, br"} if gzip else {}
+    with urllib.request.urlopen(urllib.request.Request(APP["url"] + path, headers=headers),
+                                timeout=60) as resp:
+        return {k.lower(): v for k, v in resp.headers.items()}, resp.read()
+
+
+def test_pages_are_compressed_and_assets_cached(site: str) -> None:
+    import gzip
+    import re
+
+    headers, body = _get("/")
+    assert headers["content-encoding"] == "gzip"
+    page = gzip.decompress(body)
+    assert len(body) * 4 < len(page)  # the page's inline config compresses well
+    # the security headers stay on the compressed page
+    assert headers["content-security-policy"].startswith("frame-ancestors 'self'")
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    plain, same = _get("/", gzip=False)  # a client without gzip gets the page as it is
+    assert "content-encoding" not in plain and len(same) == len(page)
+    asset = re.search(rb'src="\./(assets/index-[^"]+\.js)"', page)
+    assert asset is not None
+    headers, _ = _get("/" + asset.group(1).decode())
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert headers["content-encoding"] in ("br", "gzip")
+    headers, _ = _get("/safety")
+    assert headers["content-encoding"] == "gzip"
+    assert headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_the_page_head_names_the_practice_and_no_other_host(site: str) -> None:
+    import gzip
+    import re
+
+    page = gzip.decompress(_get("/")[1]).decode()
+    head = page[: page.index("</head>")]
+    assert re.search(r"<title>Questions about ketamine-assisted psychotherapy · Dana Nassau, "
+                     r"LMFT</title>", head)
+    assert 'og:site_name" content="Dana Nassau, LMFT"' in head
+    for word in ("gradio.app", "huggingface", "githubusercontent", "og:image", "twitter:",
+                 "fonts.googleapis"):
+        assert word not in head, word
+    hosts = {h for h in re.findall(r"https?://([^/\"'\\\s<>]+)", head)}
+    assert hosts <= {APP["url"].removeprefix("http://"), "example.com"}, hosts  # (booking)

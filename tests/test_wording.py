@@ -94,3 +94,16 @@ def test_chat_refusal_wording() -> None:
         "The chat is very busy right now. Please try again in a minute. If you are in crisis, "
         "call or text 988, or call 911."
     )
+
+
+def test_chat_page_wording() -> None:
+    """The widget's own labels (issue 14): the notice's one line keeps 988 and 911."""
+    assert wording.NOTICE_SHORT == (
+        "**Automated assistant**, not {therapist}. Not for emergencies: call or text **988**, "
+        "or call **911**."
+    )
+    assert wording.NOTICE_MORE == "more"
+    assert wording.SOURCE_CHIP == "{therapist}'s {doc_kind} · {section}"
+    assert wording.SOURCE_KIND_FALLBACK == "writing"
+    assert wording.TYPING == "Looking through the writing…"
+    assert wording.INPUT_LABEL == "Your question"
