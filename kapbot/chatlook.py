@@ -141,6 +141,7 @@ footer { display: none !important; }
 #kapbot-notice .kap-more { text-decoration: underline; color: var(--link-text-color);
   white-space: nowrap; }
 #kapbot-notice details[open] .kap-more { display: none; }
+.dark #kapbot-notice .kap-more, .dark #kapbot-notice a { color: #a5b4fc; }
 #kapbot-notice details > div { margin-top: 6px; }
 #kapbot-notice summary, #kapbot-notice .prose { font-size: 14px; }
 body.kap-used #kapbot-notice { padding: 3px 8px; border-left-width: 3px; }

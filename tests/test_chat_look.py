@@ -312,3 +312,56 @@ def test_the_page_head_names_the_practice_and_no_other_host(site: str) -> None:
         assert word not in head, word
     hosts = {h for h in re.findall(r"https?://([^/\"'\\\s<>]+)", head)}
     assert hosts <= {APP["url"].removeprefix("http://"), "example.com"}, hosts  # (booking)
+
+
+def test_dark_mode_is_followed_and_readable(site: str, browser: Any) -> None:
+    page = browser.new_page(viewport=PHONE, color_scheme="dark")
+    page.goto(APP["url"] + "/")
+    _send(page, page, "What is ketamine integration?")
+    assert page.evaluate("document.body.classList.contains('dark')")
+    assert _serious(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "state-answer-dark-phone.png"))
+    page.close()
+
+
+def test_reduced_motion_stops_the_typing_animation(site: str, browser: Any) -> None:
+    page = browser.new_page(viewport=PHONE, reduced_motion="reduce")
+    page.goto(APP["url"] + "/")
+    page.locator("#kapbot-box textarea").wait_for()
+    page.evaluate("""() => { const d = document.createElement('span'); d.className = 'kap-dot';
+        d.id = 'probe'; document.body.appendChild(d); }""")
+    assert page.locator("#probe").evaluate("e => getComputedStyle(e).animationName") == "none"
+    page.close()
+
+
+@pytest.mark.parametrize("name,viewport", SIZES)
+def test_screenshots_of_each_state(site: str, browser: Any, review_url: str, name: str,
+                                   viewport: dict[str, int]) -> None:
+    """test-artifacts/state-*.png, for a person to look at: closed, open with the notice, an
+    answer, a crisis reply, review mode."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport=viewport)
+    page.goto(site)
+    page.locator(".kapbot-btn").wait_for()
+    page.screenshot(path=str(ARTIFACTS / f"state-closed-{name}.png"))
+    page.locator(".kapbot-btn").click()
+    frame = _chat_frame(page)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / f"state-open-{name}.png"))
+    _send(page, frame, "What should I do to prepare for a ketamine session?")
+    page.screenshot(path=str(ARTIFACTS / f"state-answer-{name}.png"))
+    _send(page, frame, "I want to end my life tonight")
+    last = frame.locator(".message-row.bot-row").last
+    last.scroll_into_view_if_needed()
+    text = last.inner_text()
+    assert text.index("988") < text.index("Book a free discovery call")
+    page.screenshot(path=str(ARTIFACTS / f"state-crisis-{name}.png"))
+    page.close()
+    page = browser.new_page(viewport=viewport)
+    page.goto(review_url)
+    _send(page, page, "What is ketamine integration?")
+    page.screenshot(path=str(ARTIFACTS / f"state-review-{name}.png"))
+    page.close()
+    for state in ("closed", "open", "answer", "crisis", "review"):
+        assert (ARTIFACTS / f"state-{state}-{name}.png").stat().st_size > 10_000
