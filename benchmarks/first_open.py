@@ -12,7 +12,8 @@ cache, and measures:
 - time to a usable input: from navigation start until the question box is visible and enabled
   (performance.now() in the page);
 - a second open with the browser's cache (the same visitor coming back).
-The median of --runs is reported. Writes benchmarks/first_open.md (--write) with the figures.
+The median of --runs is reported. --write puts the figures in benchmarks/first_open.md (its last
+section; the history above it is kept).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ USABLE = """() => {
   const box = document.querySelector('textarea[placeholder="Type your question…"]');
   return box && !box.disabled && box.offsetParent !== null ? performance.now() : false; }"""
 TARGET_BYTES, TARGET_SECONDS = 300_000, 1.5
+LATEST = "## Latest run (`make bench`)"
 HEADER = ("| build | first open: transferred, requests | of which before the input is usable | "
           "input usable | second open (cached): transferred, requests | input usable | "
           "targets: 300 KB, 1.5 s |\n|---|---|---|---|---|---|---|")
@@ -136,7 +138,8 @@ def main() -> int:
     parser.add_argument("--url", help="a running chat (default: start kapbot serve)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--label", default="this commit")
-    parser.add_argument("--write", action="store_true", help="append to benchmarks/first_open.md")
+    parser.add_argument("--write", action="store_true",
+                        help="put the figures in benchmarks/first_open.md")
     parser.add_argument("--list", action="store_true", help="print the first open's requests")
     args = parser.parse_args()
     proc = None
@@ -164,9 +167,12 @@ def main() -> int:
     if args.list:
         for line in listing:
             print(line)
-    if args.write:
-        with REPORT.open("a", encoding="utf-8") as report:
-            report.write(row + "\n")
+    if args.write:  # replaces the report's last section, keeps the history above it
+        text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
+        kept = text.split(LATEST)[0].rstrip() + "\n\n" if LATEST in text else text
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        REPORT.write_text(f"{kept}{LATEST}\n\n{stamp}, {args.runs} runs, median.\n\n"
+                          f"{HEADER}\n{row}\n", encoding="utf-8")
     return 0
 
 

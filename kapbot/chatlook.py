@@ -144,12 +144,15 @@ footer { display: none !important; }
 .dark #kapbot-notice .kap-more, .dark #kapbot-notice a { color: #a5b4fc; }
 #kapbot-notice details > div { margin-top: 6px; }
 #kapbot-notice summary, #kapbot-notice .prose { font-size: 14px; }
-body.kap-used #kapbot-notice { padding: 3px 8px; border-left-width: 3px; }
-body.kap-used #kapbot-notice summary { font-size: 12px; line-height: 1.35; }
+/* (Gradio scopes each rule under its container, which outranks a plain `body.kap-used #id`:
+   these name the id twice to win, and stay unscoped) */
+body.kap-used #kapbot-notice#kapbot-notice { padding: 3px 8px !important; border-left-width: 3px; }
+body.kap-used #kapbot-notice#kapbot-notice summary { font-size: 12px; line-height: 1.35; }
 
 /* the conversation */
 #kapbot-chat { height: max(260px, min(640px, calc(100dvh - 232px))) !important; }
-body.kap-used #kapbot-chat { height: max(260px, min(680px, calc(100dvh - 150px))) !important; }
+body.kap-used #kapbot-chat#kapbot-chat {
+  height: max(260px, min(680px, calc(100dvh - 150px))) !important; }
 #kapbot-chat .top-panel { display: none !important; }
 #kapbot-chat .chatbot.prose { font-size: 15px; line-height: 1.5; opacity: 1 !important; }
 #kapbot-chat .chatbot.prose blockquote { margin: 0.4em 0; padding-left: 0.7em;
@@ -197,7 +200,7 @@ body.kap-used #kapbot-chat { height: max(260px, min(680px, calc(100dvh - 150px))
 #kapbot-book { flex: 0 0 auto !important; white-space: nowrap; min-width: 0 !important;
   width: auto !important;
   padding: 5px 12px !important; border-radius: 999px !important; font-size: 13px !important; }
-body.kap-used #kapbot-starters { display: none !important; }
+body.kap-used #kapbot-starters#kapbot-starters { display: none !important; }
 
 /* focus, motion */
 .gradio-container :focus-visible { outline: 3px solid var(--kap-color) !important;

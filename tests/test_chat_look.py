@@ -61,6 +61,8 @@ def test_a_reply_has_a_source_chip_a_booking_button_and_no_share_icons(
     notice = page.locator("#kapbot-notice")
     notice.wait_for()
     first = notice.bounding_box()
+    size = "e => getComputedStyle(e).fontSize"
+    assert notice.locator("summary").evaluate(size) == "14px"
     assert "988" in notice.inner_text() and "more" in notice.inner_text()
     assert "monitored" not in notice.inner_text()  # the rest waits behind "more"
     assert page.locator(".kap-suggestion").count() == 4  # the starter questions as chips
@@ -88,6 +90,7 @@ def test_a_reply_has_a_source_chip_a_booking_button_and_no_share_icons(
     after = notice.bounding_box()
     assert notice.is_visible() and "988" in notice.inner_text()
     assert first and after and after["height"] < first["height"]
+    assert notice.locator("summary").evaluate(size) == "12px"
     # the reply was announced once, as text
     live = page.locator("#kap-live")
     assert live.get_attribute("aria-live") == "polite"
@@ -330,8 +333,11 @@ def test_reduced_motion_stops_the_typing_animation(site: str, browser: Any) -> N
     page.goto(APP["url"] + "/")
     page.locator("#kapbot-box textarea").wait_for()
     page.evaluate("""() => { const d = document.createElement('span'); d.className = 'kap-dot';
-        d.id = 'probe'; document.body.appendChild(d); }""")
+        d.id = 'probe'; document.querySelector('#kapbot-chat .bubble-wrap').appendChild(d); }""")
     assert page.locator("#probe").evaluate("e => getComputedStyle(e).animationName") == "none"
+    page.emulate_media(reduced_motion="no-preference")
+    assert page.locator("#probe").evaluate("e => getComputedStyle(e).animationName") == \
+        "kap-bounce"
     page.close()
 
 
