@@ -186,13 +186,22 @@ def test_keyboard_only_asks_and_opens_the_booking_link(site: str, browser: Any) 
     # Tab past the chat's last control comes back to the close button
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "kapbot-close"
-    for _ in range(30):  # Tab into the chat, to the question box
+    for _ in range(30):  # Tab into the chat, to a suggestion chip
+        page.keyboard.press("Tab")
+        if "kap-suggestion" in frame.evaluate("document.activeElement.className"):
+            break
+    asked = frame.evaluate("document.activeElement.textContent").strip()
+    page.keyboard.press("Enter")
+    frame.locator(".message-row.bot-row a.kap-book").wait_for(timeout=60_000)
+    assert asked in frame.locator(".user-row").first.inner_text()
+    for _ in range(30):  # on to the question box
         page.keyboard.press("Tab")
         if frame.evaluate("document.activeElement.tagName") == "TEXTAREA":
             break
     page.keyboard.type("What is ketamine integration?")
     page.keyboard.press("Enter")
-    frame.locator(".message-row.bot-row a.kap-book").wait_for(timeout=60_000)
+    frame.locator(".message-row.bot-row").nth(1).wait_for(timeout=60_000)
+    frame.locator(".message-row.bot-row").nth(1).locator("a.kap-book").wait_for()
     frame.locator("#kapbot-send").focus()
     for _ in range(40):  # Shift+Tab back to the booking button of the reply
         page.keyboard.press("Shift+Tab")
