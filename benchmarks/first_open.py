@@ -99,7 +99,8 @@ def one_open(page: Any, cdp: Any, url: str) -> Open:
                 sum(sizes.values()), len(sizes))
 
 
-def measure(url: str, runs: int) -> tuple[list[Open], list[Open], list[str]]:
+def measure(url: str, runs: int, throttle: bool = True,
+            ) -> tuple[list[Open], list[Open], list[str]]:
     from playwright.sync_api import sync_playwright
 
     cold, warm, listing = [], [], []
@@ -110,7 +111,8 @@ def measure(url: str, runs: int) -> tuple[list[Open], list[Open], list[str]]:
             page = context.new_page()
             cdp = context.new_cdp_session(page)
             cdp.send("Network.enable")
-            cdp.send("Network.emulateNetworkConditions", FAST_3G)
+            if throttle:
+                cdp.send("Network.emulateNetworkConditions", FAST_3G)
             if run == 0:
                 page.on("requestfinished", lambda r: listing.append(r.url))
             cold.append(one_open(page, cdp, url))
@@ -118,7 +120,8 @@ def measure(url: str, runs: int) -> tuple[list[Open], list[Open], list[str]]:
             page = context.new_page()
             cdp = context.new_cdp_session(page)
             cdp.send("Network.enable")
-            cdp.send("Network.emulateNetworkConditions", FAST_3G)
+            if throttle:
+                cdp.send("Network.emulateNetworkConditions", FAST_3G)
             warm.append(one_open(page, cdp, url))
             context.close()
         browser.close()
@@ -141,6 +144,8 @@ def main() -> int:
     parser.add_argument("--write", action="store_true",
                         help="put the figures in benchmarks/first_open.md")
     parser.add_argument("--list", action="store_true", help="print the first open's requests")
+    parser.add_argument("--no-throttle", action="store_true",
+                        help="plain loopback, for comparison (not the target's condition)")
     args = parser.parse_args()
     proc = None
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,7 +153,7 @@ def main() -> int:
         if not url:
             proc, url = start_server(Path(tmp) / "data")
         try:
-            cold, warm, listing = measure(url, args.runs)
+            cold, warm, listing = measure(url, args.runs, not args.no_throttle)
         finally:
             if proc is not None:
                 proc.terminate()
