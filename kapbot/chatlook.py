@@ -154,6 +154,7 @@ body.kap-used #kapbot-notice#kapbot-notice summary { font-size: 12px; line-heigh
 body.kap-used #kapbot-chat#kapbot-chat {
   height: max(260px, min(680px, calc(100dvh - 150px))) !important; }
 #kapbot-chat .top-panel { display: none !important; }
+#kapbot-chat .placeholder { text-align: center; padding: 0 24px; }
 #kapbot-chat .chatbot.prose { font-size: 15px; line-height: 1.5; opacity: 1 !important; }
 #kapbot-chat .chatbot.prose blockquote { margin: 0.4em 0; padding-left: 0.7em;
   border-left: 3px solid var(--kap-color); }
