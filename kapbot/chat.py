@@ -140,7 +140,7 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
             with gr.Column(scale=3):
                 chat = gr.Chatbot(
                     label=wording.CHAT_LABEL, show_label=False, height=460, elem_id="kapbot-chat",
-                    sanitize_html=True, render_markdown=True, buttons=[],
+                    sanitize_html=True, render_markdown=True, buttons=[], autoscroll=False,
                     feedback_options=("Like", "Dislike"), allow_tags=False, layout="bubble",
                     placeholder=wording.CHAT_PLACEHOLDER,
                 )

@@ -99,6 +99,14 @@ SCRIPT = r"""(function () {
         var live = document.getElementById(LIVE), all = bots();
         var text = all.length && all[all.length - 1].querySelector(".message-content");
         if (live && text) { live.textContent = text.innerText; }
+        // a long reply is read from its start (a crisis reply's first lines are the numbers)
+        var wrap = document.querySelector("#kapbot-chat .bubble-wrap");
+        var row = all.length && all[all.length - 1];
+        if (wrap && row) {  // (Gradio's own autoscroll is off: it would go to the end)
+          var over = row.getBoundingClientRect().top - wrap.getBoundingClientRect().top - 8;
+          if (row.offsetHeight > wrap.clientHeight - 16) { wrap.scrollTop += over; }
+          else { wrap.scrollTop = wrap.scrollHeight; }
+        }
       }, 300);
     }
   }
@@ -214,6 +222,7 @@ body.kap-used #kapbot-starters#kapbot-starters { display: none !important; }
 
 REVIEW_CSS = """
 .gradio-container { max-width: 1280px !important; }
+.gradio-container .column { min-width: min(320px, 100%) !important; }
 #kapbot-chat { height: 560px !important; }
 #kapbot-review { font-size: 0.85rem; }
 .gradio-container [data-testid="block-info"] { color: var(--body-text-color) !important; }
