@@ -371,7 +371,7 @@ def test_screenshots_of_each_state(site: str, browser: Any, review_url: str, nam
     text = last.inner_text()
     assert text.index("988") < text.index("Book a free discovery call")
     # the long reply is shown from its start: the first number is in view, not scrolled past
-    line = last.get_by_text("Call or text 988").bounding_box()
+    line = last.get_by_text("Call or text 988", exact=True).bounding_box()
     view = frame.locator("#kapbot-chat .bubble-wrap").bounding_box()
     assert line and view and view["y"] <= line["y"] <= view["y"] + view["height"] - line["height"]
     page.screenshot(path=str(ARTIFACTS / f"state-crisis-{name}.png"))
