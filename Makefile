@@ -50,9 +50,11 @@ test: tools lint
 eval: install
 	$(BIN)/kapbot eval --tutorial --write evals/baseline.json
 
-# side by side with the plain tutorial stack; writes benchmarks/results.md (about 10 minutes)
+# side by side with the plain tutorial stack; writes benchmarks/results.md (about 10 minutes);
+# then the chat's first open on throttled "Fast 3G" (benchmarks/first_open.md)
 bench: install
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/first_open.py --write
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -19,8 +19,9 @@ import ipaddress
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.requests import ClientDisconnect
 
@@ -153,9 +154,12 @@ class PageHead:
     and points at raw.githubusercontent.com and gradio.app; these name the practice only.
     The page is asked for uncompressed so it can be rewritten."""
 
-    def __init__(self, app: Any, title: str, site: str) -> None:
+    def __init__(self, app: Any, title: str, site: str,
+                 style: Callable[[str | None], str] | None = None) -> None:
         self.app = app
-        self.tags = (f'<meta property="og:type" content="website" />\n'
+        self.style = style  # the page's own CSS for its ``?color=`` (the widget's data-color)
+        self.tags = (f'<title>{html.escape(title)}</title>\n'
+                     f'<meta property="og:type" content="website" />\n'
                      f'<meta property="og:title" content="{html.escape(title)}" />\n'
                      f'<meta property="og:site_name" content="{html.escape(site)}" />\n').encode()
 
@@ -165,6 +169,11 @@ class PageHead:
             await self.app(scope, receive, send)
             return
         head = scope["method"] == "HEAD"  # rendered as for GET, so the length is the same
+        tags = self.tags
+        if self.style is not None:
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            css = self.style(query.get("color", [None])[0])
+            tags += f"<style>{html.escape(css, quote=False)}</style>\n".encode()
         scope = {**scope, "method": "GET", "headers": [
             (k, v) for k, v in scope.get("headers", []) if k != b"accept-encoding"]}
         start: dict[str, Any] = {}
@@ -185,13 +194,62 @@ class PageHead:
             if kinds.get(b"content-type", b"").startswith(b"text/html") \
                     and b"content-encoding" not in kinds:
                 body = META.sub(b"", body)
-                body = body.replace(b"<head>", b"<head>\n" + self.tags, 1)
+                body = body.replace(b"<head>", b"<head>\n" + tags, 1)
             headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
             await send({**start, "headers": [*headers,
                                              (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": b"" if head else body})
 
         await self.app(scope, receive, rewrite)
+
+
+YEAR = b"public, max-age=31536000, immutable"
+DAY = b"public, max-age=86400"
+
+
+def cache_policy(path: str, query: str = "") -> bytes | None:
+    """The Cache-Control header for a static file of the chat: Gradio's ``/assets/`` (names
+    carry a content hash) and ``/theme.css?v=<hash>`` for a year; its other static files for a
+    day; anything else: None (left as the route answers)."""
+    if path.startswith("/assets/") or (path == "/theme.css" and query.startswith("v=")):
+        return YEAR
+    if path.startswith("/static/") or path in ("/manifest.json", "/favicon.ico"):
+        return DAY
+    return None
+
+
+class StaticCache:
+    """Sets ``cache_policy`` on successful GET/HEAD answers for static files."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        policy = None
+        if scope["type"] == "http" and scope.get("method") in ("GET", "HEAD"):
+            policy = cache_policy(scope.get("path", ""),
+                                  scope.get("query_string", b"").decode("latin-1"))
+        if policy is None:
+            await self.app(scope, receive, send)
+            return
+
+        async def cached(message: Any) -> None:
+            if message["type"] == "http.response.start" and message.get("status") in (200, 304):
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() != b"cache-control"]
+                message = {**message, "headers": [*headers, (b"cache-control", policy)]}
+            await send(message)
+
+        await self.app(scope, receive, cached)
+
+
+def compress_and_cache(app: Any) -> None:
+    """gzip for answers not compressed already (the page, JSON, /safety, widget.js; Gradio's
+    assets come brotli-compressed, and event streams are left alone), and cache headers."""
+    from starlette.middleware.gzip import GZipMiddleware
+
+    app.add_middleware(StaticCache)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
 
 
 def request_deadline_protocol(seconds: float) -> type:

@@ -10,8 +10,8 @@ from typing import Any
 import gradio as gr
 from gradio.route_utils import FnIndexInferError
 
+from kapbot import chatlook, chatview, wording
 from kapbot import review as review_text
-from kapbot import wording
 from kapbot.bot import Bot
 from kapbot.feedback import FeedbackStore
 from kapbot.guard import Limiter, RateLimiter, visitor_key
@@ -19,42 +19,6 @@ from kapbot.guard import Limiter, RateLimiter, visitor_key
 # What Gradio raises for a function the chat does not have (`kapbot.asgi.ErrorShield`: 404).
 UNKNOWN_FUNCTION: tuple[type[Exception], ...] = (FnIndexInferError,)
 MAX_FILE_SIZE = 1024  # bytes; the chat has no file input
-
-# In the chat page: Escape asks the embedding widget (if any) to close its panel; a chat opened
-# in Spanish (?lang=es) says so to screen readers.
-HEAD = """<script>
-if (new URLSearchParams(location.search).get("lang") === "es") {
-  document.documentElement.lang = "es";
-}
-document.addEventListener("keydown", function (e) {
-  if (e.key === "Escape" && window.parent !== window) {
-    window.parent.postMessage({kapbot: "close"}, "*");
-  }
-}, true);
-</script>"""
-
-CSS = """
-.gradio-container { max-width: 760px !important; margin: auto; }
-#kapbot-notice { font-size: 0.85rem; line-height: 1.45; border-left: 4px solid #6b5b95;
-  padding-left: 0.75rem; }
-#kapbot-notice h3 { font-size: 1rem; margin: 0 0 0.25rem; }
-#kapbot-chat .chatbot.prose { font-size: 15px; line-height: 1.5; }
-#kapbot-chat .chatbot.prose blockquote { margin: 0.4em 0; }
-#kapbot-chat .chatbot.prose hr { margin: 0.7em 0 0.4em; }
-#kapbot-chat .chatbot.prose hr ~ p { font-size: 12.5px; line-height: 1.4; color: #5b6070;
-  margin: 0.25em 0; }
-#kapbot-chat .chatbot.prose hr ~ p:last-child { font-size: 14px; font-weight: 600; }
-#kapbot-book a, #kapbot-book { font-weight: 600; }
-footer { display: none !important; }
-"""
-
-
-REVIEW_CSS = """
-.gradio-container { max-width: 1280px !important; }
-#kapbot-review { font-size: 0.85rem; max-height: 640px; overflow-y: auto; }
-#kapbot-review table { font-size: 0.8rem; }
-"""
-
 
 # The chat shows, and the handler reads, the last exchanges only: a long conversation stays well
 # under the body cap (kapbot.webguard), and a history sent by a script is never kept whole.
@@ -90,26 +54,30 @@ def _history_had_crisis(history: list[dict[str, Any]]) -> bool:
 
 def _opened(settings: Any, request: gr.Request) -> tuple[Any, ...]:
     """The chat's language at open, ``?lang=es`` (``kapbot/static/widget.js`` passes the host
-    page's ``data-lang`` or ``<html lang>``): the notice, labels, starters in it."""
+    page's ``data-lang`` or ``<html lang>``): the notice, labels and starters in it."""
     lang = "es" if request and request.query_params.get("lang") == "es" else "en"
-
-    def say(name: str) -> str:
-        return wording.phrase(name, lang)
-
-    notice = wording.fill(say("NOTICE"), therapist=settings.therapist_name)
-    return (f"### {say('PAGE_TITLE')}\n{notice}",
-            gr.Chatbot(placeholder=say("CHAT_PLACEHOLDER")),
-            gr.Textbox(placeholder=say("INPUT_PLACEHOLDER")), gr.Button(say("SEND")),
-            gr.Button(say("BOOK_BUTTON")), gr.Dataset(visible=lang == "en"),
-            gr.Dataset(visible=lang == "es"), lang)
+    if lang == "en":
+        return (gr.skip(),) * (6 + len(wording.STARTERS)) + ("en",)
+    notice = wording.fill(wording.ES["NOTICE"], therapist=settings.therapist_name)
+    return (f"### {wording.ES['PAGE_TITLE']}\n{notice}",
+            gr.Chatbot(placeholder=wording.ES["CHAT_PLACEHOLDER"]),
+            gr.Textbox(placeholder=wording.ES["INPUT_PLACEHOLDER"],
+                       label=wording.ES["INPUT_LABEL"]),
+            gr.Button(wording.ES["SEND"]), gr.Button(wording.ES["BOOK_BUTTON"]), gr.skip(),
+            *(gr.Button(q) for q in wording.ES_STARTERS), "es")
 
 
 def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                review: bool = False, ratings: Limiter | None = None) -> Any:
     settings = bot.settings
-    notice = wording.fill(wording.NOTICE, therapist=settings.therapist_name)
+    notice = chatview.notice(settings.therapist_name,
+                             f"{wording.PAGE_TITLE} · {settings.practice_name}")
     if ratings is None:
         ratings = RateLimiter(settings.ratings_per_minute)
+
+    def doc_kinds() -> dict[tuple[str, str], str]:  # the corpus of now (a reload replaces it)
+        corpus = bot.corpus
+        return {(s.title, s.heading): s.doc_kind for s in (corpus.sections if corpus else ())}
 
     def respond(
         message: str, history: list[dict[str, Any]], replies: list[dict[str, Any]],
@@ -131,15 +99,14 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                               "asked": answer.question if review else None}]
         notes = [review_text.explain(answer, settings), *notes] if review else notes
         panel = "\n\n---\n\n".join(notes)
+        shown = chatview.reply(answer, settings.therapist_name, doc_kinds())
         if answer.kind == "invalid":
             # keep what the visitor typed so nothing is lost; show why it was not read
-            shown = answer.question or "…"
-            return message, [*history, {"role": "user", "content": shown},
-                             {"role": "assistant", "content": answer.text}], replies, notes, \
-                panel, answer.language
+            return message, [*history, {"role": "user", "content": answer.question or "…"},
+                             {"role": "assistant", "content": shown}], replies, notes, panel, \
+                answer.language
         return "", [*history, {"role": "user", "content": answer.question},
-                    {"role": "assistant", "content": answer.text}], replies, notes, panel, \
-            answer.language
+                    {"role": "assistant", "content": shown}], replies, notes, panel, answer.language
 
     def visitor(
         message: str, history: list[dict[str, Any]], replies: list[dict[str, Any]],
@@ -187,25 +154,28 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
 
     title = f"{wording.PAGE_TITLE} · {settings.practice_name}" + (" · review" if review else "")
     with gr.Blocks(title=title, analytics_enabled=False) as blocks:
-        shown = gr.Markdown(f"### {wording.PAGE_TITLE}\n{notice}", elem_id="kapbot-notice")
+        shown = gr.Markdown(notice, elem_id="kapbot-notice")
         with gr.Row():
-            with gr.Column(scale=3) as main:
+            with gr.Column(scale=3):
                 chat = gr.Chatbot(
                     label=wording.CHAT_LABEL, show_label=False, height=460, elem_id="kapbot-chat",
-                    sanitize_html=True, render_markdown=True,
+                    sanitize_html=True, render_markdown=True, buttons=[], autoscroll=False,
                     feedback_options=("Like", "Dislike"), allow_tags=False, layout="bubble",
                     placeholder=wording.CHAT_PLACEHOLDER,
                 )
-                with gr.Row():
+                with gr.Row(elem_id="kapbot-starters"):
+                    starters = [gr.Button(q, size="sm", elem_classes=chatlook.SUGGESTION_CLASS)
+                                for q in wording.STARTERS]
+                    book = gr.Button(wording.BOOK_BUTTON, link=settings.booking_url, size="sm",
+                                     variant="primary", elem_id="kapbot-book")
+                with gr.Row(equal_height=True):
                     box = gr.Textbox(
                         show_label=False, placeholder=wording.INPUT_PLACEHOLDER, scale=5,
                         max_lines=4, max_length=settings.max_question_chars * 4, autofocus=True,
+                        elem_id="kapbot-box", label=wording.INPUT_LABEL,
                     )
-                    send = gr.Button(wording.SEND, variant="primary", scale=1, min_width=80)
-                starters = gr.Examples(list(wording.STARTERS), inputs=box,
-                                       label=wording.STARTERS_LABEL)
-                book = gr.Button(wording.BOOK_BUTTON, link=settings.booking_url,
-                                 variant="secondary", elem_id="kapbot-book")
+                    send = gr.Button(wording.SEND, variant="primary", scale=1, min_width=72,
+                                     elem_id="kapbot-send")
             if review:
                 with gr.Column(scale=2):
                     gr.Markdown("#### Why each reply (review mode: only you see this)")
@@ -228,16 +198,15 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
         handler = respond if review else visitor
         box.submit(handler, ins, outs, concurrency_id="chat", api_name="respond")
         send.click(handler, ins, outs, concurrency_id="chat")
+        for starter in starters:  # a chip sends its own text
+            starter.click(handler, [starter, *ins[1:]], outs, concurrency_id="chat",
+                          api_visibility="undocumented")
         chat.like(on_like, [replies], None)
-        with main:  # Spanish starters, shown instead when the chat opens in Spanish
-            starters_es = gr.Examples(list(wording.ES_STARTERS), inputs=box, visible=False,
-                                      label=wording.ES["STARTERS_LABEL"])
 
-        def opened(request: gr.Request) -> tuple[Any, ...]:
+        def opened(request: gr.Request) -> tuple[Any, ...]:  # ?lang=es: the chat in Spanish
             return _opened(settings, request)
 
-        blocks.load(opened, None,
-                    [shown, chat, box, send, book, starters.dataset, starters_es.dataset, lang])
+        blocks.load(opened, None, [shown, chat, box, send, book, notes, *starters, lang])
     return blocks
 
 
@@ -255,7 +224,8 @@ def mount_chat(app: Any, bot: Bot, limiter: Limiter, feedback: FeedbackStore,
     app.state.chat_queue_length = lambda: len(blocks._queue)
     app.state.chat_first = lambda event_id: _to_front(blocks, event_id)
     return gr.mount_gradio_app(
-        app, blocks, path="/", theme=theme, css=CSS + (REVIEW_CSS if review else ""),
-        head=HEAD, footer_links=[], ssr_mode=False, show_error=False,
+        app, blocks, path="/", theme=theme,
+        css=chatlook.CSS + (chatlook.REVIEW_CSS if review else ""), head=chatlook.head(),
+        footer_links=[], ssr_mode=False, show_error=False,
         run_history=False, max_file_size=MAX_FILE_SIZE,
     )

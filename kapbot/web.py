@@ -19,17 +19,18 @@ import shutil
 import signal
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from kapbot import wording
-from kapbot.asgi import ErrorShield, Gate, PageHead, request_deadline_protocol
+from kapbot import colors, wording
+from kapbot.asgi import ErrorShield, Gate, PageHead, compress_and_cache, request_deadline_protocol
 from kapbot.bot import Bot
 from kapbot.chat import UNKNOWN_FUNCTION, mount_chat
+from kapbot.chatlook import theme_css
 from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
 from kapbot.guard import RateLimiter, visitor_key
@@ -56,13 +57,11 @@ SAFETY_PAGE = """<!doctype html>
 <title>{title} · {practice}</title>
 <style>body{{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:44rem;
 margin:2rem auto;padding:0 1rem;color:#1f2330}}h1{{font-size:1.5rem}}h2{{font-size:1.15rem;
-margin-top:1.6rem}}a{{color:#5b3fb0}}</style></head><body>{body}
-<p><a href="{home}">{back}</a></p></body></html>"""
+margin-top:1.6rem}}a{{color:#5b3fb0}}</style></head><body><main>{body}
+<p><a href="{home}">{back}</a></p></main></body></html>"""
 
 
-def _safety_html(bot: Bot, lang: str = "en") -> str:
-    """docs/safety.md (or its Spanish, safety.es.md), with the practice's names, as a
-    self-contained page."""
+def _safety_html(bot: Bot, lang: str = "en") -> str:  # docs/safety.md (.es.md), names filled
     from markdown_it import MarkdownIt
 
     settings = bot.settings
@@ -175,7 +174,8 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
         first=lambda event_id: app.state.chat_first(event_id),
     )
     app.add_middleware(PageHead, title=f"{wording.PAGE_TITLE} · {bot.settings.practice_name}",
-                       site=bot.settings.practice_name)
+                       site=bot.settings.practice_name,
+                       style=lambda color: theme_css(*colors.theme(color)))
     app.add_middleware(Gate, expose_api_docs=bot.settings.expose_api_docs, loopback_only=review,
                        trusted_proxies=trusted_proxies)
     app.add_middleware(PagePolicy, frame_ancestors=" ".join(["'self'", *origins]))
@@ -198,9 +198,9 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
         }, status_code=200 if report else 503)
 
     @app.api_route("/safety", methods=["GET", "HEAD"], response_class=HTMLResponse)
-    def safety_page(lang: str = "en") -> HTMLResponse:
-        return HTMLResponse(_safety_html(bot, "es" if lang == "es" else "en"),
-                            headers={"Content-Security-Policy": SAFETY_CSP})
+    def safety_page(lang: Literal["en", "es"] = "en") -> HTMLResponse:  # ?lang=es: Spanish
+        return HTMLResponse(_safety_html(bot, lang), headers={"Content-Security-Policy":
+                                                              SAFETY_CSP})
 
     @app.post("/api/ask")
     async def api_ask(request: Request) -> JSONResponse:
@@ -229,10 +229,9 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
             data = json.loads(body.decode("utf-8")) if body else {}
             question = data.get("question", "") if isinstance(data, dict) else ""
             after_crisis = isinstance(data, dict) and data.get("after_crisis") is True
-            hint = data.get("language") if isinstance(data, dict) else None  # conversation's
+            language = data.get("language") if isinstance(data, dict) else None  # so far
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            question, after_crisis, hint = b"\xff", False, None  # the kind "not text" reply
-        language = hint if isinstance(hint, str) else None
+            question, after_crisis, language = b"\xff", False, None  # the "not text" reply
         client = visitor_key(request.client.host if request.client else None)
         if not await run_in_threadpool(limiter.allow, client):
             answer = await run_in_threadpool(bot.limited, question, client, language)
@@ -254,6 +253,7 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
 
     feedback = FeedbackStore(bot.settings.data_dir / "feedback.sqlite3")
     app = mount_chat(app, bot, limiter, feedback, review=review, ratings=ratings)
+    compress_and_cache(app)
     app.add_middleware(ErrorShield, not_found=UNKNOWN_FUNCTION)  # outermost
     return app
 

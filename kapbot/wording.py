@@ -112,6 +112,17 @@ SEND = "Send"
 CHAT_LABEL = "Chat"
 STARTERS_LABEL = "Try asking"
 BOOK_BUTTON = "Book a free discovery call"
+INPUT_LABEL = "Your question"
+# the chat's compact source chip under a quoted answer: "Dana's article · Preparation"
+SOURCE_CHIP = "{therapist}'s {doc_kind} · {section}"
+SOURCE_KIND_FALLBACK = "writing"
+# the disclosure, one line on first open ("more" shows NOTICE); it stays, smaller, after use
+NOTICE_SHORT = (
+    "**Automated assistant**, not {therapist}. Not for emergencies: call or text **988**, "
+    "or call **911**."
+)
+NOTICE_MORE = "more"
+TYPING = "Looking through the writing…"
 
 STORAGE_OFF = "What you type is not stored and not written to any log."
 STORAGE_ON = (
@@ -215,6 +226,7 @@ ES: dict[str, str] = {
     "CHAT_PLACEHOLDER": "Pregunte sobre la psicoterapia asistida con ketamina, la preparación, "
     "las sesiones o la integración.",
     "SEND": "Enviar",
+    "INPUT_LABEL": "Su pregunta",
     "CHAT_LABEL": "Chat",
     "STARTERS_LABEL": "Pruebe a preguntar",
     "BOOK_BUTTON": "Reserve una llamada inicial gratuita",

@@ -9,7 +9,8 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
 PURE = {"settings", "models", "language", "markdown", "chunking", "text", "lexical", "retrieval",
-        "compose", "wording", "evaluation", "errors", "guard", "review",
+        "compose", "wording", "evaluation", "errors", "guard", "review", "colors", "chatview",
+        "chatlook",
         "safety.policy", "safety.scoring"}
 ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever", "bot",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",

@@ -238,7 +238,7 @@ def test_review_mode_explains_replies_and_teaches(review: tuple[str, Path], brow
         root / "corpus" / "do-i-need-a-therapist-for-ketamine-therapy.md").read_text()
     _send(page, page, question)  # now answered from the section it was taught to
     reply = page.locator(".message").last.inner_text()
-    assert "Source:" in reply and "What is ketamine integration?" in reply
+    assert "Dana's article · What is ketamine integration?" in reply  # the source chip
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "review-desktop.png"), full_page=True)
     assert all(h.startswith("127.0.0.1:") for h in hosts), hosts

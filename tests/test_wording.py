@@ -96,6 +96,19 @@ def test_chat_refusal_wording() -> None:
     )
 
 
+def test_chat_page_wording() -> None:
+    """The widget's own labels (issue 14): the notice's one line keeps 988 and 911."""
+    assert wording.NOTICE_SHORT == (
+        "**Automated assistant**, not {therapist}. Not for emergencies: call or text **988**, "
+        "or call **911**."
+    )
+    assert wording.NOTICE_MORE == "more"
+    assert wording.SOURCE_CHIP == "{therapist}'s {doc_kind} · {section}"
+    assert wording.SOURCE_KIND_FALLBACK == "writing"
+    assert wording.TYPING == "Looking through the writing…"
+    assert wording.INPUT_LABEL == "Your question"
+
+
 # -- Spanish ---------------------------------------------------------------------------------------
 
 def test_spanish_crisis_wording() -> None:

@@ -1,7 +1,9 @@
 /* kapbot chat widget: <script src="https://YOUR-KAPBOT-HOST/widget.js" defer></script>
  * Options, as data- attributes on the script tag:
  *   data-position="right" | "left"   which corner the button sits in (default right)
- *   data-color="#6b4fbb"             button and header colour (a CSS colour)
+ *   data-color="#6b4fbb"             button and header colour (a CSS colour), carried into the
+ *                                    chat; text on it is white when that has 4.5:1 contrast,
+ *                                    else dark (the same rule as kapbot/colors.py)
  *   data-label="Questions about KAP?" the button's text and the panel's title
  *   data-lang="es"                    the chat's language at open (default: the page's
  *                                     <html lang>; en or es, else en)
@@ -20,23 +22,48 @@
     .slice(0, 2).toLowerCase() === "es" ? "es" : "en";
   var label = (script.getAttribute("data-label") ||
     (lang === "es" ? "¿Preguntas sobre KAP?" : "Questions about KAP?")).slice(0, 60);
+  color = toHex(color);
+  var ink = textOn(color);
+
+  // Any CSS colour as #rrggbb (the canvas normalises it); unknown names give the default.
+  function toHex(value) {
+    var ctx = document.createElement("canvas").getContext("2d");
+    if (!ctx) { return /^#[0-9a-fA-F]{6}$/.test(value) ? value.toLowerCase() : "#6b4fbb"; }
+    ctx.fillStyle = "#6b4fbb";
+    ctx.fillStyle = value;
+    var out = String(ctx.fillStyle);
+    return /^#[0-9a-f]{6}$/.test(out) ? out : "#6b4fbb";
+  }
+  // WCAG: white text when its contrast on the colour is at least 4.5:1, else dark text.
+  function textOn(hex) {
+    var lum = [1, 3, 5].map(function (i) {
+      var c = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    var l = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2];
+    return 1.05 / (l + 0.05) >= 4.5 ? "#ffffff" : "#1a1a1a";
+  }
 
   var css = [
     ".kapbot-btn{position:fixed;bottom:20px;" + position + ":20px;z-index:2147483646;display:flex;",
     "align-items:center;gap:8px;border:0;border-radius:999px;padding:12px 18px;cursor:pointer;",
-    "font:600 15px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#fff;",
+    "font:600 15px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:" + ink + ";",
     "background:" + color + ";box-shadow:0 4px 14px rgba(0,0,0,.25)}",
-    ".kapbot-btn:focus-visible{outline:3px solid #111;outline-offset:3px}",
+    ".kapbot-btn:focus-visible{outline:3px solid #111;outline-offset:3px;",
+    "box-shadow:0 0 0 3px #fff,0 4px 14px rgba(0,0,0,.25)}",
     ".kapbot-btn svg{width:22px;height:22px;flex:none}",
     ".kapbot-panel{position:fixed;bottom:84px;" + position + ":20px;z-index:2147483647;",
     "width:400px;height:min(640px,calc(100vh - 110px));display:none;flex-direction:column;",
     "background:#fff;border-radius:14px;overflow:hidden;box-shadow:0 10px 40px rgba(0,0,0,.3)}",
     ".kapbot-panel.kapbot-open{display:flex}",
     ".kapbot-head{display:flex;align-items:center;justify-content:space-between;padding:10px 14px;",
-    "color:#fff;background:" + color + ";font:600 15px system-ui,-apple-system,sans-serif}",
-    ".kapbot-close{background:transparent;border:0;color:#fff;font-size:22px;line-height:1;",
-    "cursor:pointer;padding:4px 8px;border-radius:6px}",
-    ".kapbot-close:focus-visible{outline:2px solid #fff}",
+    "color:" + ink + ";background:" + color + ";font:600 15px system-ui,-apple-system,sans-serif}",
+    ".kapbot-close{background:transparent;border:0;color:" + ink + ";font-size:22px;line-height:1;",
+    "cursor:pointer;padding:4px 8px;border-radius:6px;min-width:44px;min-height:44px}",
+    ".kapbot-close:focus-visible{outline:3px solid " + ink + ";outline-offset:-3px}",
+    "@media (prefers-reduced-motion:no-preference){.kapbot-panel.kapbot-open{",
+    "animation:kapbot-in .18s ease-out}}",
+    "@keyframes kapbot-in{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}",
     ".kapbot-frame{flex:1;border:0;width:100%}",
     "@media (max-width:480px){.kapbot-panel{inset:0;width:auto;height:auto;bottom:0;",
     "border-radius:0}.kapbot-btn{bottom:14px;" + position + ":14px}}"
@@ -60,7 +87,17 @@
   var panel = document.createElement("div");
   panel.className = "kapbot-panel";
   panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-modal", "true");
   panel.setAttribute("aria-label", label);
+  // Focus stays in the open panel: Tab past the chat's last control comes back to the close
+  // button, Shift+Tab before the close button goes to the chat's last control.
+  function sentinel() {
+    var s = document.createElement("span");
+    s.tabIndex = 0;
+    s.className = "kapbot-trap";
+    return s;
+  }
+  var before = sentinel(), after = sentinel();
   var head = document.createElement("div");
   head.className = "kapbot-head";
   var title = document.createElement("span");
@@ -72,16 +109,25 @@
   close.textContent = "\u00d7";
   head.appendChild(title);
   head.appendChild(close);
+  panel.appendChild(before);
   panel.appendChild(head);
+  panel.appendChild(after);
   var frame = null;
+  after.addEventListener("focus", function () { close.focus(); });
+  before.addEventListener("focus", function () {
+    if (frame) {
+      frame.focus();
+      frame.contentWindow.postMessage({kapbot: "focus-last"}, origin);
+    } else { close.focus(); }
+  });
 
   function open() {
     if (!frame) {
       frame = document.createElement("iframe");
       frame.className = "kapbot-frame";
       frame.title = label;
-      frame.src = origin + (lang === "es" ? "/?lang=es" : "/");
-      panel.appendChild(frame);
+      frame.src = origin + "/?color=" + encodeURIComponent(color) + (lang === "es" ? "&lang=es" : "");
+      panel.insertBefore(frame, after);
     }
     panel.classList.add("kapbot-open");
     button.setAttribute("aria-expanded", "true");

@@ -1,0 +1,89 @@
+"""How the chat page shows a reply. Pure: an ``Answer`` in, the chat bubble's Markdown (with a
+little HTML) out. The reply's text (``kapbot.compose``, also what ``/api/ask`` returns) ends with
+a source line, the disclaimer and the booking link; the chat shows the same parts as a compact
+source chip that links to the section, the disclaimer in small print, and the booking link as a
+button. A text that does not end as composed is shown unchanged."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+
+from kapbot import wording
+from kapbot.models import Answer, Source
+
+SOURCE_CLASS = "kap-source"
+BOOK_CLASS = "kap-book"
+
+
+def first_name(therapist: str) -> str:
+    """"Dana" from "Dana Nassau, LMFT"."""
+    return therapist.replace(",", " ").split()[0] if therapist.strip() else therapist
+
+
+def _cite(source: Source) -> str:
+    """The source line exactly as ``kapbot.compose.answer`` writes it."""
+    cite = source.title if source.section == source.title else f"{source.title} — {source.section}"
+    cite = cite.replace("<", "&lt;").replace(">", "&gt;")
+    link = f"[{cite}]({source.url})" if source.url else cite
+    return f"{wording.SOURCES_HEADING} {link}"
+
+
+def _safe_url(url: str) -> str | None:
+    return url if url.startswith(("https://", "http://", "/")) else None
+
+
+def source_chip(source: Source, doc_kind: str, therapist: str) -> str:
+    label = html.escape(wording.fill(wording.SOURCE_CHIP, therapist=first_name(therapist),
+                                     doc_kind=doc_kind, section=source.section), quote=False)
+    title = html.escape(f"{source.title} — {source.section}", quote=True)
+    url = _safe_url(source.url)
+    if url is None:
+        return f'<span class="{SOURCE_CLASS}" title="{title}">{label}</span>'
+    return (f'<a class="{SOURCE_CLASS}" href="{html.escape(url, quote=True)}" target="_blank" '
+            f'rel="noopener" title="{title}">{label}</a>')
+
+
+def book_button(booking_url: str) -> str:
+    url = _safe_url(booking_url)
+    if url is None:
+        return ""
+    return (f'<a class="{BOOK_CLASS}" href="{html.escape(url, quote=True)}" target="_blank" '
+            f'rel="noopener">{html.escape(wording.BOOK_BUTTON)}</a>')
+
+
+def reply(answer: Answer, therapist: str, doc_kinds: Mapping[tuple[str, str], str]) -> str:
+    """The bubble for ``answer``; ``doc_kinds`` maps (title, section heading) to the document's
+    kind ("article", "FAQ"), for the chip's label."""
+    text = answer.text
+    ending = wording.footer(answer.disclaimer, answer.booking_url)
+    if not text.endswith(ending):
+        return text
+    body = text[: -len(ending)].rstrip()
+    chips = []
+    for source in answer.sources:
+        line = _cite(source)
+        if body.endswith(line):
+            body = body[: -len(line)].rstrip()
+        kind = doc_kinds.get((source.title, source.section), wording.SOURCE_KIND_FALLBACK)
+        chips.append(source_chip(source, kind, therapist))
+    parts = [body]
+    if chips:
+        parts.append(" ".join(chips))
+    parts.append(f'<small class="kap-disclaimer">{html.escape(answer.disclaimer)}</small>')
+    button = book_button(answer.booking_url)
+    if button:
+        parts.append(button)
+    return "\n\n".join(parts)
+
+
+def notice(therapist: str, title: str = "") -> str:
+    """The disclosure as Markdown: one line (with 988) that opens to the whole notice; the
+    page's title, for screen readers only, above it."""
+    line = html.escape(wording.fill(wording.NOTICE_SHORT, therapist=therapist), quote=False)
+    line = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", line)
+    full = wording.fill(wording.NOTICE, therapist=therapist)
+    heading = f'<h1 class="kap-sr">{html.escape(title)}</h1>\n\n' if title else ""
+    return (f'{heading}<details><summary>{line} <span class="kap-more">'
+            f"{html.escape(wording.NOTICE_MORE)}</span></summary>\n\n{full}\n\n</details>")
