@@ -178,7 +178,7 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                     )
                     send = gr.Button(wording.SEND, variant="primary", scale=1, min_width=80)
                 gr.Examples(list(wording.STARTERS), inputs=box, label=wording.STARTERS_LABEL)
-                gr.Button(wording.BOOK_BUTTON, link=settings.booking_url, variant="secondary",
+                gr.Button(settings.booking_label, link=settings.booking_url, variant="secondary",
                           elem_id="kapbot-book")
             if review:
                 with gr.Column(scale=2):

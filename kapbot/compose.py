@@ -26,6 +26,7 @@ class Voice:
     therapist: str
     disclaimer: str
     booking_url: str
+    booking_label: str = wording.BOOK_BUTTON  # the booking_label setting
 
     def say(self, template: str) -> str:
         return wording.fill(template, practice=self.practice, therapist=self.therapist)
@@ -81,7 +82,8 @@ def _escape(text: str) -> str:
 
 def _finish(question: str, kind: Kind, body: str, voice: Voice, sources: tuple[Source, ...] = (),
             candidates: tuple[Passage, ...] = (), reason: str = "") -> Answer:
-    text = body.rstrip() + "\n\n" + wording.footer(voice.disclaimer, voice.booking_url)
+    ending = wording.footer(voice.disclaimer, voice.booking_url, voice.booking_label)
+    text = body.rstrip() + "\n\n" + ending
     return Answer(question, kind, text, sources, voice.disclaimer, voice.booking_url,
                   candidates, reason)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-BOOKING_LINK = "[Book a free discovery call]({booking_url})"
+BOOKING_LINK = "[{booking_label}]({booking_url})"  # booking_label: a setting
 
 ATTRIBUTION = "From {therapist}'s {doc_kind}, *{section}*:"
 
@@ -111,7 +111,7 @@ CHAT_PLACEHOLDER = (
 SEND = "Send"
 CHAT_LABEL = "Chat"
 STARTERS_LABEL = "Try asking"
-BOOK_BUTTON = "Book a free discovery call"
+BOOK_BUTTON = "Book a free discovery call"  # the default of the booking_label setting
 
 STORAGE_OFF = "What you type is not stored and not written to any log."
 STORAGE_ON = (
@@ -132,12 +132,12 @@ def fill(template: str, **values: object) -> str:
     return re.sub(r"\{(\w+)\}", one, template)
 
 
-def footer(disclaimer: str, booking_url: str) -> str:
-    """The fixed ending of every reply of every kind."""
+def footer(disclaimer: str, booking_url: str, booking_label: str = BOOK_BUTTON) -> str:
+    """The fixed ending of every reply of every kind (``booking_label``: the setting)."""
     return (
         fill(DISCLAIMER_BLOCK, disclaimer=disclaimer)
         + "\n\n"
-        + fill(BOOKING_LINK, booking_url=booking_url)
+        + fill(BOOKING_LINK, booking_url=booking_url, booking_label=booking_label)
     )
 
 

@@ -8,14 +8,15 @@ from pathlib import Path
 from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
-PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "retrieval",
+PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexical", "retrieval",
         "compose", "wording", "evaluation", "errors", "guard", "review",
         "safety.policy", "safety.scoring"}
 ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever", "bot",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
             "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
-            "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit"}
+            "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit",
+            "newpractice", "check"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
