@@ -241,7 +241,7 @@ def cmd_reload(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from kapbot.gapreport import render_report
 
-    print(render_report(settings, args.top))
+    print(render_report(settings, args.top, setupcli.report_scorer(settings)))
     return 0
 
 

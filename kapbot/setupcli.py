@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from kapbot.errors import KapbotError
@@ -118,6 +119,25 @@ def warn_overlap(settings: Settings, evals: list[Path]) -> None:
     for finding in check_corpus(settings.corpus_dir, evals).findings:
         if "also an eval question" in finding.message:
             print(finding)
+
+
+def report_scorer(settings: Settings) -> Callable[[str, str], float | None]:
+    """For ``kapbot report``: the ranker's score for a section's text (its bank left out)
+    against a topic line; the bot is built at the first call, not for an empty report."""
+    from kapbot.bot import Bot
+
+    bots: list[Bot] = []
+
+    def score(topic: str, section_id: str) -> float | None:
+        if not bots:
+            bots.append(Bot(settings.replace(record_gaps=False)))
+            bots[0].prepare()
+        answer = bots[0].ask(topic, use_bank=False)
+        if answer.kind == "crisis":
+            return None
+        return next((p.score for p in answer.candidates if p.section.id == section_id), 0.0)
+
+    return score
 
 
 COMMANDS = {"check": cmd_check, "sections": cmd_sections}
