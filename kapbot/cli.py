@@ -163,9 +163,9 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     bot.prepare()
     from kapbot.plaineval import is_project_set, summary
 
-    setupcli.warn_overlap(settings, files)
+    overlap = setupcli.eval_overlap(settings, files)
     result = run_eval(bot, files, tutorial=args.tutorial, no_bank=args.no_bank)
-    print(summary(result) + "\n")
+    print("\n".join([summary(result), *overlap, ""]))
     print(result.render(failures=not args.quiet))
     if args.html:
         from kapbot.htmlreport import render

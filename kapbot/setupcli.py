@@ -112,13 +112,12 @@ def check_before_index(settings: Settings) -> bool:
     return not report.errors
 
 
-def warn_overlap(settings: Settings, evals: list[Path]) -> None:
-    """``kapbot eval`` first says which eval questions are also bank lines."""
+def eval_overlap(settings: Settings, evals: list[Path]) -> list[str]:
+    """For ``kapbot eval``: the warnings for eval questions that are also bank lines."""
     from kapbot.check import check_corpus
 
-    for finding in check_corpus(settings.corpus_dir, evals).findings:
-        if "also an eval question" in finding.message:
-            print(finding)
+    return [str(f) for f in check_corpus(settings.corpus_dir, evals).findings
+            if "also an eval question" in f.message]
 
 
 def report_scorer(settings: Settings) -> Callable[[str, str], float | None]:
