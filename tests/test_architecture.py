@@ -16,7 +16,7 @@ ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever
             "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
             "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit",
-            "newpractice", "check"}
+            "newpractice", "check", "plaineval", "safetyteach", "setupcli"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
