@@ -177,7 +177,8 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                         max_lines=4, max_length=settings.max_question_chars * 4, autofocus=True,
                     )
                     send = gr.Button(wording.SEND, variant="primary", scale=1, min_width=80)
-                gr.Examples(list(wording.STARTERS), inputs=box, label=wording.STARTERS_LABEL)
+                gr.Examples(wording.starters(settings.starter_questions), inputs=box,
+                            label=wording.STARTERS_LABEL)
                 gr.Button(settings.booking_label, link=settings.booking_url, variant="secondary",
                           elem_id="kapbot-book")
             if review:

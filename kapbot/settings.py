@@ -41,8 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("therapist_name", "the therapist", "The therapist whose writing is quoted."),
     Setting("booking_url", PLACEHOLDER_BOOKING_URL,
             "Link to book a free discovery call. A placeholder logs a warning at start-up."),
-    Setting("booking_label", "Book a free discovery call",
-            "The booking link's text, under every reply and on the chat's button."),
+    Setting("booking_label", "Book a free discovery call", "The booking link's text."),
+    Setting("starter_questions", "", "The chat's example questions, separated by |."),
     Setting(
         "disclaimer",
         "This is an automated assistant that quotes {therapist_name}'s published writing; it is "
@@ -127,6 +127,7 @@ class Settings:
     therapist_name: str = str(_BY_NAME["therapist_name"].default)
     booking_url: str = str(_BY_NAME["booking_url"].default)
     booking_label: str = str(_BY_NAME["booking_label"].default)
+    starter_questions: str = str(_BY_NAME["starter_questions"].default)
     disclaimer: str = str(_BY_NAME["disclaimer"].default)
     corpus_dir: Path = Path(_BY_NAME["corpus_dir"].default)
     data_dir: Path = Path(_BY_NAME["data_dir"].default)

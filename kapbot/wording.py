@@ -141,5 +141,10 @@ def footer(disclaimer: str, booking_url: str, booking_label: str = BOOK_BUTTON) 
     )
 
 
+def starters(setting: str) -> list[str]:
+    """The chat's example questions: the ``starter_questions`` setting ("a | b"), else ours."""
+    return [q.strip() for q in setting.split("|") if q.strip()] or list(STARTERS)
+
+
 def invalid(problem: str, limit: int) -> str:
     return INVALID[problem].replace("{limit:,}", f"{limit:,}")

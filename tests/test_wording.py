@@ -32,6 +32,9 @@ def test_other_wording() -> None:
     assert wording.BOOK_BUTTON == "Book a free discovery call"  # booking_label's default
     assert wording.footer("Not advice.", "https://b.example", "Book a consultation") == (
         "---\n*Not advice.*\n\n[Book a consultation](https://b.example)")
+    assert wording.starters(" What are your fees? | | Can I drive home? ") == [
+        "What are your fees?", "Can I drive home?"]
+    assert wording.starters("") == list(wording.STARTERS)
     assert wording.footer("Not advice.", "https://b.example").endswith(
         "[Book a free discovery call](https://b.example)")
     assert wording.NO_ANSWER == (
