@@ -162,8 +162,9 @@ def eval_questions(paths: Iterable[Path]) -> dict[str, tuple[str, int]]:
 def check_corpus(folder: Path, evals: Sequence[Path] = ()) -> CheckReport:
     folder = Path(folder)
     if not folder.is_dir():
-        raise CorpusError(f"No corpus folder at {folder}: create it (`kapbot init` makes one) "
-                          "or set corpus_dir in kapbot.toml")
+        raise CorpusError(f"No corpus folder at {folder}: create it and add .md files (`kapbot "
+                          "init` makes one), or set corpus_dir in kapbot.toml or "
+                          "KAPBOT_CORPUS_DIR")
     files: list[FileCheck] = []
     findings: list[Finding] = []
     asked = eval_questions(evals)

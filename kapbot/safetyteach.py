@@ -35,7 +35,7 @@ from kapbot.safety.screener import PRACTICE_FILE, Screener, _corpus_questions
 
 SEALED_DIR = Path(__file__).resolve().parent.parent / "evals" / "sealed"  # the project's sets
 FIGURES = ("crisis_resources_first", "crisis_resources_first_english",
-           "crisis_resources_first_spanish")
+           "crisis_resources_first_spanish", "crisis_urgent")  # none of them may go down
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ class SafetyTaught:
     crisis_cases: int
 
     def render(self, message: str) -> str:
-        rows = [f"Crisis recall on the sealed safety sets ({self.crisis_cases} crisis messages, "
-                "the resources shown first):"]
+        rows = [f"Crisis recall on the sealed safety sets ({self.crisis_cases} crisis messages: "
+                "the resources shown first, and the crisis reply alone):"]
         for name in FIGURES:
             old, new = self.before.get(name), self.after.get(name)
             if old is not None and new is not None:
@@ -59,9 +59,10 @@ class SafetyTaught:
         rows.append(f"This message: {_tier_words(self.tier_before)} before, "
                     f"{_tier_words(self.tier_after)} after.")
         if not self.written:
-            rows.append(f"Refused: with this line the screen would miss crisis messages it "
-                        f"catches today. Nothing was written to {self.path}. If a real visitor's "
-                        "message was taken for a crisis, tell the kapbot maintainers.")
+            rows.append(f"Refused: with this line the screen would handle fewer crisis messages "
+                        f"of the sealed sets than today. Nothing was written to {self.path}. If "
+                        "a real visitor's message was taken for a crisis, tell the kapbot "
+                        "maintainers.")
         else:
             said = "a crisis" if self.label == "crisis" else "not a crisis"
             rows.append(f"Added to {self.path} ({said}). `kapbot reload` (or a restart) makes "
