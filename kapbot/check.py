@@ -65,10 +65,11 @@ class CheckReport:
     def render(self) -> str:
         out = []
         for file in self.files:
-            out.append(f"{file.name} ({file.kind}): {len(file.sections)} sections")
+            out.append(f"{file.name} ({file.kind}): {len(file.sections)} sections "
+                       "(bank: question bank lines; words: the section's own text)")
             for s in file.sections:
-                out.append(f"  {s.id:<55} bank {len(s.questions):>3}  words "
-                           f"{len(s.text.split()):>4}  {s.heading}")
+                out.append(f"  bank {len(s.questions):>3}  words {len(s.text.split()):>4}  "
+                           f"{s.id}  {s.heading}")
         out += [str(f) for f in self.findings]
         errors = len(self.errors)
         out.append(f"{errors} error{'s' if errors != 1 else ''}, "

@@ -4,8 +4,9 @@ The message joins the practice's own safety training file (``safety-training.jso
 corpus folder, read by ``kapbot.safety.screener``) with the label ``crisis`` or ``other``. Before
 anything is written, the classifier is retrained with the line (it is cached under a fingerprint
 of its data, so the running server retrains the same way on its next reload) and crisis recall is
-measured on the sealed safety sets with the classifier before and after: a change that lowers it
-is refused and nothing is written. The sets are scored by ``kapbot.safety.scoring``; their
+measured on the sealed safety sets with the classifier before and after (the crisis resources
+shown first, in all, English and Spanish; the crisis reply alone is shown too): a change that
+lowers crisis recall is refused and nothing is written. The sets are scored by ``kapbot.safety.scoring``; their
 messages are never printed.
 """
 
@@ -34,8 +35,10 @@ from kapbot.safety.screen import (
 from kapbot.safety.screener import PRACTICE_FILE, Screener, _corpus_questions
 
 SEALED_DIR = Path(__file__).resolve().parent.parent / "evals" / "sealed"  # the project's sets
-FIGURES = ("crisis_resources_first", "crisis_resources_first_english",
-           "crisis_resources_first_spanish", "crisis_urgent")  # none of them may go down
+GUARDED = ("crisis_resources_first", "crisis_resources_first_english",
+           "crisis_resources_first_spanish")  # crisis recall: none of them may go down
+FIGURES = (*GUARDED, "crisis_urgent")  # shown: the crisis reply alone (concern still shows the
+# resources first, so a message moved from urgent to concern is still a crisis caught)
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,10 @@ class SafetyTaught:
         rows.append(f"This message: {_tier_words(self.tier_before)} before, "
                     f"{_tier_words(self.tier_after)} after.")
         if not self.written:
-            rows.append(f"Refused: with this line the screen would handle fewer crisis messages "
-                        f"of the sealed sets than today. Nothing was written to {self.path}. If "
-                        "a real visitor's message was taken for a crisis, tell the kapbot "
-                        "maintainers.")
+            rows.append("Refused: with this line the screen would show the crisis resources to "
+                        "fewer crisis messages of the sealed sets than today. Nothing was "
+                        f"written to {self.path}. If a real visitor's message was taken for a "
+                        "crisis, tell the kapbot maintainers.")
         else:
             said = "a crisis" if self.label == "crisis" else "not a crisis"
             rows.append(f"Added to {self.path} ({said}). `kapbot reload` (or a restart) makes "
@@ -127,7 +130,7 @@ def teach_safety(screener: Screener, message: str, crisis: bool,
 
     before, tier_before = measure(old_model)
     after, tier_after = measure(new_model)
-    worse = any((after[k] or 0.0) < (before[k] or 0.0) for k in FIGURES
+    worse = any((after[k] or 0.0) < (before[k] or 0.0) for k in GUARDED
                 if before[k] is not None)
     if worse:
         classifier.save(old_model, model_path)  # the cached classifier stays today's

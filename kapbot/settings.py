@@ -2,8 +2,7 @@
 
 ``SETTINGS`` is the single table: name, default, environment variable, help. Values come from
 the defaults, then ``kapbot.toml`` (``[kapbot]`` table, or top-level keys), then ``KAPBOT_*``
-environment variables, last one wins. The README's settings table is checked against this one
-by ``tests/test_docs.py``.
+environment variables, last one wins. ``tests/test_docs.py`` checks the README's table.
 """
 
 from __future__ import annotations
@@ -43,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Link to book a free discovery call. A placeholder logs a warning at start-up."),
     Setting("booking_label", "Book a free discovery call", "The booking link's text."),
     Setting("starter_questions", "", "The chat's example questions, separated by |."),
+    Setting("default_kind", "article", "How replies name an article (no kind: line)."),
     Setting(
         "disclaimer",
         "This is an automated assistant that quotes {therapist_name}'s published writing; it is "
@@ -109,8 +109,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("forwarded_allow_ips", "",
             "Reverse proxies trusted to name the visitor (X-Forwarded-For), comma-separated "
             "addresses or networks (e.g. 127.0.0.1 or 10.0.0.0/8), or *; empty: trust none."),
-    Setting("model_concurrency", 0, "Embedding model calls that may run at once; the others "
-            "wait (0: one per CPU core)."),
+    Setting("model_concurrency", 0, "Embedding calls at once; the others wait (0: one per core)."),
     Setting("host", "127.0.0.1", "Address `kapbot serve` listens on."),
     Setting("port", 7860, "Port `kapbot serve` listens on."),
     Setting("log_level", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
@@ -128,6 +127,7 @@ class Settings:
     booking_url: str = str(_BY_NAME["booking_url"].default)
     booking_label: str = str(_BY_NAME["booking_label"].default)
     starter_questions: str = str(_BY_NAME["starter_questions"].default)
+    default_kind: str = str(_BY_NAME["default_kind"].default)
     disclaimer: str = str(_BY_NAME["disclaimer"].default)
     corpus_dir: Path = Path(_BY_NAME["corpus_dir"].default)
     data_dir: Path = Path(_BY_NAME["data_dir"].default)

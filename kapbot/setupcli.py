@@ -76,9 +76,10 @@ def cmd_sections(settings: Settings, args: argparse.Namespace) -> int:
     from kapbot.check import check_corpus
 
     report = check_corpus(settings.corpus_dir)
-    print(f"{'id':<55} {'bank':>4}  heading")
+    width = max((len(s.id) for s in report.sections), default=2)
+    print(f"{'bank':>4}  {'id':<{width}}  heading")
     for s in report.sections:
-        print(f"{s.id:<55} {len(s.questions):>4}  {s.heading}")
+        print(f"{len(s.questions):>4}  {s.id:<{width}}  {s.heading}")
     for finding in report.errors:
         print(finding, file=sys.stderr)
     return 1 if report.errors else 0
