@@ -13,7 +13,7 @@ from kapbot.corpus import load_corpus
 from kapbot.errors import ConfigError, KapbotError
 from kapbot.evalrun import CaseRow, EvalResult
 from kapbot.evaluation import Case, parse_cases
-from kapbot.newpractice import Practice, init
+from kapbot.newpractice import Practice, ask, init
 from kapbot.plaineval import checked_cases, is_project_set, summary
 from kapbot.settings import load
 from kapbot.teach import teach
@@ -193,3 +193,18 @@ def test_the_summary_is_plain_and_lists_wrong_sections_first() -> None:
 def test_the_project_sets_keep_their_bars(tmp_path: Path) -> None:
     assert is_project_set(EVALS / "questions.jsonl")
     assert not is_project_set(tmp_path / "mine.jsonl")
+
+
+def test_init_asks_only_for_what_is_not_given() -> None:
+    asked: list[str] = []
+    answers = iter(["Rivera Counseling", "https://rivera.example/book", "", ""])
+
+    def prompt(text: str) -> str:
+        asked.append(text)
+        return next(answers)
+
+    values = ask({"therapist_name": "Sam Rivera"}, prompt)
+    assert values == {"practice_name": "Rivera Counseling", "therapist_name": "Sam Rivera",
+                      "booking_url": "https://rivera.example/book",
+                      "booking_label": "Book a free discovery call", "allowed_origins": ""}
+    assert len(asked) == 4 and asked[3].startswith("Your website's address")
