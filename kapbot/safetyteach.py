@@ -6,8 +6,10 @@ anything is written, the classifier is retrained with the line (it is cached und
 of its data, so the running server retrains the same way on its next reload) and crisis recall is
 measured on the sealed safety sets with the classifier before and after (the crisis resources
 shown first, in all, English and Spanish; the crisis reply alone is shown too): a change that
-lowers crisis recall is refused and nothing is written. The sets are scored by ``kapbot.safety.scoring``; their
-messages are never printed.
+lowers crisis recall is refused and nothing is written. The sets are scored by
+``kapbot.safety.scoring``; their messages are never printed. Of the project's sealed folder, only
+the safety sets whose first look is recorded in ``evals/HISTORY.md`` are used: a set not yet
+measured stays unmeasured until the lead's first look.
 """
 
 from __future__ import annotations
@@ -83,8 +85,18 @@ def _tier_words(tier: Tier) -> str:
             "answer", Tier.NONE: "no crisis resources"}[tier]
 
 
-def sealed_crisis(folder: Path = SEALED_DIR) -> list[SealedCase]:
+def sealed_sets(folder: Path = SEALED_DIR) -> list[Path]:
+    """The safety sets of ``folder``; of the project's own, those already measured once."""
     paths = sorted(Path(folder).glob("*.jsonl"))
+    if Path(folder).resolve() == SEALED_DIR.resolve():
+        history = SEALED_DIR.parent / "HISTORY.md"
+        looked = history.read_text(encoding="utf-8") if history.is_file() else ""
+        paths = [p for p in paths if p.name.startswith("safety-") and p.name in looked]
+    return paths
+
+
+def sealed_crisis(folder: Path = SEALED_DIR) -> list[SealedCase]:
+    paths = sealed_sets(folder)
     if not paths:
         raise KapbotError(f"No sealed safety sets in {folder}: a safety correction is checked on "
                           "them before it is kept. Give the folder with --sealed FOLDER.")

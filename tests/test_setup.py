@@ -15,6 +15,7 @@ from kapbot.evalrun import CaseRow, EvalResult
 from kapbot.evaluation import Case, parse_cases
 from kapbot.newpractice import Practice, ask, init
 from kapbot.plaineval import checked_cases, is_project_set, summary
+from kapbot.safetyteach import sealed_sets
 from kapbot.settings import load
 from kapbot.teach import teach
 
@@ -208,3 +209,12 @@ def test_init_asks_only_for_what_is_not_given() -> None:
                       "booking_url": "https://rivera.example/book",
                       "booking_label": "Book a free discovery call", "allowed_origins": ""}
     assert len(asked) == 4 and asked[3].startswith("Your website's address")
+
+
+def test_safety_corrections_are_checked_only_on_sealed_sets_already_measured(tmp_path: Path
+                                                                             ) -> None:
+    history = (EVALS / "HISTORY.md").read_text(encoding="utf-8")
+    used = sealed_sets()  # names only: the sets are not read here
+    assert used and all(p.name.startswith("safety-") and p.name in history for p in used)
+    (tmp_path / "mine.jsonl").write_text("", encoding="utf-8")
+    assert sealed_sets(tmp_path) == [tmp_path / "mine.jsonl"]  # --sealed FOLDER: all of it
