@@ -71,7 +71,7 @@ class Bot:
         self.retriever = Retriever(self.store, self.weights)
         self.voice = compose.Voice(
             settings.practice_name, settings.therapist_name, settings.disclaimer_text,
-            settings.booking_url,
+            settings.booking_url, settings.booking_label, settings.default_kind,
         )
         self._lock = threading.Lock()  # one index build at a time
         self._builder: threading.Thread | None = None  # the background build, if one runs

@@ -26,6 +26,8 @@ class Voice:
     therapist: str
     disclaimer: str
     booking_url: str
+    booking_label: str = wording.BOOK_BUTTON  # the booking_label setting
+    default_kind: str = "article"  # the default_kind setting: names an article in replies
 
     def say(self, template: str) -> str:
         return wording.fill(template, practice=self.practice, therapist=self.therapist)
@@ -81,7 +83,8 @@ def _escape(text: str) -> str:
 
 def _finish(question: str, kind: Kind, body: str, voice: Voice, sources: tuple[Source, ...] = (),
             candidates: tuple[Passage, ...] = (), reason: str = "") -> Answer:
-    text = body.rstrip() + "\n\n" + wording.footer(voice.disclaimer, voice.booking_url)
+    ending = wording.footer(voice.disclaimer, voice.booking_url, voice.booking_label)
+    text = body.rstrip() + "\n\n" + ending
     return Answer(question, kind, text, sources, voice.disclaimer, voice.booking_url,
                   candidates, reason)
 
@@ -100,8 +103,9 @@ def answer(
     chosen = select_sentences(sentence_scores, [word_count(s) for s in sentences], max_words)
     quote = quote_text(sentences, chosen)
     label = section.heading
+    kind = voice.default_kind if section.doc_kind == "article" else section.doc_kind
     attribution = wording.fill(
-        wording.ATTRIBUTION, therapist=voice.therapist, doc_kind=section.doc_kind, section=label
+        wording.ATTRIBUTION, therapist=voice.therapist, doc_kind=kind, section=label
     )
     cite = section.title if label == section.title else f"{section.title} — {label}"
     cite = _escape(cite)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-BOOKING_LINK = "[Book a free discovery call]({booking_url})"
+BOOKING_LINK = "[{booking_label}]({booking_url})"  # booking_label: a setting
 
 ATTRIBUTION = "From {therapist}'s {doc_kind}, *{section}*:"
 
@@ -111,7 +111,7 @@ CHAT_PLACEHOLDER = (
 SEND = "Send"
 CHAT_LABEL = "Chat"
 STARTERS_LABEL = "Try asking"
-BOOK_BUTTON = "Book a free discovery call"
+BOOK_BUTTON = "Book a free discovery call"  # the default of the booking_label setting
 INPUT_LABEL = "Your question"
 # the chat's compact source chip under a quoted answer: "Dana's article · Preparation"
 SOURCE_CHIP = "{therapist}'s {doc_kind} · {section}"
@@ -143,13 +143,18 @@ def fill(template: str, **values: object) -> str:
     return re.sub(r"\{(\w+)\}", one, template)
 
 
-def footer(disclaimer: str, booking_url: str) -> str:
-    """The fixed ending of every reply of every kind."""
+def footer(disclaimer: str, booking_url: str, booking_label: str = BOOK_BUTTON) -> str:
+    """The fixed ending of every reply of every kind (``booking_label``: the setting)."""
     return (
         fill(DISCLAIMER_BLOCK, disclaimer=disclaimer)
         + "\n\n"
-        + fill(BOOKING_LINK, booking_url=booking_url)
+        + fill(BOOKING_LINK, booking_url=booking_url, booking_label=booking_label)
     )
+
+
+def starters(setting: str) -> list[str]:
+    """The chat's example questions: the ``starter_questions`` setting ("a | b"), else ours."""
+    return [q.strip() for q in setting.split("|") if q.strip()] or list(STARTERS)
 
 
 def invalid(problem: str, limit: int) -> str:

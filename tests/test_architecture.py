@@ -8,7 +8,7 @@ from pathlib import Path
 from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
-PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "retrieval",
+PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexical", "retrieval",
         "compose", "wording", "evaluation", "errors", "guard", "review", "colors", "chatview",
         "chatlook",
         "safety.policy", "safety.scoring", "safety.ngrams"}
@@ -16,7 +16,8 @@ ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
             "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
-            "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit"}
+            "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit",
+            "newpractice", "check", "plaineval", "safetyteach", "setupcli"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},

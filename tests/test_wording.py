@@ -28,7 +28,15 @@ def test_medical_wording() -> None:
 
 def test_other_wording() -> None:
     assert wording.ATTRIBUTION == "From {therapist}'s {doc_kind}, *{section}*:"
-    assert wording.BOOKING_LINK == "[Book a free discovery call]({booking_url})"
+    assert wording.BOOKING_LINK == "[{booking_label}]({booking_url})"
+    assert wording.BOOK_BUTTON == "Book a free discovery call"  # booking_label's default
+    assert wording.footer("Not advice.", "https://b.example", "Book a consultation") == (
+        "---\n*Not advice.*\n\n[Book a consultation](https://b.example)")
+    assert wording.starters(" What are your fees? | | Can I drive home? ") == [
+        "What are your fees?", "Can I drive home?"]
+    assert wording.starters("") == list(wording.STARTERS)
+    assert wording.footer("Not advice.", "https://b.example").endswith(
+        "[Book a free discovery call](https://b.example)")
     assert wording.NO_ANSWER == (
         "I'm sorry, {therapist}'s writing doesn't cover that, so I can't answer it here. "
         "A free discovery call is the best place to ask {therapist} directly."

@@ -25,6 +25,9 @@ WINDOW_CHARS = 240  # a window: consecutive sentences up to about this many char
 MOST_SENTENCES = 40  # sentences of a long message also read alone (the first and last ones)
 MIN_SENTENCES = 4  # from this many sentences, each is also read alone (windows dilute a crisis)
 MODEL_FILE = "safety-model.npz"
+# a line of the practice's own corrections (``kapbot teach --crisis/--not-crisis``) counts as
+# this many shipped lines: one correction moves the message it names past the urgent threshold
+PRACTICE_WEIGHT = 10.0
 
 
 def windows(message: str, span: int = 2000, window_chars: int = WINDOW_CHARS) -> list[str]:
@@ -98,7 +101,7 @@ def training_examples(extra_files: Sequence[Path] = (),
     examples = [ex for path in dataset.shipped_files() for ex in dataset.read_examples(path)]
     for path in extra_files:
         if path.is_file():
-            examples += dataset.read_examples(path, weight=2.0)  # the practice's own corrections
+            examples += dataset.read_examples(path, weight=PRACTICE_WEIGHT)
     return examples + dataset.corpus_questions(corpus_questions)
 
 
