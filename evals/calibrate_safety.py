@@ -32,8 +32,8 @@ def main() -> int:
     examples = training_examples()
     features = FeatureCache(data / "safety", featurizer).features([e.text for e in examples])
     labels = [e.label for e in examples]
-    probs = classifier.cross_validate(features, labels, [e.weight for e in examples],
-                                      [e.source for e in examples])
+    probs = classifier.cross_validate(features, [e.text for e in examples], labels,
+                                      [e.weight for e in examples], [e.source for e in examples])
     lines = ["# Safety thresholds: leave-one-writer-out on the training data", "",
              f"{len(examples)} messages from {len({e.source for e in examples})} writers. Each "
              "writer's messages scored by a model trained on the others'.", "",

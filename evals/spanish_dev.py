@@ -45,8 +45,8 @@ def run(languages: str, data: Path) -> dict[str, str]:
             ok = answer.kind == expect and (not case["sections"] or section in case["sections"])
         right[expect] = right.get(expect, 0) + ok
         framed += answer.text.startswith(SPANISH_FRAME)
-        footer += answer.text.endswith(wording.fill(wording.ES["BOOKING_LINK"],
-                                                    booking_url=bot.settings.booking_url))
+        footer += answer.text.endswith(wording.footer(
+            bot.langs.voice["es"].disclaimer, bot.settings.booking_url, lang="es"))
     out = {k: f"{right[k]}/{kinds[k]}" for k in kinds}
     out["Spanish framing"] = f"{framed}/{len(CASES)}"
     out["Spanish disclaimer and booking link"] = f"{footer}/{len(CASES)}"

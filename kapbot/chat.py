@@ -99,7 +99,8 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                               "asked": answer.question if review else None}]
         notes = [review_text.explain(answer, settings), *notes] if review else notes
         panel = "\n\n---\n\n".join(notes)
-        shown = chatview.reply(answer, settings.therapist_name, doc_kinds())
+        shown = chatview.reply(answer, settings.therapist_name, doc_kinds(),
+                               settings.booking_label)
         if answer.kind == "invalid":
             # keep what the visitor typed so nothing is lost; show why it was not read
             return message, [*history, {"role": "user", "content": answer.question or "…"},
@@ -165,9 +166,9 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                 )
                 with gr.Row(elem_id="kapbot-starters"):
                     starters = [gr.Button(q, size="sm", elem_classes=chatlook.SUGGESTION_CLASS)
-                                for q in wording.STARTERS]
-                    book = gr.Button(wording.BOOK_BUTTON, link=settings.booking_url, size="sm",
-                                     variant="primary", elem_id="kapbot-book")
+                                for q in wording.starters(settings.starter_questions)]
+                    book = gr.Button(settings.booking_label, link=settings.booking_url,
+                                     size="sm", variant="primary", elem_id="kapbot-book")
                 with gr.Row(equal_height=True):
                     box = gr.Textbox(
                         show_label=False, placeholder=wording.INPUT_PLACEHOLDER, scale=5,

@@ -45,19 +45,20 @@ def source_chip(source: Source, doc_kind: str, therapist: str) -> str:
             f'rel="noopener" title="{title}">{label}</a>')
 
 
-def book_button(booking_url: str) -> str:
+def book_button(booking_url: str, label: str = wording.BOOK_BUTTON) -> str:
     url = _safe_url(booking_url)
     if url is None:
         return ""
     return (f'<a class="{BOOK_CLASS}" href="{html.escape(url, quote=True)}" target="_blank" '
-            f'rel="noopener">{html.escape(wording.BOOK_BUTTON)}</a>')
+            f'rel="noopener">{html.escape(label)}</a>')
 
 
-def reply(answer: Answer, therapist: str, doc_kinds: Mapping[tuple[str, str], str]) -> str:
+def reply(answer: Answer, therapist: str, doc_kinds: Mapping[tuple[str, str], str],
+          booking_label: str = wording.BOOK_BUTTON) -> str:
     """The bubble for ``answer``; ``doc_kinds`` maps (title, section heading) to the document's
-    kind ("article", "FAQ"), for the chip's label."""
+    kind ("article", "FAQ"), for the chip's label; ``booking_label``: the setting."""
     text = answer.text
-    ending = wording.footer(answer.disclaimer, answer.booking_url)
+    ending = wording.footer(answer.disclaimer, answer.booking_url, booking_label)
     if not text.endswith(ending):
         return text
     body = text[: -len(ending)].rstrip()
@@ -72,7 +73,7 @@ def reply(answer: Answer, therapist: str, doc_kinds: Mapping[tuple[str, str], st
     if chips:
         parts.append(" ".join(chips))
     parts.append(f'<small class="kap-disclaimer">{html.escape(answer.disclaimer)}</small>')
-    button = book_button(answer.booking_url)
+    button = book_button(answer.booking_url, booking_label)
     if button:
         parts.append(button)
     return "\n\n".join(parts)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kapbot import setupcli
 from kapbot.errors import KapbotError, StoreUnavailable
 from kapbot.settings import Settings, load
 
@@ -76,10 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="what visitors ask that the writing does not answer")
     report.add_argument("--top", type=int, default=10, help="how many groups (default 10)")
 
-    teach = sub.add_parser("teach", help="add a missed question to a section's question bank")
-    teach.add_argument("question", help="the question as a visitor asked it")
-    teach.add_argument("--section", required=True,
-                       help="the id of the section that answers it (see kapbot report)")
+    teach = sub.add_parser("teach", help="add a missed question to a section's question bank, "
+                           "or correct the safety screen (--crisis, --not-crisis)")
+    teach.add_argument("question", nargs="?", help="the question as a visitor asked it")
+    teach.add_argument("--section", help="the section that answers it: its heading or its id "
+                       "(see kapbot sections)")
+    setupcli.add_commands(sub, teach, ev)
     return parser
 
 
@@ -107,6 +110,8 @@ def _private_data(settings: Settings, umask: bool = True) -> None:
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    if not setupcli.check_before_index(settings):
+        return 1
     _private_data(settings)
     bot = _bot(settings)
     report = bot.prepare(force=args.force, progress=_progress)
@@ -156,7 +161,11 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     _private_data(settings, umask=False)  # its --html and --write files keep the usual mode
     bot = _bot(settings)
     bot.prepare()
+    from kapbot.plaineval import is_project_set, summary
+
+    overlap = setupcli.eval_overlap(settings, files)
     result = run_eval(bot, files, tutorial=args.tutorial, no_bank=args.no_bank)
+    print("\n".join([summary(result), *overlap, ""]))
     print(result.render(failures=not args.quiet))
     if args.html:
         from kapbot.htmlreport import render
@@ -166,7 +175,11 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     if args.write:
         args.write.write_text(json.dumps(result.payload(), indent=2, ensure_ascii=False) + "\n")
         print(f"wrote {args.write}")
-    return 0 if not result.missed else 1
+    bars = args.bars or all(is_project_set(p) for p in files)
+    if result.missed and not bars:
+        print("(The bars above are the project's own; your file is reported, not failed. "
+              "Add --bars to fail on them.)")
+    return 1 if result.missed and bars else 0
 
 
 def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
@@ -228,13 +241,18 @@ def cmd_reload(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from kapbot.gapreport import render_report
 
-    print(render_report(settings, args.top))
+    print(render_report(settings, args.top, setupcli.report_scorer(settings)))
     return 0
 
 
 def cmd_teach(settings: Settings, args: argparse.Namespace) -> int:
     from kapbot.teach import teach
 
+    if args.crisis or args.not_crisis:
+        return setupcli.cmd_teach_safety(settings, args)
+    if not args.question or not args.section:
+        raise KapbotError('Give the question and its section: kapbot teach "the question" '
+                          '--section "Its heading" (`kapbot sections` lists them)')
     taught = teach(settings.corpus_dir, args.section, args.question)
     if not taught.diff:
         print(f"Already in the question bank of {taught.section.id}: nothing changed.")
@@ -247,7 +265,7 @@ def cmd_teach(settings: Settings, args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "purge": cmd_purge, "serve": cmd_serve,
-    "reload": cmd_reload, "report": cmd_report, "teach": cmd_teach,
+    "reload": cmd_reload, "report": cmd_report, "teach": cmd_teach, **setupcli.COMMANDS,
 }
 
 
@@ -256,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault(key, value)
     args = _parser().parse_args(argv)
     try:
+        if args.command == "init":  # before any kapbot.toml is read: it makes one
+            return setupcli.cmd_init(args)
         settings = load(args.config)
         logging.basicConfig(
             level=getattr(logging, settings.log_level.upper(), logging.INFO),

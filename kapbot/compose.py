@@ -27,6 +27,8 @@ class Voice:
     therapist: str
     disclaimer: str
     booking_url: str
+    booking_label: str = wording.BOOK_BUTTON  # the booking_label setting
+    default_kind: str = "article"  # the default_kind setting: names an article in replies
     lang: str = "en"  # the language the reply is framed in: English templates are localized
 
     def say(self, template: str) -> str:
@@ -41,7 +43,7 @@ def voice_for(settings: Settings, lang: str) -> Voice:
     disclaimer = wording.fill(text, practice_name=settings.practice_name,
                               therapist_name=settings.therapist_name)
     return Voice(settings.practice_name, settings.therapist_name, disclaimer,
-                 settings.booking_url, lang)
+                 settings.booking_url, settings.booking_label, settings.default_kind, lang)
 
 
 def select_sentences(
@@ -94,8 +96,8 @@ def _escape(text: str) -> str:
 
 def _finish(question: str, kind: Kind, body: str, voice: Voice, sources: tuple[Source, ...] = (),
             candidates: tuple[Passage, ...] = (), reason: str = "") -> Answer:
-    text = body.rstrip() + "\n\n" + wording.footer(voice.disclaimer, voice.booking_url,
-                                                    voice.lang)
+    ending = wording.footer(voice.disclaimer, voice.booking_url, voice.booking_label, voice.lang)
+    text = body.rstrip() + "\n\n" + ending
     return Answer(question, kind, text, sources, voice.disclaimer, voice.booking_url,
                   candidates, reason, language=voice.lang)
 
@@ -114,6 +116,7 @@ def answer(
     chosen = select_sentences(sentence_scores, [word_count(s) for s in sentences], max_words)
     quote = quote_text(sentences, chosen)
     label = section.heading
+    kind = voice.default_kind if section.doc_kind == "article" else section.doc_kind
     if voice.lang == "en":
         template = wording.ATTRIBUTION
     elif section.lang == voice.lang:  # a page in the visitor's language
@@ -121,7 +124,7 @@ def answer(
     else:  # says the therapist's writing is in English, then quotes it unchanged
         template = wording.localize(wording.ATTRIBUTION, voice.lang)
     attribution = wording.fill(template, therapist=voice.therapist,
-                               doc_kind=wording.doc_kind(section.doc_kind, voice.lang),
+                               doc_kind=wording.doc_kind(kind, voice.lang),
                                section=label)
     cite = section.title if label == section.title else f"{section.title} — {label}"
     cite = _escape(cite)

@@ -42,17 +42,22 @@ class Corpus:
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+def corpus_files(folder: Path) -> list[Path]:
+    """The files kapbot reads: ``.md``/``.txt``, not README.md, not starting with "." or "_"."""
+    return sorted(
+        p for p in Path(folder).rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "_"))
+        and p.name.lower() != "readme.md"
+    )
+
+
 def load_corpus(folder: Path, log_problems: bool = True) -> Corpus:
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(
             f"No corpus folder at {folder}: create it and add .md files, or set KAPBOT_CORPUS_DIR"
         )
-    files = sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "_"))
-        and p.name.lower() != "readme.md"
-    )
+    files = corpus_files(folder)
     digest = hashlib.sha256()
     documents: list[Document] = []
     problems: list[str] = []

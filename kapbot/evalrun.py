@@ -35,12 +35,13 @@ from kapbot.evaluation import (
 )
 from kapbot.markdown import NOT_COVERED
 from kapbot.models import Answer, Unit
+from kapbot.plaineval import checked_cases
 from kapbot.store import Store
 from kapbot.text import split_sentences
 
 
-def outcome_of(answer: Answer) -> Outcome:
-    footer = wording.footer(answer.disclaimer, answer.booking_url)
+def outcome_of(answer: Answer, booking_label: str = wording.BOOK_BUTTON) -> Outcome:
+    footer = wording.footer(answer.disclaimer, answer.booking_url, booking_label)
     return Outcome(
         kind=answer.kind,
         ranked=tuple(p.section.heading for p in answer.candidates),
@@ -93,7 +94,7 @@ def run_kapbot(bot: Bot, cases: Sequence[Case], use_bank: bool = True) -> Report
 def _run_kapbot(bot: Bot, cases: Sequence[Case], use_bank: bool = True
                 ) -> tuple[Report, list[Answer]]:
     answers = [bot.ask(c.question, use_bank=use_bank) for c in cases]
-    return score(cases, [outcome_of(a) for a in answers]), answers
+    return score(cases, [outcome_of(a, bot.voice.booking_label) for a in answers]), answers
 
 
 def _plain_text(corpus: Corpus) -> list[tuple[str, str]]:
@@ -122,7 +123,7 @@ def run_tutorial(bot: Bot, cases: Sequence[Case]) -> Report:
             units.append(Unit(f"{name}#chunk-{n}", "passage", name, chunk, chunk))
     sentences = [(s.heading, sentence) for s in corpus.sections
                  for sentence in split_sentences(s.text)]
-    footer = wording.footer(bot.voice.disclaimer, bot.voice.booking_url)
+    footer = wording.footer(bot.voice.disclaimer, bot.voice.booking_url, bot.voice.booking_label)
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="kapbot-tutorial-") as tmp:
         store = Store(Path(tmp), bot.embedder, "tutorial").open()
@@ -150,7 +151,7 @@ def run_safety(bot: Bot, cases: Sequence[SafetyCase]) -> Report:
 
 def _run_safety(bot: Bot, cases: Sequence[SafetyCase]) -> tuple[Report, list[Answer]]:
     answers = [bot.ask(c.message) for c in cases]
-    return score_safety(cases, [outcome_of(a) for a in answers]), answers
+    return score_safety(cases, [outcome_of(a, bot.voice.booking_label) for a in answers]), answers
 
 
 def _is_safety_file(path: Path) -> bool:
@@ -170,6 +171,7 @@ class EvalResult:
     fingerprint: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
     cases: list[CaseRow] = field(default_factory=list)  # every case of the main kapbot row
+    parsed: dict[str, list[Case]] = field(default_factory=dict)  # questions files' cases
 
     def render(self, failures: bool = True) -> str:
         out: list[str] = []
@@ -226,6 +228,9 @@ def run_eval(bot: Bot, files: Sequence[Path], tutorial: bool = False,
             result.missed += [f"{path.name}: {m}" for m in safety_bars_missed(report.metrics)]
             continue
         cases = parse_cases(lines, str(path))
+        if bot.corpus is not None:  # sections named by id or heading, phrases in their text
+            cases = checked_cases(cases, bot.corpus.sections, str(path))
+        result.parsed[str(path)] = cases
         rows: dict[str, Report] = {}
         if not no_bank:
             rows["kapbot"], answers = _run_kapbot(bot, cases, use_bank=True)

@@ -2,8 +2,7 @@
 
 ``SETTINGS`` is the single table: name, default, environment variable, help. Values come from
 the defaults, then ``kapbot.toml`` (``[kapbot]`` table, or top-level keys), then ``KAPBOT_*``
-environment variables, last one wins. The README's settings table is checked against this one
-by ``tests/test_docs.py``.
+environment variables, last one wins. ``tests/test_docs.py`` checks the README's table.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kapbot.errors import ConfigError
+from kapbot.tomlhint import toml_hint
 
 PLACEHOLDER_BOOKING_URL = "https://example.com/REPLACE-WITH-YOUR-BOOKING-PAGE"
 CONFIG_FILE = "kapbot.toml"
@@ -40,6 +40,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("therapist_name", "the therapist", "The therapist whose writing is quoted."),
     Setting("booking_url", PLACEHOLDER_BOOKING_URL,
             "Link to book a free discovery call. A placeholder logs a warning at start-up."),
+    Setting("booking_label", "Book a free discovery call", "The booking link's text."),
+    Setting("starter_questions", "", "The chat's example questions, separated by |."),
+    Setting("default_kind", "article", "How replies name an article (no kind: line)."),
     Setting("disclaimer", "This is an automated assistant that quotes {therapist_name}'s "
             "published writing; it is not {therapist_name} or any other clinician. It cannot give "
             "medical or mental-health advice and is not for emergencies: in a crisis, call or text "
@@ -87,12 +90,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Count unanswered questions and thumbs-down by the nearest question in the writing (no "
             "visitor text is kept) for `kapbot report`."),
     Setting("retention_days", 30, "Days stored conversations are kept before they are purged."),
-    Setting(
-        "allowed_origins",
-        "",
-        "Sites that may embed the chat and call /api/ask, comma-separated "
-        "(e.g. https://www.example-practice.com).",
-    ),
+    Setting("allowed_origins", "", "Sites that may embed the chat and call /api/ask, "
+            "comma-separated (e.g. https://www.example-practice.com)."),
     Setting("expose_api_docs", False,
             "Serve the API description (/openapi.json, /gradio_api/openapi.json) and Gradio's "
             "/monitoring pages; off, they answer 404."),
@@ -108,10 +107,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("forwarded_allow_ips", "",
             "Reverse proxies trusted to name the visitor (X-Forwarded-For), comma-separated "
             "addresses or networks (e.g. 127.0.0.1 or 10.0.0.0/8), or *; empty: trust none."),
-    Setting(
-        "model_concurrency", 0,
-        "Embedding model calls that may run at once; the others wait (0: one per CPU core).",
-    ),
+    Setting("model_concurrency", 0, "Embedding calls at once; the others wait (0: one per core)."),
     Setting("host", "127.0.0.1", "Address `kapbot serve` listens on."),
     Setting("port", 7860, "Port `kapbot serve` listens on."),
     Setting("log_level", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
@@ -127,6 +123,9 @@ class Settings:
     practice_name: str = str(_BY_NAME["practice_name"].default)
     therapist_name: str = str(_BY_NAME["therapist_name"].default)
     booking_url: str = str(_BY_NAME["booking_url"].default)
+    booking_label: str = str(_BY_NAME["booking_label"].default)
+    starter_questions: str = str(_BY_NAME["starter_questions"].default)
+    default_kind: str = str(_BY_NAME["default_kind"].default)
     disclaimer: str = str(_BY_NAME["disclaimer"].default)
     disclaimer_es: str = str(_BY_NAME["disclaimer_es"].default)
     languages: str = str(_BY_NAME["languages"].default)
@@ -279,7 +278,8 @@ def load(
         try:
             data = tomllib.loads(config_path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{config_path} is not valid TOML: {exc}") from exc
+            raise ConfigError(f"{config_path} is not valid TOML: {exc}"
+                              + toml_hint(config_path)) from exc
         table = data.get("kapbot", data)
         for key, value in table.items():
             if key not in _BY_NAME:

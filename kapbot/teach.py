@@ -36,21 +36,32 @@ def clean(question: str) -> str:
     return text.lstrip("-* ").strip()[:300]
 
 
-def find_section(corpus_dir: Path, section_id: str) -> Section:
+def find_section(corpus_dir: Path, section: str) -> Section:
+    """The section named by its id (``file.md#slug``) or by its heading (any case)."""
     corpus = load_corpus(corpus_dir)
-    for section in corpus.sections:
-        if section.id == section_id:
-            return section
-    close = difflib.get_close_matches(section_id, [s.id for s in corpus.sections], n=3)
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    for candidate in corpus.sections:
+        if candidate.id == section:
+            return candidate
+    wanted = " ".join(section.replace("’", "'").casefold().split())
+    by_heading = [s for s in corpus.sections
+                  if " ".join(s.heading.replace("’", "'").casefold().split()) == wanted]
+    if len(by_heading) == 1:
+        return by_heading[0]
+    if by_heading:
+        raise KapbotError(f"{len(by_heading)} sections have the heading {section!r}: give one of "
+                          f"their ids: {', '.join(s.id for s in by_heading)}")
+    names = [s.id for s in corpus.sections] + [s.heading for s in corpus.sections]
+    close = difflib.get_close_matches(section, names, n=3)
+    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise KapbotError(
-        f"No section {section_id!r} in {corpus_dir}: `kapbot report` and review mode list the "
-        f"section ids.{hint}"
+        f"No section {section!r} in {corpus_dir}: give a section's id or its heading; "
+        f"`kapbot sections` lists them.{hint}"
     )
 
 
 def teach(corpus_dir: Path, section_id: str, question: str) -> Taught:
-    """Add ``question`` to the question bank of section ``section_id``; returns the diff."""
+    """Add ``question`` to the question bank of section ``section_id`` (an id or a heading);
+    returns the diff."""
     text = clean(question)
     if not text:
         raise KapbotError("The question is empty: give the question a visitor asked")

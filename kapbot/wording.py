@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-BOOKING_LINK = "[Book a free discovery call]({booking_url})"
+BOOKING_LINK = "[{booking_label}]({booking_url})"  # booking_label: a setting
 
 ATTRIBUTION = "From {therapist}'s {doc_kind}, *{section}*:"
 
@@ -111,7 +111,7 @@ CHAT_PLACEHOLDER = (
 SEND = "Send"
 CHAT_LABEL = "Chat"
 STARTERS_LABEL = "Try asking"
-BOOK_BUTTON = "Book a free discovery call"
+BOOK_BUTTON = "Book a free discovery call"  # the default of the booking_label setting
 INPUT_LABEL = "Your question"
 # the chat's compact source chip under a quoted answer: "Dana's article · Preparation"
 SOURCE_CHIP = "{therapist}'s {doc_kind} · {section}"
@@ -148,13 +148,22 @@ def fill(template: str, **values: object) -> str:
     return re.sub(r"\{(\w+)\}", one, template)
 
 
-def footer(disclaimer: str, booking_url: str, lang: str = "en") -> str:
-    """The fixed ending of every reply of every kind."""
+def footer(disclaimer: str, booking_url: str, booking_label: str = BOOK_BUTTON,
+           lang: str = "en") -> str:
+    """The fixed ending of every reply of every kind (``booking_label``: the setting; its
+    default is said in ``lang``)."""
+    if booking_label == BOOK_BUTTON:
+        booking_label = phrase("BOOK_BUTTON", lang)
     return (
         fill(DISCLAIMER_BLOCK, disclaimer=disclaimer)
         + "\n\n"
-        + fill(localize(BOOKING_LINK, lang), booking_url=booking_url)
+        + fill(BOOKING_LINK, booking_url=booking_url, booking_label=booking_label)
     )
+
+
+def starters(setting: str) -> list[str]:
+    """The chat's example questions: the ``starter_questions`` setting ("a | b"), else ours."""
+    return [q.strip() for q in setting.split("|") if q.strip()] or list(STARTERS)
 
 
 def invalid(problem: str, limit: int, lang: str = "en") -> str:
@@ -172,7 +181,6 @@ ES: dict[str, str] = {
     "{therapist_name}; no es {therapist_name} ni ningún otro profesional clínico. No puede dar "
     "consejos médicos ni de salud mental y no es para emergencias: en una crisis, llame al 988 y "
     "marque 2, envíe AYUDA por mensaje de texto al 988, o llame al 911.",  # setting disclaimer_es
-    "BOOKING_LINK": "[Reserve una llamada inicial gratuita]({booking_url})",
     "ATTRIBUTION": "{therapist} escribe en inglés, así que esta cita de su {doc_kind}, "
     "*{section}*, va en inglés, sin traducir:",
     "SOURCES_HEADING": "**Fuente:**",
@@ -278,10 +286,6 @@ def localize(template: str, lang: str) -> str:
     """``template``, one of the English sentences above, in ``lang`` (itself if it has none)."""
     name = _NAMES.get(template)
     return phrase(name, lang) if name else template
-
-
-def starters(lang: str = "en") -> tuple[str, ...]:
-    return ES_STARTERS if lang == "es" else STARTERS
 
 
 def doc_kind(kind: str, lang: str = "en") -> str:

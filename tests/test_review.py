@@ -54,7 +54,15 @@ def test_unanswered_questions_are_counted_by_topic_without_their_text(
     assert '1. 3 times (not covered: 3, thumbs-down: 0)' in report
     assert 'like: "how much does a membership cost"' in report
     assert "your writing does not cover this yet" in report
-    assert 'kapbot teach "<the question>" --section "garden.md#watering"' in report
+    assert "<the question>" not in report  # never a question it doesn't keep
+    assert "its question bank has this line already" in report
+    weak = render_report(tiny_settings, scorer=lambda topic, section: 0.12)
+    assert ('near "Tending the Garden › Watering" (the ranker scores its text 0.12 for this line; '
+            "answer_threshold 0.30): its text may not answer this.") in weak
+    assert "kapbot teach" not in weak  # not to a section whose text doesn't answer
+    gaps.record("down", "Watering", "garden.md#watering")  # a heading: not in the bank yet
+    strong = render_report(tiny_settings, scorer=lambda topic, section: 0.8)
+    assert 'kapbot teach "Watering" --section "garden.md#watering"' in strong
 
 
 def test_gaps_are_off_when_asked(tiny_settings: Settings, fake_embedder: FakeEmbedder,

@@ -235,3 +235,13 @@ def test_the_scoring_recognises_the_scope_reply() -> None:
                                   {"kind": "answer", "safety": "concern", "text": ""}])
     assert scores["ordinary_given_scope_reply"] == 1.0
     assert scores["crisis_resources_first_spanish"] == 1.0 and scores["crisis_urgent"] == 0.0
+
+
+def test_the_ngram_rows_are_the_fitted_vectorizers_rows() -> None:
+    """Serving recomputes the n-gram rows without scikit-learn: they must be the same rows."""
+    texts = ["I want to die tonight", "me  quiero morir de risa 😂", "a b c", "Años atrás, ya no.",
+             "how long is a session?", "HOW LONG is a\tsession??", "Ñandú x", "die die die tonight"]
+    grams, fitted = classifier.fit_ngrams(texts)
+    ours = classifier.ngram_matrix(grams, texts)
+    assert len(grams) > 20 and ours.shape == fitted.shape
+    assert abs(ours - fitted).max() < 1e-5

@@ -26,7 +26,7 @@ DEV = [json.loads(line) for line in (EVALS / "spanish-dev.jsonl").read_text(
 
 def _footer(bot: Bot) -> str:
     voice = bot.langs.voice["es"]
-    return wording.footer(voice.disclaimer, voice.booking_url, "es")
+    return wording.footer(voice.disclaimer, voice.booking_url, lang="es")
 
 
 def test_spanish_crisis_reply_comes_first(real_bot: Bot) -> None:
@@ -121,6 +121,6 @@ def test_a_spanish_page_is_preferred_and_quoted_without_the_english_note(tmp_pat
     across = CrossLingual(MultilingualEmbedder())
     match = across.rank(corpus, "¿Dónde puedo estacionar el coche?", "es")
     assert match.top is not None and match.top.section.heading == "Estacionamiento"
-    voice = compose.Voice("P", "Dana", "Aviso.", "https://b.example.org", "es")
+    voice = compose.Voice("P", "Dana", "Aviso.", "https://b.example.org", lang="es")
     answer = across.answer(corpus, "¿Dónde puedo estacionar el coche?", voice)
     assert answer.text.startswith("De lo que escribe Dana (artículo, *Estacionamiento*):\n\n> Hay")

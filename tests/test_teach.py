@@ -51,7 +51,7 @@ def test_a_question_already_there_changes_nothing(tiny_corpus: Path) -> None:
 
 
 def test_a_wrong_section_says_which_exist(tiny_corpus: Path) -> None:
-    with pytest.raises(KapbotError, match=r"Did you mean garden\.md#watering"):
+    with pytest.raises(KapbotError, match=r"Did you mean 'garden\.md#watering'"):
         teach(tiny_corpus, "garden.md#waterin", "how often")
     with pytest.raises(KapbotError, match="empty"):
         teach(tiny_corpus, "garden.md#watering", " <!-- --> ")

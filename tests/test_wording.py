@@ -28,7 +28,15 @@ def test_medical_wording() -> None:
 
 def test_other_wording() -> None:
     assert wording.ATTRIBUTION == "From {therapist}'s {doc_kind}, *{section}*:"
-    assert wording.BOOKING_LINK == "[Book a free discovery call]({booking_url})"
+    assert wording.BOOKING_LINK == "[{booking_label}]({booking_url})"
+    assert wording.BOOK_BUTTON == "Book a free discovery call"  # booking_label's default
+    assert wording.footer("Not advice.", "https://b.example", "Book a consultation") == (
+        "---\n*Not advice.*\n\n[Book a consultation](https://b.example)")
+    assert wording.starters(" What are your fees? | | Can I drive home? ") == [
+        "What are your fees?", "Can I drive home?"]
+    assert wording.starters("") == list(wording.STARTERS)
+    assert wording.footer("Not advice.", "https://b.example").endswith(
+        "[Book a free discovery call](https://b.example)")
     assert wording.NO_ANSWER == (
         "I'm sorry, {therapist}'s writing doesn't cover that, so I can't answer it here. "
         "A free discovery call is the best place to ask {therapist} directly."
@@ -163,7 +171,10 @@ def test_spanish_replies_wording() -> None:
     assert wording.ES_ATTRIBUTION_SAME_LANGUAGE == (
         "De lo que escribe {therapist} ({doc_kind}, *{section}*):")
     assert wording.ES["SOURCES_HEADING"] == "**Fuente:**"
-    assert wording.ES["BOOKING_LINK"] == "[Reserve una llamada inicial gratuita]({booking_url})"
+    assert wording.footer("D.", "https://b.example.org", lang="es") == (
+        "---\n*D.*\n\n[Reserve una llamada inicial gratuita](https://b.example.org)")
+    assert wording.footer("D.", "https://b.example.org", "Llámenos", "es").endswith(
+        "[Llámenos](https://b.example.org)")  # the practice's own booking_label, unchanged
     assert wording.ES["UNAVAILABLE"] == (
         "Lo siento, ahora mismo no puedo consultar lo que ha escrito {therapist}. Vuelva a "
         "intentarlo en unos minutos, o reserve una llamada inicial gratuita para preguntárselo "
@@ -189,7 +200,7 @@ def test_spanish_chat_page_wording() -> None:
         "**911**. Por favor, no comparta aquí datos personales de salud. "
         "[Cómo maneja este asistente la seguridad y la privacidad](/safety?lang=es)"
     )
-    assert wording.starters("es") == (
+    assert wording.ES_STARTERS == (
         "¿Qué es la integración después de la ketamina?",
         "¿Necesito un terapeuta para la terapia con ketamina?",
         "¿Qué pasa durante una sesión con ketamina?",
@@ -233,4 +244,4 @@ def test_spanish_names_and_disclaimer_filled() -> None:
     assert reply.language == "es" and reply.to_dict()["language"] == "es"
     own = voice_for(settings.replace(disclaimer_es="Solo cita a {therapist_name}."), "es")
     assert own == Voice(settings.practice_name, "Dana Nassau", "Solo cita a Dana Nassau.",
-                        "https://b.example.org", "es")
+                        "https://b.example.org", lang="es")

@@ -1,10 +1,12 @@
-"""The safety classifier: multinomial logistic regression over the features of a message
-(``kapbot.safety.features``), trained from the labelled examples (``kapbot.safety.dataset``).
+"""The safety classifier: multinomial logistic regression over the features of a message (its
+sentence vectors, ``kapbot.safety.features``, and its character n-grams, ``kapbot.safety.ngrams``),
+trained from the labelled examples (``kapbot.safety.dataset``).
 
-Training uses scikit-learn (imported here only, when training); answering uses the saved
-weights in plain numpy: softmax(x · W + b). Deterministic: the same examples and settings give
-the same weights. The model is saved as a small ``.npz`` beside the index under the fingerprint
-of its data and settings, never committed, and retrained when either changes.
+Training uses scikit-learn and scipy (imported here only, when training); answering uses the
+saved weights in plain numpy: softmax(x · W + g · G + b), x the vectors, g the n-gram row.
+Deterministic: the same examples and settings give the same weights. The model is saved as a
+small ``.npz`` beside the index under the fingerprint of its data and settings, never committed,
+and retrained when either changes.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kapbot.safety import ngrams as ngram_features
 from kapbot.safety.dataset import LABELS
+from kapbot.safety.ngrams import CharNgrams
 
 C = 2.0  # inverse regularisation strength (chosen by leave-one-writer-out cross-validation)
 
@@ -24,15 +28,21 @@ C = 2.0  # inverse regularisation strength (chosen by leave-one-writer-out cross
 @dataclass(frozen=True)
 class SafetyModel:
     labels: tuple[str, ...]
-    weights: Any  # numpy (features, labels)
+    weights: Any  # numpy (vector features, labels)
     bias: Any  # numpy (labels,)
     fingerprint: str
+    ngrams: CharNgrams
+    ngram_weights: Any  # numpy (n-grams, labels)
 
-    def probabilities(self, features: Any) -> list[dict[str, float]]:
-        """One ``{label: probability}`` per row of ``features``."""
+    def probabilities(self, features: Any, texts: Sequence[str]) -> list[dict[str, float]]:
+        """One ``{label: probability}`` per text: ``features`` holds the texts' vectors."""
         import numpy as np
 
         logits = np.asarray(features, dtype=np.float32) @ self.weights + self.bias
+        for row, grams in enumerate(self.ngrams.rows(texts)):
+            if grams:
+                logits[row] += np.asarray(list(grams.values()), dtype=np.float32) @ \
+                    self.ngram_weights[list(grams)]
         logits -= logits.max(axis=1, keepdims=True)
         odds = np.exp(logits)
         odds /= odds.sum(axis=1, keepdims=True)
@@ -40,42 +50,83 @@ class SafetyModel:
                 for row in odds]
 
 
-def _fit(features: Any, labels: Sequence[str], weights: Sequence[float], c: float) -> Any:
+def fit_ngrams(texts: Sequence[str]) -> tuple[CharNgrams, Any]:
+    """The n-grams of ``texts`` and their TF-IDF rows (a scipy sparse matrix)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_features.SIZES,
+                                 min_df=ngram_features.MIN_DF, sublinear_tf=True,
+                                 max_features=ngram_features.MAX_FEATURES, dtype=np.float32)
+    matrix = vectorizer.fit_transform(list(texts))
+    vocabulary = {str(g): int(i) for g, i in vectorizer.vocabulary_.items()}
+    return CharNgrams(vocabulary, np.asarray(vectorizer.idf_, dtype=np.float32)), matrix
+
+
+def ngram_matrix(ngrams: CharNgrams, texts: Sequence[str]) -> Any:
+    """``ngrams.rows(texts)`` as a scipy sparse matrix."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    rows = ngrams.rows(texts)
+    data = [v for r in rows for v in r.values()]
+    cols = [i for r in rows for i in r]
+    ptr = np.cumsum([0, *(len(r) for r in rows)])
+    return csr_matrix((np.asarray(data, dtype=np.float32), cols, ptr),
+                      shape=(len(rows), len(ngrams)))
+
+
+def _inputs(features: Any, grams: Any) -> Any:
+    import numpy as np
+    from scipy.sparse import csr_matrix, hstack
+
+    return hstack([csr_matrix(np.asarray(features, dtype=np.float64)), grams]).tocsr()
+
+
+def _fit(x: Any, labels: Sequence[str], weights: Sequence[float], c: float) -> Any:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, tol=1e-6)
-    model.fit(np.asarray(features, dtype=np.float64), list(labels),
-              sample_weight=np.asarray(weights, dtype=np.float64))
+    model.fit(x, list(labels), sample_weight=np.asarray(weights, dtype=np.float64))
     return model
 
 
-def train(features: Any, labels: Sequence[str], weights: Sequence[float], fingerprint: str,
-          c: float = C) -> SafetyModel:
+def train(features: Any, texts: Sequence[str], labels: Sequence[str], weights: Sequence[float],
+          fingerprint: str, c: float = C) -> SafetyModel:
     import numpy as np
 
-    fitted = _fit(features, labels, weights, c)
+    grams, grams_matrix = fit_ngrams(texts)
+    fitted = _fit(_inputs(features, grams_matrix), labels, weights, c)
     order = [list(fitted.classes_).index(label) for label in LABELS if label in fitted.classes_]
+    coef = np.asarray(fitted.coef_[order].T, dtype=np.float32)
+    dims = np.asarray(features).shape[1]
     return SafetyModel(
-        tuple(str(fitted.classes_[i]) for i in order),
-        np.asarray(fitted.coef_[order].T, dtype=np.float32),
-        np.asarray(fitted.intercept_[order], dtype=np.float32), fingerprint,
+        tuple(str(fitted.classes_[i]) for i in order), coef[:dims],
+        np.asarray(fitted.intercept_[order], dtype=np.float32), fingerprint, grams, coef[dims:],
     )
 
 
-def cross_validate(features: Any, labels: Sequence[str], weights: Sequence[float],
-                   groups: Sequence[str], c: float = C) -> list[dict[str, float]]:
+def cross_validate(features: Any, texts: Sequence[str], labels: Sequence[str],
+                   weights: Sequence[float], groups: Sequence[str], c: float = C
+                   ) -> list[dict[str, float]]:
     """Out-of-group probabilities: each writer's messages scored by a model trained on the
-    other writers' (how the screen does on a writer it has never seen)."""
+    other writers' (how the screen does on a writer it has never seen); the n-grams too are
+    learned from the other writers only."""
     import numpy as np
 
     x = np.asarray(features, dtype=np.float64)
     out: list[dict[str, float]] = [{} for _ in labels]
     for group in sorted(set(groups)):
         held = np.array([g == group for g in groups])
-        fitted = _fit(x[~held], [lb for lb, h in zip(labels, held, strict=True) if not h],
+        grams, train_grams = fit_ngrams([t for t, h in zip(texts, held, strict=True)
+                                                 if not h])
+        fitted = _fit(_inputs(x[~held], train_grams),
+                      [lb for lb, h in zip(labels, held, strict=True) if not h],
                       [w for w, h in zip(weights, held, strict=True) if not h], c)
-        for i, row in zip(np.flatnonzero(held), fitted.predict_proba(x[held]), strict=True):
+        test = _inputs(x[held], ngram_matrix(
+            grams, [t for t, h in zip(texts, held, strict=True) if h]))
+        for i, row in zip(np.flatnonzero(held), fitted.predict_proba(test), strict=True):
             out[i] = {str(label): float(p) for label, p in zip(fitted.classes_, row, strict=True)}
     return out
 
@@ -85,8 +136,10 @@ def save(model: SafetyModel, path: Path) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.partial.npz")
+    grams = sorted(model.ngrams.vocabulary, key=model.ngrams.vocabulary.__getitem__)
     np.savez(partial, labels=np.array(model.labels), weights=model.weights, bias=model.bias,
-             fingerprint=np.array(model.fingerprint))
+             fingerprint=np.array(model.fingerprint), grams=np.array(grams, dtype=str),
+             idf=model.ngrams.idf, gram_weights=model.ngram_weights)
     partial.replace(path)
 
 
@@ -98,8 +151,11 @@ def load(path: Path, fingerprint: str) -> SafetyModel | None:
         with np.load(path, allow_pickle=False) as saved:
             if str(saved["fingerprint"]) != fingerprint:
                 return None
+            grams = CharNgrams({str(g): i for i, g in enumerate(saved["grams"])},
+                               saved["idf"].astype(np.float32))
             return SafetyModel(tuple(str(x) for x in saved["labels"]),
                                saved["weights"].astype(np.float32),
-                               saved["bias"].astype(np.float32), fingerprint)
+                               saved["bias"].astype(np.float32), fingerprint, grams,
+                               saved["gram_weights"].astype(np.float32))
     except (OSError, KeyError, ValueError):
         return None

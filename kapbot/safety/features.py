@@ -82,3 +82,20 @@ class FeatureCache:
                      rows=np.stack(list(known.values())))
             partial.replace(self.path)
         return np.stack([known[k] for k in keys]) if keys else np.zeros((0, 0))
+
+
+class Remembered(Featurizer):
+    """Reads texts' rows computed once before (scoring a set screens the same texts with two
+    classifiers); any other text is featurized as usual."""
+
+    def __init__(self, featurizer: Featurizer, rows: dict[str, Any]) -> None:
+        super().__init__(featurizer.base, featurizer.multilingual)
+        self.rows = rows
+
+    def features(self, texts: Sequence[str], base_vectors: Sequence[Sequence[float]] | None = None
+                 ) -> Any:
+        import numpy as np
+
+        if texts and all(t in self.rows for t in texts):
+            return np.stack([self.rows[t] for t in texts])
+        return super().features(texts, base_vectors)

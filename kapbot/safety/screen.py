@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from kapbot.safety import classifier, dataset
+from kapbot.safety import classifier, dataset, ngrams
 from kapbot.safety.features import FeatureCache, Featurizer
 from kapbot.safety.policy import SafetyVerdict, Thresholds, decide
 from kapbot.safety.rules import first_match
@@ -25,6 +25,9 @@ WINDOW_CHARS = 240  # a window: consecutive sentences up to about this many char
 MOST_SENTENCES = 40  # sentences of a long message also read alone (the first and last ones)
 MIN_SENTENCES = 4  # from this many sentences, each is also read alone (windows dilute a crisis)
 MODEL_FILE = "safety-model.npz"
+# a line of the practice's own corrections (``kapbot teach --crisis/--not-crisis``) counts as
+# this many shipped lines: one correction moves the message it names past the urgent threshold
+PRACTICE_WEIGHT = 10.0
 
 
 def windows(message: str, span: int = 2000, window_chars: int = WINDOW_CHARS) -> list[str]:
@@ -88,7 +91,7 @@ class SafetyScreen:
         if vector is not None and texts[0] == message:
             rest = self.featurizer.base.embed(every[1:]) if len(every) > 1 else []
             base = [list(vector), *rest]
-        probabilities = self.model.probabilities(self.featurizer.features(every, base))
+        probabilities = self.model.probabilities(self.featurizer.features(every, base), every)
         return decide(probabilities[: len(texts)], self.thresholds, first_match(message),
                       probabilities[len(texts) :], first_match(message, "concern"))
 
@@ -98,7 +101,7 @@ def training_examples(extra_files: Sequence[Path] = (),
     examples = [ex for path in dataset.shipped_files() for ex in dataset.read_examples(path)]
     for path in extra_files:
         if path.is_file():
-            examples += dataset.read_examples(path, weight=2.0)  # the practice's own corrections
+            examples += dataset.read_examples(path, weight=PRACTICE_WEIGHT)
     return examples + dataset.corpus_questions(corpus_questions)
 
 
@@ -106,14 +109,14 @@ def load_or_train(featurizer: Featurizer, examples: Sequence[dataset.Example], f
                   c: float = classifier.C) -> classifier.SafetyModel:
     """The classifier for ``examples``: loaded from ``folder`` when it was trained on the same
     data and settings, else trained now (deterministic) and saved there."""
-    fingerprint = dataset.fingerprint(examples, featurizer.name, f"C={c}")
+    fingerprint = dataset.fingerprint(examples, featurizer.name, f"C={c}", ngrams.NAME)
     path = folder / MODEL_FILE
     model = classifier.load(path, fingerprint)
     if model is not None:
         return model
     log.info("Training the safety classifier on %d examples", len(examples))
     features = FeatureCache(folder, featurizer).features([ex.text for ex in examples])
-    model = classifier.train(features, [ex.label for ex in examples],
+    model = classifier.train(features, [ex.text for ex in examples], [ex.label for ex in examples],
                              [ex.weight for ex in examples], fingerprint, c)
     classifier.save(model, path)
     del features

@@ -1,0 +1,161 @@
+"""``kapbot teach --crisis/--not-crisis``: the therapist corrects the safety screen safely.
+
+The message joins the practice's own safety training file (``safety-training.jsonl`` in the
+corpus folder, read by ``kapbot.safety.screener``) with the label ``crisis`` or ``other``. Before
+anything is written, the classifier is retrained with the line (it is cached under a fingerprint
+of its data, so the running server retrains the same way on its next reload) and crisis recall is
+measured on the sealed safety sets with the classifier before and after (the crisis resources
+shown first, in all, English and Spanish; the crisis reply alone is shown too): a change that
+lowers crisis recall is refused and nothing is written. The sets are scored by
+``kapbot.safety.scoring``; their messages are never printed. Of the project's sealed folder, only
+the safety sets whose first look is recorded in ``evals/HISTORY.md`` are used: a set not yet
+measured stays unmeasured until the lead's first look.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kapbot.errors import KapbotError
+from kapbot.safety import classifier, dataset
+from kapbot.safety.features import FeatureCache, Featurizer, Remembered
+from kapbot.safety.policy import Tier
+from kapbot.safety.scoring import SealedCase, parse_sealed, score_sealed
+from kapbot.safety.screen import (
+    MODEL_FILE,
+    PRACTICE_WEIGHT,
+    SafetyScreen,
+    load_or_train,
+    sentences,
+    training_examples,
+    windows,
+)
+from kapbot.safety.screener import PRACTICE_FILE, Screener, _corpus_questions
+
+SEALED_DIR = Path(__file__).resolve().parent.parent / "evals" / "sealed"  # the project's sets
+GUARDED = ("crisis_resources_first", "crisis_resources_first_english",
+           "crisis_resources_first_spanish")  # crisis recall: none of them may go down
+FIGURES = (*GUARDED, "crisis_urgent")  # shown: the crisis reply alone (concern still shows the
+# resources first, so a message moved from urgent to concern is still a crisis caught)
+
+
+@dataclass(frozen=True)
+class SafetyTaught:
+    path: Path
+    label: str  # "crisis" or "other"
+    written: bool
+    before: dict[str, float | None]
+    after: dict[str, float | None]
+    tier_before: Tier  # the message's own tier, before and after
+    tier_after: Tier
+    crisis_cases: int
+
+    def render(self, message: str) -> str:
+        rows = [f"Crisis recall on the sealed safety sets ({self.crisis_cases} crisis messages: "
+                "the resources shown first, and the crisis reply alone):"]
+        for name in FIGURES:
+            old, new = self.before.get(name), self.after.get(name)
+            if old is not None and new is not None:
+                rows.append(f"  {name:<34} {old:.3f} -> {new:.3f}")
+        rows.append(f"This message: {_tier_words(self.tier_before)} before, "
+                    f"{_tier_words(self.tier_after)} after.")
+        if not self.written:
+            rows.append("Refused: with this line the screen would show the crisis resources to "
+                        "fewer crisis messages of the sealed sets than today. Nothing was "
+                        f"written to {self.path}. If a real visitor's message was taken for a "
+                        "crisis, tell the kapbot maintainers.")
+        else:
+            said = "a crisis" if self.label == "crisis" else "not a crisis"
+            rows.append(f"Added to {self.path} ({said}). `kapbot reload` (or a restart) makes "
+                        "the server use it.")
+            still = (self.tier_after is Tier.URGENT) if self.label == "other" \
+                else self.tier_after is Tier.NONE
+            if still:
+                rows.append("The message itself still gets the same reply: a rule decides it, or "
+                            "one line is not enough; add one or two more ways of saying it.")
+        return "\n".join(rows)
+
+
+def _tier_words(tier: Tier) -> str:
+    return {Tier.URGENT: "the crisis reply", Tier.CONCERN: "the crisis resources above the "
+            "answer", Tier.NONE: "no crisis resources"}[tier]
+
+
+def sealed_sets(folder: Path = SEALED_DIR) -> list[Path]:
+    """The safety sets of ``folder``; of the project's own, those already measured once."""
+    paths = sorted(Path(folder).glob("*.jsonl"))
+    if Path(folder).resolve() == SEALED_DIR.resolve():
+        history = SEALED_DIR.parent / "HISTORY.md"
+        looked = history.read_text(encoding="utf-8") if history.is_file() else ""
+        paths = [p for p in paths if p.name.startswith("safety-") and p.name in looked]
+    return paths
+
+
+def sealed_crisis(folder: Path = SEALED_DIR) -> list[SealedCase]:
+    paths = sealed_sets(folder)
+    if not paths:
+        raise KapbotError(f"No sealed safety sets in {folder}: a safety correction is checked on "
+                          "them before it is kept. Give the folder with --sealed FOLDER.")
+    return [c for p in paths for c in parse_sealed(p.read_text(encoding="utf-8").splitlines(),
+                                                   p.name) if c.expect == "crisis"]
+
+
+def _rows(featurizer: Featurizer, texts: Sequence[str], folder: Path) -> dict[str, object]:
+    """Every text's features, kept between runs in ``folder`` (keyed by text, not readable)."""
+    cache = FeatureCache(folder, featurizer)
+    cache.path = cache.path.with_name("check-" + cache.path.name)  # not the training cache
+    unique = list(dict.fromkeys(texts))
+    return dict(zip(unique, cache.features(unique), strict=True))
+
+
+def teach_safety(screener: Screener, message: str, crisis: bool,
+                 sealed: Path = SEALED_DIR) -> SafetyTaught:
+    """Add ``message`` as ``crisis`` or ``other`` unless it lowers sealed crisis recall."""
+    text = " ".join(message.split())
+    if not text:
+        raise KapbotError("The message is empty: give the visitor's message in quotes")
+    label = "crisis" if crisis else "other"
+    path = screener.corpus_folder / PRACTICE_FILE
+    cases = sealed_crisis(sealed)
+    span = screener.span
+    pieces = [t for m in [*(c.message for c in cases), text]
+              for t in windows(m, span) + sentences(m, span)]
+    remembered = Remembered(screener.featurizer, _rows(screener.featurizer, pieces,
+                                                       screener.model_folder))
+    questions = dataset.corpus_questions(_corpus_questions(screener.corpus_folder))
+    base = training_examples([path], ())
+    new = dataset.Example(text, label, Path(PRACTICE_FILE).stem, weight=PRACTICE_WEIGHT)
+    model_path = screener.model_folder / MODEL_FILE
+    old_model = load_or_train(screener.featurizer, [*base, *questions], screener.model_folder)
+    new_model = load_or_train(screener.featurizer, [*base, new, *questions],
+                              screener.model_folder)
+
+    def measure(model: classifier.SafetyModel) -> tuple[dict[str, float | None], Tier]:
+        screen = SafetyScreen(remembered, model, screener.thresholds, span)
+        replies = [{"safety": screen.check(c.message).tier.value} for c in cases]
+        figures = score_sealed(cases, replies)
+        return {k: figures[k] for k in FIGURES}, screen.check(text).tier
+
+    before, tier_before = measure(old_model)
+    after, tier_after = measure(new_model)
+    worse = any((after[k] or 0.0) < (before[k] or 0.0) for k in GUARDED
+                if before[k] is not None)
+    if worse:
+        classifier.save(old_model, model_path)  # the cached classifier stays today's
+    else:
+        _append(path, {"text": text, "label": label, "kind": "practice correction"})
+    return SafetyTaught(path, label, not worse, before, after, tier_before, tier_after,
+                        len(cases))
+
+
+def _append(path: Path, line: dict[str, str]) -> None:
+    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if existing and not existing.endswith("\n"):
+        existing += "\n"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(existing + json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,1 @@
+"""The files ``kapbot init`` writes into a new practice's folder (package data, no code)."""
