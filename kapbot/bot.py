@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from kapbot import compose, wording
+from kapbot import compose, followup, wording
 from kapbot.corpus import Corpus
 from kapbot.embeddings import Embedder, OnnxEmbedder
 from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavailable
@@ -42,6 +42,7 @@ from kapbot.text import clean_question, split_sentences
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
 
+GRAVITY = {Tier.NONE: 0, Tier.CONCERN: 1, Tier.URGENT: 2}
 MESSAGE_TOKENS = 128  # a message's vector (retrieval and screen) reads at most this many tokens
 
 
@@ -171,12 +172,15 @@ class Bot:
         return self.search.rank(snap, question, vector, bank), vector, snap
 
     def ask(
-        self, message: object, use_bank: bool | None = None, after_crisis: bool = False
+        self, message: object, use_bank: bool | None = None, after_crisis: bool = False,
+        history: object = (),
     ) -> Answer:
         """Answer one visitor message. Never raises: every failure becomes a kind reply.
-        ``after_crisis``: the conversation had a crisis reply, so the resources stay in view."""
+        ``after_crisis``: the conversation had a crisis reply, so the resources stay in view.
+        ``history``: the visitor's earlier messages, oldest first (``kapbot.followup``)."""
         started = time.perf_counter()
-        answer = self._ask(message, use_bank)
+        answer = self._ask(message, use_bank,
+                           followup.clean_history(history, self.settings.max_question_chars))
         if after_crisis:
             answer = compose.with_reminder(answer, wording.CRISIS_REMINDER)
         try:
@@ -192,7 +196,8 @@ class Bot:
         )
         return answer
 
-    def _ask(self, message: object, use_bank: bool | None) -> Answer:
+    def _ask(self, message: object, use_bank: bool | None, history: tuple[str, ...] = ()
+             ) -> Answer:
         voice, limit = self.voice, self.settings.max_question_chars
         cleaned = clean_question(message, limit)
         question = cleaned.text
@@ -207,10 +212,17 @@ class Bot:
                                 crisis(question, verdict, self.voice), verdict)
         vector = self._vector(question)
         verdict = self.screener.check(question, vector)
+        reading = followup.read(question, history)
+        ranked_vector = vector
+        if reading.is_follow_up:  # screened in context too: the graver verdict stands
+            ranked_vector = self._vector(reading.text)
+            in_context = self.screener.check(reading.text, ranked_vector)
+            if GRAVITY[in_context.tier] > GRAVITY[verdict.tier]:
+                verdict = in_context
         if verdict.tier is Tier.URGENT:
             return self._tiered(crisis(question, verdict, self.voice), verdict)
-        return self._tiered(self._answer(question, cleaned.problem, verdict, vector, use_bank),
-                            verdict)
+        answer = self._answer(reading.text, cleaned.problem, verdict, ranked_vector, use_bank)
+        return self._tiered(dataclasses.replace(answer, question=question), verdict)
 
     def _tiered(self, answer: Answer, verdict: SafetyVerdict) -> Answer:
         detail = f"{verdict.tier.value}: {verdict.decided_by}; " + ", ".join(

@@ -111,6 +111,7 @@ CHAT_PLACEHOLDER = (
 SEND = "Send"
 CHAT_LABEL = "Chat"
 STARTERS_LABEL = "Try asking"
+SUGGESTIONS_LABEL = "Did you mean:"  # above the "did you mean" buttons in the chat
 BOOK_BUTTON = "Book a free discovery call"
 
 STORAGE_OFF = "What you type is not stored and not written to any log."

@@ -9,11 +9,11 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
 PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "ranking.fusion",
-        "ranking.decide",
+        "ranking.decide", "followup",
         "compose", "wording", "evaluation", "errors", "guard", "review",
         "safety.policy", "safety.scoring"}
 ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "ranking.search", "bot",
-            "ranking.ranker",
+            "ranking.ranker", "__main__",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
             "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",

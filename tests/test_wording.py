@@ -94,3 +94,7 @@ def test_chat_refusal_wording() -> None:
         "The chat is very busy right now. Please try again in a minute. If you are in crisis, "
         "call or text 988, or call 911."
     )
+
+
+def test_suggestions_label() -> None:
+    assert wording.SUGGESTIONS_LABEL == "Did you mean:"
