@@ -275,7 +275,8 @@ class Bot:
                                                            "sounding question" if medical else ""))
             return dataclasses.replace(answer, topic=ranking.nearest_question,
                                        topic_section=ranking.nearest_section,
-                                       suggestions=compose.suggestions(decision.suggestions))
+                                       suggestions=compose.suggestions(decision.suggestions),
+                                       confidence=decision.probability)
         except IndexNotReady:
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "starting")
         except IndexDamaged as exc:  # moved aside and rebuilt in the background

@@ -66,7 +66,7 @@ class CaseRow:
     problem: str
     text: str
     sources: tuple[str, ...]
-    top_score: float  # the best section's fused retrieval score (0 when none was retrieved)
+    top_score: float  # the calibrated probability that the best section answers (0: none)
     crisis_probability: float
     reason: str
 
@@ -81,7 +81,7 @@ def _rows(file: str, cases: Sequence[Case | SafetyCase], answers: Sequence[Answe
             file, case.id, question, case.expect, answer.kind, case.id not in failed,
             failed.get(case.id, ""), answer.text,
             tuple(f"{s.title} › {s.section}" for s in answer.sources),
-            answer.candidates[0].score if answer.candidates else 0.0,
+            answer.confidence,
             answer.crisis_probability, answer.reason,
         ))
     return rows

@@ -127,6 +127,7 @@ class Answer:
     topic: str = field(default="", compare=False)  # nearest corpus question (gaps report)
     topic_section: str = field(default="", compare=False)  # the section holding that question
     suggestions: tuple[Suggestion, ...] = ()  # "did you mean": other sections to ask about
+    confidence: float = field(default=0.0, compare=False)  # calibrated P(the best section answers)
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON contract (README, "JSON contract")."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "evals"))
-import question_first_look as look  # noqa: E402
+import question_first_look as look
 
 TINY = ROOT / "tests" / "first_look"
 
