@@ -166,10 +166,13 @@ class Bot:
         if snap is None:
             self.prepare_in_background()
             raise IndexNotReady("No index is loaded yet: it is being built in the background")
-        bank = self.settings.use_bank if use_bank is None else use_bank
+        bank = self._bank(use_bank)
         if vector is None:
             vector = self.embedder.embed([question])[0]
         return self.search.rank(snap, question, vector, bank), vector, snap
+
+    def _bank(self, use_bank: bool | None) -> bool:
+        return self.settings.use_bank if use_bank is None else use_bank
 
     def ask(
         self, message: object, use_bank: bool | None = None, after_crisis: bool = False,
@@ -275,7 +278,11 @@ class Bot:
                                                            "sounding question" if medical else ""))
             return dataclasses.replace(answer, topic=ranking.nearest_question,
                                        topic_section=ranking.nearest_section,
-                                       suggestions=compose.suggestions(decision.suggestions),
+                                       suggestions=compose.suggestions(
+                                           decision.suggestions,
+                                           {r.section.id: self.search.clearest_question(
+                                               snap, r.section.id, self._bank(use_bank))
+                                            for r in decision.suggestions}),
                                        confidence=decision.probability)
         except IndexNotReady:
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "starting")

@@ -8,7 +8,7 @@ the booking link (``wording.footer``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kapbot import wording
@@ -142,13 +142,16 @@ def fixed(question: str, kind: Kind, template: str, voice: Voice, reason: str = 
     return _finish(question, kind, voice.say(template), voice, (), candidates, reason)
 
 
-def suggestions(ranked: Sequence[RankedSection]) -> tuple[Suggestion, ...]:
-    """"Did you mean" offers: each section with a question that gets it quoted (its FAQ
-    heading, else its first question-bank line, else its heading)."""
+def suggestions(ranked: Sequence[RankedSection], questions: Mapping[str, str] | None = None
+                ) -> tuple[Suggestion, ...]:
+    """"Did you mean" offers: each section with a question that gets it quoted (``questions``
+    by section id, else its FAQ heading, else its first question-bank line, else its
+    heading)."""
     out = []
+    questions = questions or {}
     for r in ranked:
         section = r.section
-        question = section.heading if section.is_faq else (
-            section.questions[0] if section.questions else section.heading)
+        question = questions.get(section.id) or (section.heading if section.is_faq else (
+            section.questions[0] if section.questions else section.heading))
         out.append(Suggestion(section.heading, section.title, question))
     return tuple(out)

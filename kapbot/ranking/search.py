@@ -85,3 +85,23 @@ class SectionSearch:
         dense = dict(zip(positions, table.similarities(vector), strict=True))
         lexical = BM25(sentences, ignore=snap.ignored_words).scores(question) if sentences else []
         return [dense.get(i + 1, 0.0) + 0.5 * lexical[i] for i in range(len(sentences))]
+
+    def clearest_question(self, snap: Snapshot, section_id: str, use_bank: bool) -> str:
+        """What a "did you mean" button asks for a section: its FAQ heading when the ranker puts
+        that in the section, else its question the ranker most surely puts there. "" when it
+        has none."""
+        trained = snap.rankers.get(use_bank)
+        if trained is None:
+            return ""
+        ranker, table = trained
+        scored: list[tuple[bool, float, str]] = []
+        for row, uid in enumerate(table.ids):
+            unit = snap.units.get(uid)
+            if unit is None or unit.type != "question" or unit.section_id != section_id:
+                continue
+            probabilities = ranker.probabilities(table.matrix[row])[0]
+            first = max(probabilities, key=lambda sid: probabilities[sid])
+            if unit.origin == "heading" and first == section_id:
+                return unit.text
+            scored.append((first == section_id, probabilities.get(section_id, 0.0), unit.text))
+        return max(scored)[2] if scored else ""
