@@ -30,22 +30,28 @@ Send = Callable[[Message], Awaitable[None]]
 
 MAX_CHAT_BODY = 64 * 1024  # a message, the last turns of the chat and Gradio's envelope
 QUEUE_ROOM = 200  # chat events waiting at once; past it only a crisis message joins
+MMAP_THRESHOLD = 64 * 1024  # blocks from this size are mapped and given back when freed
 LIST_ITEMS = 20  # the chat's history: the last turns only (the chat itself keeps no more)
 JOIN_PATHS = ("/gradio_api/queue/join", "/gradio_api/call/")
 OWN_CHECKS = ("/api/", "/admin/")  # routes with their own body limits
 
 
-def limit_malloc_arenas(arenas: int = 1) -> bool:
-    """Ask glibc for at most ``arenas`` malloc arenas (``MALLOC_ARENA_MAX``) from now on. By
-    default worker threads get arenas of their own, each keeping the peak of the requests it
-    ran: 40 long messages at once left the server at 950 MB instead of 450 (benchmarks/flood.md).
-    False where there is no glibc."""
+def limit_malloc_arenas(arenas: int = 1, mmap_threshold: int = MMAP_THRESHOLD) -> bool:
+    """Ask glibc for at most ``arenas`` malloc arenas (``MALLOC_ARENA_MAX``) and a fixed mmap
+    threshold (``MALLOC_MMAP_THRESHOLD_``) from now on. By default worker threads get arenas of
+    their own, each keeping the peak of the requests it ran: 40 long messages at once left the
+    server at 950 MB instead of 450 (benchmarks/flood.md). And glibc raises its mmap threshold
+    each time a large block is freed (up to 32 MB), so the model's activation buffers end up on
+    the heap, which fragments and is never given back: with the threshold fixed at 64 KB they
+    are mapped and unmapped per call (40 long messages through the ONNX model: peak 637 → 349 MB,
+    after 324 → 194 MB). False where there is no glibc."""
     import ctypes
     import ctypes.util
 
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(-8, arenas))  # -8: M_ARENA_MAX
+        return bool(libc.mallopt(-8, arenas)) and bool(  # -8: M_ARENA_MAX
+            libc.mallopt(-3, mmap_threshold))  # -3: M_MMAP_THRESHOLD (turns off its growth)
     except (OSError, AttributeError):
         return False
 

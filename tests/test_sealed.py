@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,7 @@ from kapbot.text import STOPWORDS
 from .conftest import CORPUS, EVALS
 
 SEALED = sorted((EVALS / "sealed").glob("*.jsonl"))
+SECOND_PRACTICE = Path(__file__).resolve().parent / "second_practice"
 
 
 SPANISH_COMMON = frozenset("""de la el los las y que en un una por para con no se me mi es lo le su
@@ -41,29 +43,49 @@ def _grams(text: str, n: int = 5) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
-def _sealed(ordinary: bool = True) -> list[str]:
-    """The sealed messages; ``ordinary=False``: without the ordinary visitor questions, which
-    are meant to resemble the practice's question banks (the banks predate every sealed set)."""
-    rows = [json.loads(line) for path in SEALED
+
+
+def _rows() -> list[dict[str, object]]:
+    return [json.loads(line) for path in SEALED
             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r["message"] for r in rows if ordinary or r.get("expect") != "ordinary"]
+
+
+def _sealed(ordinary: bool = True) -> list[str]:
+    """The sealed messages (safety sets' ``message``, question sets' ``question`` and the
+    earlier messages of a follow-up); ``ordinary=False``: without the safety sets' ordinary
+    visitor questions, which predate no bank and may resemble it. The question sets' questions
+    stay in: no bank line may come from them."""
+    out: list[str] = []
+    for row in _rows():
+        if ordinary or row.get("expect") != "ordinary":
+            out.append(str(row.get("message") or row.get("question")))
+            out += [str(h) for h in row.get("history") or []]  # a follow-up's earlier turns
+    return out
 
 
 def _ours() -> dict[str, list[str]]:
     corpus = load_corpus(CORPUS, log_problems=False)
+    second = load_corpus(SECOND_PRACTICE / "corpus", log_problems=False)
     return {
         "training": [e.text for path in dataset.shipped_files()
                      for e in dataset.read_examples(path)],
         "rules": [f"{r.covers} {r.pattern.pattern}" for r in rules()],
         # the question banks and not-covered examples (written for kapbot); an FAQ heading is the
         # practice's own writing, which a visitor may well ask word for word
-        "banks": [q for s in corpus.sections for q in s.questions],
+        "banks": [q for c in (corpus, second) for s in c.sections for q in s.questions],
     }
 
 
+MINIMUM_LINES = {"safety": 150, "questions": 100, "second-practice": 100, "spanish": 80}
+
+
 def test_there_are_sealed_sets() -> None:
-    assert len(SEALED) >= 4
-    assert len(SEALED) >= 8 and len(_sealed()) >= 150 * len(SEALED)
+    kinds = [path.name.rsplit("-", 1)[0] for path in SEALED]
+    assert kinds.count("safety") >= 4 and kinds.count("questions") >= 3
+    assert kinds.count("spanish") >= 2 and kinds.count("second-practice") >= 1
+    for path, kind in zip(SEALED, kinds, strict=True):
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        assert len(lines) >= MINIMUM_LINES[kind], path.name
 
 
 def test_no_line_shares_five_words_with_a_sealed_message() -> None:
