@@ -146,7 +146,8 @@ def score(cases: Sequence[Case], replies: Sequence[dict[str, Any]]) -> dict[str,
 def table(figures: dict[str, tuple[int, int]], title: str) -> str:
     rows = [f"### {title}", "", "| | count | share |", "|---|---|---|"]
     for name, (n, of) in figures.items():
-        rows.append(f"| {name} | {n} / {of} | {n / of:.2f} |" if of else f"| {name} | 0 / 0 | n/a |")
+        share = f"{n / of:.2f}" if of else "n/a"
+        rows.append(f"| {name} | {n} / {of} | {share} |")
     return "\n".join(rows) + "\n"
 
 

@@ -27,6 +27,7 @@ from kapbot.fullmodel import SentenceTransformerEmbedder
 from kapbot.gaps import GapLog, is_gap
 from kapbot.history import History
 from kapbot.models import Answer
+from kapbot.ranking import reply
 from kapbot.ranking.decide import decide
 from kapbot.ranking.fusion import Ranking, Weights
 from kapbot.ranking.search import SectionSearch
@@ -37,7 +38,7 @@ from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
-from kapbot.text import clean_question, split_sentences
+from kapbot.text import clean_question
 
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
@@ -166,13 +167,10 @@ class Bot:
         if snap is None:
             self.prepare_in_background()
             raise IndexNotReady("No index is loaded yet: it is being built in the background")
-        bank = self._bank(use_bank)
+        bank = self.settings.use_bank if use_bank is None else use_bank
         if vector is None:
             vector = self.embedder.embed([question])[0]
         return self.search.rank(snap, question, vector, bank), vector, snap
-
-    def _bank(self, use_bank: bool | None) -> bool:
-        return self.settings.use_bank if use_bank is None else use_bank
 
     def ask(
         self, message: object, use_bank: bool | None = None, after_crisis: bool = False,
@@ -264,26 +262,9 @@ class Bot:
             if medical and (not decision.answer or ranking.top is None):  # nothing to quote
                 return compose.fixed(question, "medical", wording.MEDICAL, voice,
                                      verdict.decided_by)
-            if not decision.answer or ranking.top is None:
-                answer = compose.fixed(question, "no_answer", wording.NO_ANSWER, voice,
-                                       decision.reason, ranking.sections[:5])
-            else:
-                top = ranking.top
-                sentences = split_sentences(top.section.text)
-                scores = self.search.sentence_scores(snap, question, vector, top.section,
-                                                        sentences)
-                answer = compose.answer(question, top, sentences, scores, voice,
-                                        self.settings.max_quote_words, ranking.sections[:5],
-                                        decision.reason + ("; the writing answers this medical-"
-                                                           "sounding question" if medical else ""))
-            return dataclasses.replace(answer, topic=ranking.nearest_question,
-                                       topic_section=ranking.nearest_section,
-                                       suggestions=compose.suggestions(
-                                           decision.suggestions,
-                                           {r.section.id: self.search.clearest_question(
-                                               snap, r.section.id, self._bank(use_bank))
-                                            for r in decision.suggestions}),
-                                       confidence=decision.probability)
+            return reply.from_ranking(self.search, snap, question, vector, ranking, decision,
+                                      voice, self.settings.max_quote_words, medical,
+                                      self.settings.use_bank if use_bank is None else use_bank)
         except IndexNotReady:
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "starting")
         except IndexDamaged as exc:  # moved aside and rebuilt in the background

@@ -13,7 +13,7 @@ PURE = {"settings", "models", "markdown", "chunking", "text", "lexical", "rankin
         "compose", "wording", "evaluation", "errors", "guard", "review",
         "safety.policy", "safety.scoring"}
 ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "ranking.search", "bot",
-            "ranking.ranker", "__main__",
+            "ranking.ranker", "ranking.reply", "__main__",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
             "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
