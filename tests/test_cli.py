@@ -68,7 +68,7 @@ def test_ask_never_imports_torch(data_dir: Path) -> None:
     assert kapbot("index", data_dir=data_dir).returncode == 0
     code = (
         "import sys; from kapbot.cli import main; code = main(['ask', '--json', "
-        "'How long is a session?']); "
+        "'How long does a ketamine session last?']); "
         "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'gradio') "
         "if m in sys.modules))"
     )
