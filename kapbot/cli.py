@@ -111,6 +111,10 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     _private_data(settings)
     bot = _bot(settings)
     report = bot.prepare(force=args.force, progress=_progress)
+    from kapbot.embeddings import OnnxEmbedder
+
+    if isinstance(bot.embedder, OnnxEmbedder):  # the question model too, so `ask` needs no torch
+        bot.embedder.ensure_exported()
     state = f"rebuilt ({report.reason})" if report.rebuilt else "already current"
     print(
         f"Index {state}: {report.units} units from {report.sections} sections in "
