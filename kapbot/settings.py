@@ -63,15 +63,9 @@ SETTINGS: tuple[Setting, ...] = (
             "shared by several kapbot processes; empty: a local index in data_dir/chroma."),
     Setting("chunk_size", 900, "Largest passage, in characters, before a section is split."),
     Setting("chunk_overlap", 150, "Characters shared by neighbouring passages of one section."),
-    Setting("answer_threshold", 0.35,
-            "Fused relevance a section needs to be quoted; below it the reply is 'not covered "
-            "here'."),
-    Setting(
-        "not_covered_margin",
-        0.02,
-        "A question this much closer to a not-covered example than to the best section's "
-        "questions gets 'not covered here'.",
-    ),
+    Setting("answer_threshold", 0.5,
+            "Calibrated probability that the best section answers, at which it is quoted; "
+            "below it the reply is 'not covered here'."),
     # the safety screen (kapbot/safety): the classifier's probabilities at which each tier or
     # label applies, set by leave-one-writer-out cross-validation (evals/safety-calibration.md)
     Setting("urgent_threshold", 0.8, "Crisis probability for the crisis reply alone (urgent)."),
@@ -138,7 +132,6 @@ class Settings:
     chunk_size: int = int(_BY_NAME["chunk_size"].default)
     chunk_overlap: int = int(_BY_NAME["chunk_overlap"].default)
     answer_threshold: float = float(_BY_NAME["answer_threshold"].default)
-    not_covered_margin: float = float(_BY_NAME["not_covered_margin"].default)
     urgent_threshold: float = float(_BY_NAME["urgent_threshold"].default)
     concern_threshold: float = float(_BY_NAME["concern_threshold"].default)
     medical_threshold: float = float(_BY_NAME["medical_threshold"].default)
@@ -195,6 +188,11 @@ class Settings:
     def safety_folder(self) -> Path:
         """Where the safety classifier and its training features are kept."""
         return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / "safety"
+
+    @property
+    def ranking_folder(self) -> Path:
+        """Where the trained section rankers are kept (one per index version)."""
+        return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / "ranking"
 
     @property
     def booking_is_placeholder(self) -> bool:

@@ -226,14 +226,16 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
             data = json.loads(body.decode("utf-8")) if body else {}
             question = data.get("question", "") if isinstance(data, dict) else ""
             after_crisis = isinstance(data, dict) and data.get("after_crisis") is True
+            history = data.get("history", ()) if isinstance(data, dict) else ()
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             question, after_crisis = b"\xff", False  # unreadable → the kind "not text" reply
+            history = ()
         client = visitor_key(request.client.host if request.client else None)
         if not await run_in_threadpool(limiter.allow, client):
             answer = await run_in_threadpool(bot.limited, question, client)
             return JSONResponse(answer.to_dict(), status_code=200 if answer.kind == "crisis"
                                 else 429)
-        answer = await run_in_threadpool(bot.ask, question, None, after_crisis)
+        answer = await run_in_threadpool(bot.ask, question, None, after_crisis, history)
         return JSONResponse(answer.to_dict())
 
     reloader = app.state.reloader = Reloader(bot)

@@ -115,3 +115,7 @@ def test_chat_page_wording() -> None:
     assert wording.SOURCE_KIND_FALLBACK == "writing"
     assert wording.TYPING == "Looking through the writing…"
     assert wording.INPUT_LABEL == "Your question"
+
+
+def test_suggestions_label() -> None:
+    assert wording.SUGGESTIONS_LABEL == "Did you mean:"
