@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from kapbot import compose, wording
+from kapbot import compose, followup, wording
 from kapbot.corpus import Corpus
 from kapbot.embeddings import Embedder, OnnxEmbedder
 from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavailable
@@ -27,8 +27,10 @@ from kapbot.fullmodel import SentenceTransformerEmbedder
 from kapbot.gaps import GapLog, is_gap
 from kapbot.history import History
 from kapbot.models import Answer
-from kapbot.retrieval import Ranking, Weights, decide
-from kapbot.retriever import Retriever
+from kapbot.ranking import reply
+from kapbot.ranking.decide import decide
+from kapbot.ranking.fusion import Ranking, Weights
+from kapbot.ranking.search import SectionSearch
 from kapbot.safety.multilingual import MultilingualEmbedder
 from kapbot.safety.overlimit import crisis
 from kapbot.safety.policy import Label, SafetyVerdict, Thresholds, Tier
@@ -36,12 +38,13 @@ from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
-from kapbot.text import clean_question, split_sentences
+from kapbot.text import clean_question
 from kapbot.voices import Voices
 
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
 
+GRAVITY = {Tier.NONE: 0, Tier.CONCERN: 1, Tier.URGENT: 2}
 MESSAGE_TOKENS = 128  # a message's vector (retrieval and screen) reads at most this many tokens
 
 
@@ -69,7 +72,7 @@ class Bot:
             settings.chroma_url,
         )
         self.weights = weights or Weights()
-        self.retriever = Retriever(self.store, self.weights)
+        self.search = SectionSearch(self.store, self.weights)
         self._lock = threading.Lock()  # one index build at a time
         self._builder: threading.Thread | None = None  # the background build, if one runs
         self._builder_lock = threading.Lock()
@@ -166,15 +169,17 @@ class Bot:
         bank = self.settings.use_bank if use_bank is None else use_bank
         if vector is None:
             vector = self.embedder.embed([question])[0]
-        return self.retriever.rank(snap, question, vector, bank), vector, snap
+        return self.search.rank(snap, question, vector, bank), vector, snap
 
     def ask(
         self, message: object, use_bank: bool | None = None, after_crisis: bool = False,
-        language: str | None = None) -> Answer:
+        history: object = (), language: str | None = None) -> Answer:
         """Answer one visitor message. Never raises: every failure becomes a kind reply.
-        ``after_crisis``: the conversation had a crisis reply, so the resources stay in view."""
+        ``after_crisis``: the conversation had a crisis reply, so the resources stay in view.
+        ``history``: the visitor's earlier messages, oldest first (``kapbot.followup``)."""
         started = time.perf_counter()
-        answer = self._ask(message, use_bank, self.langs.of(message, language))
+        answer = self._ask(message, use_bank, followup.clean_history(
+            history, self.settings.max_question_chars), self.langs.of(message, language))
         if after_crisis:
             answer = compose.with_reminder(answer, wording.CRISIS_REMINDER)
         try:
@@ -190,14 +195,14 @@ class Bot:
         )
         return answer
 
-    def _ask(self, message: object, use_bank: bool | None, lang: str = "en") -> Answer:
+    def _ask(self, message: object, use_bank: bool | None, history: tuple[str, ...] = (),
+             lang: str = "en") -> Answer:
         voice, limit = self.langs.voice[lang], self.settings.max_question_chars
         cleaned = clean_question(message, limit)
         question = cleaned.text
         if cleaned.problem in ("empty", "too_long", "not_text"):
-            answer = compose.fixed(question, "invalid",
-                                   wording.invalid(cleaned.problem, limit, lang), voice,
-                                   cleaned.problem)
+            answer = compose.fixed(question, "invalid", wording.invalid(
+                cleaned.problem, limit, lang), voice, cleaned.problem)
             raw = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
             if cleaned.problem != "too_long" or not isinstance(raw, str):
                 return answer
@@ -206,10 +211,18 @@ class Bot:
                                 crisis(question, verdict, voice), verdict)
         vector = self._vector(question)
         verdict = self.screener.check(question, vector)
+        reading = followup.read(question, history)
+        ranked_vector = vector
+        if reading.is_follow_up:  # screened in context too: the graver verdict stands
+            ranked_vector = self._vector(reading.text)
+            in_context = self.screener.check(reading.text, ranked_vector)
+            if GRAVITY[in_context.tier] > GRAVITY[verdict.tier]:
+                verdict = in_context
         if verdict.tier is Tier.URGENT:
             return self._tiered(crisis(question, verdict, voice), verdict)
-        return self._tiered(self._answer(question, cleaned.problem, verdict, vector, use_bank,
-                                         voice), verdict)
+        answer = self._answer(reading.text, cleaned.problem, verdict, ranked_vector, use_bank,
+                              voice)
+        return self._tiered(dataclasses.replace(answer, question=question), verdict)
 
     def _tiered(self, answer: Answer, verdict: SafetyVerdict) -> Answer:
         detail = f"{verdict.tier.value}: {verdict.decided_by}; " + ", ".join(
@@ -245,26 +258,13 @@ class Bot:
             if voice.lang != "en" and (corpus := self.corpus) is not None:  # kapbot.crosslingual
                 return self.langs.across.answer(corpus, question, voice, medical)
             ranking, vector, snap = self.retrieve(question, use_bank, vector)
-            decision = decide(
-                ranking, self.settings.answer_threshold, self.settings.not_covered_margin
-            )
+            decision = decide(ranking, self.settings.answer_threshold)
             if medical and (not decision.answer or ranking.top is None):  # nothing to quote
                 return compose.fixed(question, "medical", wording.MEDICAL, voice,
                                      verdict.decided_by)
-            if not decision.answer or ranking.top is None:
-                answer = compose.fixed(question, "no_answer", wording.NO_ANSWER, voice,
-                                       decision.reason, ranking.passages[:5])
-            else:
-                top = ranking.top
-                sentences = split_sentences(top.section.text)
-                scores = self.retriever.sentence_scores(snap, question, vector, top.section,
-                                                        sentences)
-                answer = compose.answer(question, top, sentences, scores, voice,
-                                        self.settings.max_quote_words, ranking.passages[:5],
-                                        decision.reason + ("; the writing answers this medical-"
-                                                           "sounding question" if medical else ""))
-            return dataclasses.replace(answer, topic=ranking.nearest_question,
-                                       topic_section=ranking.nearest_section)
+            return reply.from_ranking(self.search, snap, question, vector, ranking, decision,
+                                      voice, self.settings.max_quote_words, medical,
+                                      self.settings.use_bank if use_bank is None else use_bank)
         except IndexNotReady:
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "starting")
         except IndexDamaged as exc:  # moved aside and rebuilt in the background

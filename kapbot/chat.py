@@ -46,6 +46,32 @@ def _to_front(blocks: Any, event_id: str) -> None:
                 return
 
 
+def _text(content: object) -> str:
+    """A chat message's text (Gradio keeps it as a string or as a list of typed parts)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return ""
+
+
+def _asked(history: list[dict[str, Any]]) -> list[str]:
+    """The visitor's earlier messages, oldest first (what ``Bot.ask`` reads follow-ups with)."""
+    return [_text(t.get("content")) for t in history if t.get("role") == "user"]
+
+
+SUGGESTION_BUTTONS = 2
+
+
+def _offers(answer: Any) -> list[Any]:
+    """Updates for the "did you mean" label and buttons: one button per suggestion, which asks
+    that section's question."""
+    questions = [s.question for s in answer.suggestions][:SUGGESTION_BUTTONS]
+    return [gr.update(visible=bool(questions))] + [
+        gr.update(value=questions[i], visible=True) if i < len(questions)
+        else gr.update(value="", visible=False) for i in range(SUGGESTION_BUTTONS)]
+
+
 def _history_had_crisis(history: list[dict[str, Any]]) -> bool:
     return any(turn.get("role") == "assistant" and any(
         marker in str(turn.get("content", "")) for marker in wording.CRISIS_MARKERS)
@@ -82,12 +108,12 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
     def respond(
         message: str, history: list[dict[str, Any]], replies: list[dict[str, Any]],
         notes: list[str], lang: str, request: gr.Request,
-    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str], str, str]:
+    ) -> tuple[Any, ...]:
         client = visitor_key(request.client.host if request and request.client else None)
         history, replies = _recent(history, replies)
         if review or limiter.allow(client):
             answer = bot.ask(message, after_crisis=_history_had_crisis(history),
-                             language=lang or None)
+                             history=_asked(history), language=lang or None)
         else:
             answer = bot.limited(message, client, lang or None)
         # what the thumbs on this reply will record (the question only with the storage opt-in)
@@ -99,22 +125,23 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                               "asked": answer.question if review else None}]
         notes = [review_text.explain(answer, settings), *notes] if review else notes
         panel = "\n\n---\n\n".join(notes)
+        offers = _offers(answer)
         shown = chatview.reply(answer, settings.therapist_name, doc_kinds(),
                                settings.booking_label)
         if answer.kind == "invalid":
             # keep what the visitor typed so nothing is lost; show why it was not read
-            return message, [*history, {"role": "user", "content": answer.question or "…"},
-                             {"role": "assistant", "content": shown}], replies, notes, panel, \
-                answer.language
-        return "", [*history, {"role": "user", "content": answer.question},
-                    {"role": "assistant", "content": shown}], replies, notes, panel, answer.language
+            return (message, [*history, {"role": "user", "content": answer.question or "…"},
+                              {"role": "assistant", "content": shown}], replies, notes,
+                    answer.language, *offers, panel)
+        return ("", [*history, {"role": "user", "content": answer.question},
+                     {"role": "assistant", "content": shown}], replies, notes, answer.language,
+                *offers, panel)
 
     def visitor(
         message: str, history: list[dict[str, Any]], replies: list[dict[str, Any]],
         notes: list[str], lang: str, request: gr.Request,
-    ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[str], str]:
-        out = respond(message, history, replies, notes, lang, request)
-        return out[0], out[1], out[2], out[3], out[5]
+    ) -> tuple[Any, ...]:
+        return respond(message, history, replies, notes, lang, request)[:-1]
 
     def on_like(data: gr.LikeData, replies: list[dict[str, Any]], request: gr.Request) -> None:
         """One rating per reply: a later thumb on the same reply replaces the earlier one (and
@@ -177,6 +204,11 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                     )
                     send = gr.Button(wording.SEND, variant="primary", scale=1, min_width=72,
                                      elem_id="kapbot-send")
+                with gr.Row(visible=False, elem_id="kapbot-suggestions") as offered:
+                    gr.Markdown(wording.SUGGESTIONS_LABEL)
+                    offer_buttons = [gr.Button("", visible=False, size="sm", variant="secondary",
+                                               elem_classes=chatlook.SUGGESTION_CLASS)
+                                     for _ in range(SUGGESTION_BUTTONS)]
             if review:
                 with gr.Column(scale=2):
                     gr.Markdown("#### Why each reply (review mode: only you see this)")
@@ -191,17 +223,19 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                     taught = gr.Markdown(elem_id="kapbot-taught")
         replies, notes, lang = gr.State([]), gr.State([]), gr.State("")  # lang: the chat's
         ins = [box, chat, replies, notes, lang]
+        outs = [box, chat, replies, notes, lang, offered, *offer_buttons]
         if review:
-            outs = [box, chat, replies, notes, panel, lang]
+            outs = [*outs, panel]
             teach_button.click(teach_last, [section, replies], [taught])
-        else:
-            outs = [box, chat, replies, notes, lang]
         handler = respond if review else visitor
         box.submit(handler, ins, outs, concurrency_id="chat", api_name="respond")
         send.click(handler, ins, outs, concurrency_id="chat")
         for starter in starters:  # a chip sends its own text
             starter.click(handler, [starter, *ins[1:]], outs, concurrency_id="chat",
                           api_visibility="undocumented")
+        for button in offer_buttons:  # asks the section's question, as if typed
+            button.click(handler, [button, *ins[1:]], outs, concurrency_id="chat",
+                         api_visibility="undocumented")
         chat.like(on_like, [replies], None)
 
         def opened(request: gr.Request) -> tuple[Any, ...]:  # ?lang=es: the chat in Spanish

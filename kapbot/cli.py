@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--force", action="store_true", help="rebuild even if it is current")
 
     ask = sub.add_parser("ask", help="answer one question (or one per line from stdin with -)")
-    ask.add_argument("question", help='the question, or "-" to read one per line from stdin')
+    ask.add_argument("question", help='the question, or "-" to read one per line from stdin '
+                     '(plain text, or a JSON object {"question": ..., "history": [...]})')
     ask.add_argument("--json", action="store_true", help="print the JSON object (one per line)")
     ask.add_argument("--no-bank", action="store_true", help="ignore the question bank")
 
@@ -115,6 +116,10 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     _private_data(settings)
     bot = _bot(settings)
     report = bot.prepare(force=args.force, progress=_progress)
+    from kapbot.embeddings import OnnxEmbedder
+
+    if isinstance(bot.embedder, OnnxEmbedder):  # the question model too, so `ask` needs no torch
+        bot.embedder.ensure_exported()
     state = f"rebuilt ({report.reason})" if report.rebuilt else "already current"
     print(
         f"Index {state}: {report.units} units from {report.sections} sections in "
@@ -129,6 +134,19 @@ def _readable(answer_dict: dict[str, Any]) -> str:
     return f"[{answer_dict['kind']}]\n{answer_dict['text']}\n"
 
 
+def stdin_line(line: str) -> tuple[object, object]:
+    """One line of ``kapbot ask -``: plain text, or a JSON object ``{"question": ...,
+    "history": [earlier messages, oldest first]}``."""
+    if line.lstrip().startswith("{"):
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError:
+            return line, ()
+        if isinstance(data, dict) and "question" in data:
+            return data["question"], data.get("history", ())
+    return line, ()
+
+
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     _private_data(settings, umask=False)
     bot = _bot(settings)
@@ -139,7 +157,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     use_bank = False if args.no_bank else None
     if args.question == "-":
         for line in sys.stdin:
-            answer = bot.ask(line.rstrip("\n"), use_bank=use_bank).to_dict()
+            question, history = stdin_line(line.rstrip("\n"))
+            answer = bot.ask(question, use_bank=use_bank, history=history).to_dict()
             print(json.dumps(answer, ensure_ascii=False) if args.json else _readable(answer),
                   flush=True)
         return 0

@@ -8,11 +8,11 @@ the booking link (``wording.footer``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kapbot import wording
-from kapbot.models import Answer, Kind, Passage, Source
+from kapbot.models import Answer, Kind, RankedSection, Source, Suggestion
 from kapbot.settings import Settings
 from kapbot.text import word_count
 
@@ -53,18 +53,26 @@ def select_sentences(
     """Indices of the sentences to quote, in reading order.
 
     A passage that fits in ``max_words`` is quoted whole. Otherwise the best sentence (always,
-    even alone over the limit), then the next best while the quote is shorter than
-    ``min_words`` or they score at least ``keep_ratio`` of the best, within ``max_words``.
-    Ties keep reading order."""
+    even alone over the limit: it is the one that answers), then its neighbours for context
+    (the one before, then the one after) when they fit, then the next best while the quote is
+    shorter than ``min_words`` or they score at least ``keep_ratio`` of the best, within
+    ``max_words``. Ties keep reading order."""
     if not scores:
         return []
     if sum(lengths) <= max_words:
         return list(range(len(scores)))
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-    best = scores[order[0]]
-    chosen = [order[0]]
-    used = lengths[order[0]]
+    first = order[0]
+    best = scores[first]
+    chosen = [first]
+    used = lengths[first]
+    for i in (first - 1, first + 1):
+        if 0 <= i < len(scores) and used + lengths[i] <= max_words:
+            chosen.append(i)
+            used += lengths[i]
     for i in order[1:]:
+        if i in chosen:
+            continue
         wanted = used < min_words or scores[i] >= best * keep_ratio
         if wanted and used + lengths[i] <= max_words:
             chosen.append(i)
@@ -95,8 +103,9 @@ def _escape(text: str) -> str:
 
 
 def _finish(question: str, kind: Kind, body: str, voice: Voice, sources: tuple[Source, ...] = (),
-            candidates: tuple[Passage, ...] = (), reason: str = "") -> Answer:
-    ending = wording.footer(voice.disclaimer, voice.booking_url, voice.booking_label, voice.lang)
+            candidates: tuple[RankedSection, ...] = (), reason: str = "") -> Answer:
+    ending = wording.footer(voice.disclaimer, voice.booking_url, voice.booking_label,
+                            voice.lang)
     text = body.rstrip() + "\n\n" + ending
     return Answer(question, kind, text, sources, voice.disclaimer, voice.booking_url,
                   candidates, reason, language=voice.lang)
@@ -104,12 +113,12 @@ def _finish(question: str, kind: Kind, body: str, voice: Voice, sources: tuple[S
 
 def answer(
     question: str,
-    passage: Passage,
+    passage: RankedSection,
     sentences: Sequence[str],
     sentence_scores: Sequence[float],
     voice: Voice,
     max_words: int,
-    candidates: tuple[Passage, ...] = (),
+    candidates: tuple[RankedSection, ...] = (),
     reason: str = "",
 ) -> Answer:
     section = passage.section
@@ -154,6 +163,21 @@ def with_reminder(answer: Answer, reminder: str) -> Answer:
 
 
 def fixed(question: str, kind: Kind, template: str, voice: Voice, reason: str = "",
-          candidates: tuple[Passage, ...] = ()) -> Answer:
+          candidates: tuple[RankedSection, ...] = ()) -> Answer:
     """A reply in the assistant's own fixed words: no answer, crisis, medical, invalid."""
     return _finish(question, kind, voice.say(template), voice, (), candidates, reason)
+
+
+def suggestions(ranked: Sequence[RankedSection], questions: Mapping[str, str] | None = None
+                ) -> tuple[Suggestion, ...]:
+    """"Did you mean" offers: each section with a question that gets it quoted (``questions``
+    by section id, else its FAQ heading, else its first question-bank line, else its
+    heading)."""
+    out = []
+    questions = questions or {}
+    for r in ranked:
+        section = r.section
+        question = questions.get(section.id) or (section.heading if section.is_faq else (
+            section.questions[0] if section.questions else section.heading))
+        out.append(Suggestion(section.heading, section.title, question))
+    return tuple(out)

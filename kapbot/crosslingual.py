@@ -19,7 +19,7 @@ from kapbot import compose, wording
 from kapbot.corpus import Corpus
 from kapbot.embeddings import Embedder
 from kapbot.markdown import NOT_COVERED
-from kapbot.models import Answer, Passage, Section
+from kapbot.models import Answer, RankedSection, Section
 from kapbot.text import split_sentences
 
 THRESHOLD = 0.40  # similarity the best unit needs for its section to be quoted (dev set)
@@ -29,12 +29,12 @@ SAME_LANGUAGE_BONUS = 0.10  # a page in the question's language, preferred (test
 
 @dataclass(frozen=True)
 class Match:
-    passages: tuple[Passage, ...]  # best first
+    passages: tuple[RankedSection, ...]  # best first
     not_covered: float = 0.0
     not_covered_example: str = ""
 
     @property
-    def top(self) -> Passage | None:
+    def top(self) -> RankedSection | None:
         return self.passages[0] if self.passages else None
 
 
@@ -123,7 +123,7 @@ class CrossLingual:
                     not_covered, example = sim, text
             elif sim > best.get(section.id, (-1.0, section))[0]:
                 best[section.id] = (sim, section)
-        passages = [Passage(s, sim + (SAME_LANGUAGE_BONUS if s.lang == lang else 0.0),
+        passages = [RankedSection(s, sim + (SAME_LANGUAGE_BONUS if s.lang == lang else 0.0),
                             {"unit": sim}) for sim, s in best.values()]
         passages.sort(key=lambda p: -p.score)
         return Match(tuple(passages), not_covered, example)

@@ -50,6 +50,7 @@ def outcome_of(answer: Answer, booking_label: str = wording.BOOK_BUTTON) -> Outc
         reason=answer.reason,
         scores=tuple(p.score for p in answer.candidates),
         safety=answer.safety,
+        offered=tuple(s.section for s in answer.suggestions),
     )
 
 
@@ -66,7 +67,7 @@ class CaseRow:
     problem: str
     text: str
     sources: tuple[str, ...]
-    top_score: float  # the best section's fused retrieval score (0 when none was retrieved)
+    top_score: float  # the calibrated probability that the best section answers (0: none)
     crisis_probability: float
     reason: str
 
@@ -81,7 +82,7 @@ def _rows(file: str, cases: Sequence[Case | SafetyCase], answers: Sequence[Answe
             file, case.id, question, case.expect, answer.kind, case.id not in failed,
             failed.get(case.id, ""), answer.text,
             tuple(f"{s.title} › {s.section}" for s in answer.sources),
-            answer.candidates[0].score if answer.candidates else 0.0,
+            answer.confidence,
             answer.crisis_probability, answer.reason,
         ))
     return rows
@@ -211,7 +212,6 @@ def run_eval(bot: Bot, files: Sequence[Path], tutorial: bool = False,
     result = EvalResult(
         fingerprint=bot.report.fingerprint if bot.report else "",
         settings={"answer_threshold": bot.settings.answer_threshold,
-                  "not_covered_margin": bot.settings.not_covered_margin,
                   "urgent_threshold": bot.settings.urgent_threshold,
                   "concern_threshold": bot.settings.concern_threshold,
                   "medical_threshold": bot.settings.medical_threshold,

@@ -3,11 +3,14 @@
 A case (one line of ``evals/questions.jsonl``)::
 
     {"id": "q001", "question": "...", "expect": "answer" | "no_answer" | "crisis" | "medical",
-     "sections": ["accepted section heading", ...], "phrases": ["key phrase", ...]}
+     "sections": ["accepted section heading", ...], "phrases": ["key phrase", ...],
+     "sentence": "the exact sentence that answers (optional)"}
 
 Metrics (all 0..1): over "answer" cases, ``hit@1`` (answered, and the first section is an
 accepted one), ``hit@3`` (answered, and an accepted section is in the first three), ``mrr``,
-``refused_in_scope`` (not answered); ``no_answer_precision``/``recall`` over the "answer" and
+``refused_in_scope`` (not answered), ``answered_or_offered`` (answered from an accepted
+section, or one was offered as "did you mean"), ``sentence_hit`` (over cases that give a
+``sentence``: the reply quotes it exactly); ``no_answer_precision``/``recall`` over the "answer" and
 "no_answer" cases; ``crisis_recall``, ``medical_recall``; ``footer`` (replies with the disclaimer
 and the booking link, over all cases).
 """
@@ -37,6 +40,7 @@ class Case:
     expect: str
     sections: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
+    sentence: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Outcome:
     reason: str = ""
     scores: tuple[float, ...] = ()
     safety: str = "none"  # the safety tier: "none", "concern" or "urgent"
+    offered: tuple[str, ...] = ()  # the "did you mean" section headings
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,14 @@ def _read_jsonl(
 def parse_cases(lines: Iterable[str], source: str = "eval file") -> list[Case]:
     return _read_jsonl(lines, source, lambda d: Case(
         str(d["id"]), str(d["question"]), str(d["expect"]),
-        tuple(d.get("sections", ())), tuple(d.get("phrases", ())),
+        tuple(d.get("sections", ())), tuple(d.get("phrases", ())), str(d.get("sentence", "")),
     ), KINDS)
+
+
+def quotes(text: str, sentence: str) -> bool:
+    """Whether a reply's text holds ``sentence`` exactly (whitespace, quotes and case aside)."""
+    return bool(sentence) and norm(sentence) in norm(text.replace("&lt;", "<").replace(
+        "&gt;", ">"))
 
 
 def _rank_of(case: Case, outcome: Outcome) -> int | None:
@@ -103,7 +114,7 @@ def score(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> Report:
     answer = [(c, o) for c, o in zip(cases, outcomes, strict=True) if c.expect == "answer"]
     scoped = [(c, o) for c, o in zip(cases, outcomes, strict=True)
               if c.expect in ("answer", "no_answer")]
-    h1 = h3 = refused = 0
+    h1 = h3 = refused = offered = exact = 0
     rr = 0.0
     failures: list[dict[str, Any]] = []
     for case, out in zip(cases, outcomes, strict=True):
@@ -117,6 +128,9 @@ def score(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> Report:
                 problem = "no accepted section in the top 3"
             elif rank > 0:
                 problem = f"accepted section ranked {rank + 1}"
+            offered += rank == 0 or bool({norm(s) for s in case.sections}
+                                         & {norm(o) for o in out.offered})
+            exact += out.kind == "answer" and quotes(out.text, case.sentence)
             if rank is not None:
                 h1 += rank == 0
                 h3 += rank <= 2
@@ -143,6 +157,8 @@ def score(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> Report:
         "hit@3": _ratio(h3, len(answer)),
         "mrr": round(rr / len(answer), 4) if answer else None,
         "refused_in_scope": _ratio(refused, len(answer)),
+        "answered_or_offered": _ratio(offered, len(answer)),
+        "sentence_hit": _ratio(exact, sum(1 for c, _ in answer if c.sentence)),
         "no_answer_precision": _ratio(true_na, len(predicted_na)),
         "no_answer_recall": _ratio(true_na, len(expected_na)),
         "crisis_recall": _ratio(sum(o.safety != "none" for o in crisis), len(crisis)),

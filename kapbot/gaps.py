@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kapbot.models import Answer
-from kapbot.retrieval import NOT_COVERED_REASONS
+from kapbot.ranking.decide import NOT_COVERED_REASONS
 from kapbot.sqlitedb import SqliteFile
 
 SCHEMA = """

@@ -77,7 +77,7 @@ def _totals(result: EvalResult) -> str:
 
 
 def chart_svg(cases: Sequence[CaseRow], threshold: float, crisis_threshold: float) -> str:
-    """Two histograms as inline SVG: the best section's retrieval score of questions that should
+    """Two histograms as inline SVG: the calibrated answer probability of questions that should
     be answered against those that should not, and the crisis probability of crisis messages
     against all others, each with its threshold (crisis messages are never retrieved for)."""
     import matplotlib
@@ -101,7 +101,7 @@ def chart_svg(cases: Sequence[CaseRow], threshold: float, crisis_threshold: floa
             left.hist(values, bins=bins, alpha=0.6, label=f"{label} ({len(values)})",
                       color=colour)
     left.axvline(threshold, color="#1f2330", linestyle="--", label=f"threshold {threshold:.2f}")
-    left.set(title="Questions: the best section's retrieval score", xlabel="fused score",
+    left.set(title="Questions: the calibrated answer probability", xlabel="probability",
              ylabel="questions")
     left.legend(fontsize=8)
     for (label, values), colour in zip(crisis.items(), ["#c23b3b", "#6b7080"], strict=True):
@@ -136,7 +136,7 @@ def _cases(cases: Sequence[CaseRow]) -> str:
             f"<p class=meta>{_e(c.reason)}</p></details></td></tr>"
         )
     head = ("<tr><th>result</th><th>case</th><th>question</th><th>expected → got</th>"
-            "<th>sources</th><th>score</th><th>crisis sim.</th><th>reply</th></tr>")
+            "<th>sources</th><th>answer prob.</th><th>crisis sim.</th><th>reply</th></tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 
 

@@ -1,7 +1,8 @@
 """The typed values passed between kapbot's steps.
 
-corpus → ``Document``/``Section`` → chunking → ``Unit`` (what the index holds) → retrieval →
-``Passage`` (a ranked section with its scores) → composition → ``Answer`` (with ``Source``s).
+corpus → ``Document``/``Section`` → chunking → ``Unit`` (what the index holds) → ranking →
+``RankedSection`` (a section with the scores that placed it) → composition → ``Answer`` (with
+``Source``s and, when the best section was not clearly ahead, ``Suggestion``s).
 No LangChain or Chroma object crosses these seams.
 """
 
@@ -73,7 +74,7 @@ class Unit:
 
 
 @dataclass(frozen=True)
-class Passage:
+class RankedSection:
     """A section ranked for one question, with the scores that placed it."""
 
     section: Section
@@ -100,6 +101,18 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A section offered as "did you mean": asking ``question`` gets that section quoted."""
+
+    section: str  # its heading
+    title: str  # its document's title
+    question: str  # a question it answers (its FAQ heading or first bank line, else heading)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"section": self.section, "title": self.title, "question": self.question}
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str  # the question as kapbot read it (markup removed)
     kind: Kind
@@ -107,13 +120,15 @@ class Answer:
     sources: tuple[Source, ...]
     disclaimer: str
     booking_url: str
-    candidates: tuple[Passage, ...] = field(default=(), compare=False)
+    candidates: tuple[RankedSection, ...] = field(default=(), compare=False)
     reason: str = ""  # why this kind: a rule name, a score; for review and eval, not visitors
     safety: str = "none"  # the safety tier: "none", "concern" (resources above) or "urgent"
     crisis_probability: float = field(default=0.0, compare=False)  # the screen's, for review
     safety_detail: str = field(default="", compare=False)  # what decided the tier, for review
     topic: str = field(default="", compare=False)  # nearest corpus question (gaps report)
     topic_section: str = field(default="", compare=False)  # the section holding that question
+    suggestions: tuple[Suggestion, ...] = ()  # "did you mean": other sections to ask about
+    confidence: float = field(default=0.0, compare=False)  # calibrated P(the best section answers)
     language: str = "en"  # the language the reply is framed in ("en", "es")
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,5 +141,6 @@ class Answer:
             "disclaimer": self.disclaimer,
             "booking_url": self.booking_url,
             "safety": self.safety,
+            "suggestions": [s.to_dict() for s in self.suggestions],
             "language": self.language,
         }

@@ -8,7 +8,7 @@ Markdown out.
 from __future__ import annotations
 
 from kapbot.models import Answer
-from kapbot.retrieval import NOT_COVERED_REASONS
+from kapbot.ranking.decide import NOT_COVERED_REASONS
 from kapbot.settings import Settings
 
 _KIND = {
@@ -19,7 +19,7 @@ _KIND = {
     "invalid": "message not read",
 }
 _SIGNALS = ("q: best question-bank or FAQ match (+ its word match) · p: passage · "
-            "s: best sentence · l: word match (BM25)")
+            "s: best sentence · l: word match (BM25) · r: trained ranker's probability")
 
 
 def decided_by(answer: Answer, settings: Settings) -> str:
@@ -47,15 +47,14 @@ def explain(answer: Answer, settings: Settings) -> str:
         f"(urgent at crisis ≥ {settings.urgent_threshold:.2f}, concern at ≥ "
         f"{settings.concern_threshold:.2f}, medical at ≥ {settings.medical_threshold:.2f}, "
         f"scope at ≥ {settings.scope_threshold:.2f})",
-        f"- **Answer threshold:** {settings.answer_threshold:.3f}; not-covered margin "
-        f"{settings.not_covered_margin:.3f}",
+        f"- **Answer threshold:** calibrated probability {settings.answer_threshold:.3f}",
     ]
     if answer.candidates:
         lines += ["", "**Sections retrieved** (fused score, then its parts):", ""]
         for n, passage in enumerate(answer.candidates, start=1):
             sig = passage.signals
             mark = " ✔ quoted" if answer.sources and n == 1 and answer.kind == "answer" else ""
-            parts = " · ".join(f"{k} {sig.get(k, 0):.2f}" for k in ("q", "p", "s", "l"))
+            parts = " · ".join(f"{k} {sig.get(k, 0):.2f}" for k in ("q", "p", "s", "l", "r"))
             lines.append(f"{n}. **{passage.section.heading}** — {passage.score:.3f}{mark}  ")
             lines.append(f"   {parts} · `{passage.section.id}`")
         lines += ["", f"<small>{_SIGNALS}</small>"]

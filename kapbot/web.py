@@ -199,8 +199,7 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
 
     @app.api_route("/safety", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def safety_page(lang: Literal["en", "es"] = "en") -> HTMLResponse:  # ?lang=es: Spanish
-        return HTMLResponse(_safety_html(bot, lang), headers={"Content-Security-Policy":
-                                                              SAFETY_CSP})
+        return HTMLResponse(_safety_html(bot, lang), 200, {"Content-Security-Policy": SAFETY_CSP})
 
     @app.post("/api/ask")
     async def api_ask(request: Request) -> JSONResponse:
@@ -229,15 +228,16 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
             data = json.loads(body.decode("utf-8")) if body else {}
             question = data.get("question", "") if isinstance(data, dict) else ""
             after_crisis = isinstance(data, dict) and data.get("after_crisis") is True
+            history = data.get("history", ()) if isinstance(data, dict) else ()
             language = data.get("language") if isinstance(data, dict) else None  # so far
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            question, after_crisis, language = b"\xff", False, None  # the "not text" reply
+            question, after_crisis, history, language = b"\xff", False, (), None  # "not text"
         client = visitor_key(request.client.host if request.client else None)
         if not await run_in_threadpool(limiter.allow, client):
             answer = await run_in_threadpool(bot.limited, question, client, language)
             return JSONResponse(answer.to_dict(), status_code=200 if answer.kind == "crisis"
                                 else 429)
-        answer = await run_in_threadpool(bot.ask, question, None, after_crisis, language)
+        answer = await run_in_threadpool(bot.ask, question, None, after_crisis, history, language)
         return JSONResponse(answer.to_dict())
 
     reloader = app.state.reloader = Reloader(bot)

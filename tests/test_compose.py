@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kapbot import compose, wording
-from kapbot.models import Passage, Section
+from kapbot.models import RankedSection, Section
 
 VOICE = compose.Voice("Green Thumb Club", "Pat Gardener", "Automated; not advice.",
                       "https://green.example.org/book")
@@ -19,8 +19,8 @@ def test_footer_exact() -> None:
 
 def test_answer_exact() -> None:
     sentences = ["Water deeply.", "Roots grow down.", "Shallow watering is bad."]
-    answer = compose.answer("how to water?", Passage(SECTION, 0.8), sentences, [0.9, 0.2, 0.5],
-                            VOICE, max_words=120)
+    answer = compose.answer("how to water?", RankedSection(SECTION, 0.8), sentences,
+                            [0.9, 0.2, 0.5], VOICE, max_words=120)
     assert answer.kind == "answer"
     assert answer.text == (
         "From Pat Gardener's article, *Watering*:\n\n"
@@ -36,15 +36,23 @@ def test_answer_exact() -> None:
 
 
 def test_select_sentences_fits_budget_and_keeps_order() -> None:
-    scores, lengths = [0.1, 0.9, 0.3, 0.8], [50, 50, 10, 60]
-    assert compose.select_sentences(scores, lengths, 120) == [1, 3]  # 0.3 < half of 0.9
-    assert compose.select_sentences(scores, lengths, 100) == [1]  # 60 more would not fit
-    assert compose.select_sentences(scores, lengths, 120, keep_ratio=0.0) == [1, 2, 3]
+    scores, lengths = [0.1, 0.9, 0.3, 0.8], [50, 60, 10, 60]
+    # the best (60 words) with its neighbours (50 before, 10 after) fits 120
+    assert compose.select_sentences(scores, lengths, 120) == [0, 1, 2]
+    assert compose.select_sentences(scores, lengths, 75) == [1, 2]  # the one before won't fit
+    assert compose.select_sentences(scores, lengths, 135, keep_ratio=0.0) == [0, 1, 2]
     # short best sentence: the next best joins until the quote has some context
-    assert compose.select_sentences([1.0, 0.2, 0.1], [7, 30, 90], 120) == [0, 1]
+    assert compose.select_sentences([1.0, 0.2, 0.1, 0.3], [7, 30, 90, 20], 120) == [0, 1, 3]
     assert compose.select_sentences(scores, lengths, 1000) == [0, 1, 2, 3]
     assert compose.select_sentences([0.5], [500], 120) == [0]  # best sentence even if long
     assert compose.select_sentences([], [], 120) == []
+
+
+def test_quote_holds_the_answering_sentence_with_its_neighbours() -> None:
+    # the best sentence is in the middle of a long section: the sentences either side of it
+    # are quoted with it, ahead of a better-scoring sentence further away
+    scores, lengths = [0.1, 0.2, 0.9, 0.3, 0.1, 0.85], [30, 30, 30, 30, 30, 30]
+    assert compose.select_sentences(scores, lengths, 90) == [1, 2, 3]
 
 
 def test_quote_marks_skipped_text() -> None:
@@ -56,8 +64,8 @@ def test_quote_marks_skipped_text() -> None:
 
 def test_quote_is_capped_near_120_words() -> None:
     sentences = [f"Sentence {i} " + "word " * 18 + "end." for i in range(12)]
-    answer = compose.answer("q", Passage(SECTION, 0.7), sentences, [float(i) for i in range(12)],
-                            VOICE, max_words=120)
+    answer = compose.answer("q", RankedSection(SECTION, 0.7), sentences,
+                            [float(i) for i in range(12)], VOICE, max_words=120)
     quoted = answer.sources[0].quote.replace("…", " ")
     assert len(quoted.split()) <= 120
     for part in quoted.split("  "):
@@ -86,18 +94,21 @@ def test_reminder_after_a_crisis() -> None:
 
 def test_markup_in_corpus_text_is_escaped() -> None:
     section = Section("x#y", "x", "T<i>", ("T<i>", "S"), "Use <b>care</b>.")
-    answer = compose.answer("q", Passage(section, 0.5), ["Use <b>care</b>."], [1.0], VOICE, 120)
+    answer = compose.answer("q", RankedSection(section, 0.5), ["Use <b>care</b>."], [1.0], VOICE,
+                            120)
     assert "<b>" not in answer.text and "<i>" not in answer.text
 
 
 def test_the_practice_names_its_booking_link_and_its_articles() -> None:
     voice = compose.Voice("Green Thumb Club", "Pat Gardener", "Automated; not advice.",
                           "https://green.example.org/book", "Book a consultation", "blog post")
-    answer = compose.answer("how to water?", Passage(SECTION, 0.8), ["Water deeply."], [0.9],
+    answer = compose.answer("how to water?", RankedSection(SECTION, 0.8), ["Water deeply."],
+                            [0.9],
                             voice, max_words=120)
     assert answer.text.startswith("From Pat Gardener's blog post, *Watering*:")
     assert answer.text.endswith("[Book a consultation](https://green.example.org/book)")
     page = Section("p.md#fees", "p.md", "About", ("About", "Fees"), "Sessions are $450.",
                    doc_kind="practice page")
-    quoted = compose.answer("fees?", Passage(page, 0.8), ["Sessions are $450."], [0.9], voice, 120)
+    quoted = compose.answer("fees?", RankedSection(page, 0.8), ["Sessions are $450."], [0.9], voice,
+                            120)
     assert quoted.text.startswith("From Pat Gardener's practice page, *Fees*:")

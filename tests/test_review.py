@@ -19,7 +19,7 @@ def test_explain_shows_kind_decision_and_scores(tiny_bot: Bot) -> None:
     text = explain(answer, settings)
     assert text.startswith("**How often should I water my plants?**")
     assert "- **Kind:** `answer` (quoted the writing)" in text
-    assert "- **Decided by:** retrieval: score " in text and "threshold 0.300" in text
+    assert "- **Decided by:** retrieval: answered: " in text and "threshold 0.300" in text
     assert "1. **Watering** — " in text and " ✔ quoted  \n   q " in text
     assert "`garden.md#watering`" in text
     assert "- **Safety:** `none` — none: rules only: no rule matched" in text
@@ -28,7 +28,7 @@ def test_explain_shows_kind_decision_and_scores(tiny_bot: Bot) -> None:
     assert decided_by(crisis, settings) == "safety screen: rule: stated-intent"
     missing = tiny_bot.ask("what is the capital of France")
     assert missing.kind == "no_answer"
-    assert "retrieval: best score" in explain(missing, settings)
+    assert "- **Decided by:** retrieval: answer probability: " in explain(missing, settings)
 
 
 def test_unanswered_questions_are_counted_by_topic_without_their_text(

@@ -13,7 +13,7 @@ from kapbot import compose, wording
 from kapbot.bot import Bot
 from kapbot.corpus import load_corpus
 from kapbot.crosslingual import CrossLingual, Match, decide
-from kapbot.models import Passage, Section
+from kapbot.models import RankedSection, Section
 from kapbot.safety.multilingual import MultilingualEmbedder
 from kapbot.text import split_sentences
 
@@ -87,9 +87,9 @@ def test_the_spanish_dev_set(real_bot: Bot) -> None:
 def test_decide_is_pure() -> None:
     section = Section("a.md#x", "a.md", "A", ("A", "X"), "Text.")
     assert decide(Match(()))[0] is False
-    assert decide(Match((Passage(section, 0.3, {"unit": 0.3}),)))[0] is False
-    assert decide(Match((Passage(section, 0.6, {"unit": 0.6}),)))[0] is True
-    assert decide(Match((Passage(section, 0.6, {"unit": 0.6}),), 0.7, "q?"))[0] is False
+    assert decide(Match((RankedSection(section, 0.3, {"unit": 0.3}),)))[0] is False
+    assert decide(Match((RankedSection(section, 0.6, {"unit": 0.6}),)))[0] is True
+    assert decide(Match((RankedSection(section, 0.6, {"unit": 0.6}),), 0.7, "q?"))[0] is False
 
 
 ENGLISH_PAGE = """---

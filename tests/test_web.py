@@ -75,7 +75,7 @@ def test_api_ask_is_the_cli_contract(server: str) -> None:
     status, data = _ask(server, {"question": "What is ketamine integration?"})
     assert status == 200
     assert list(data) == ["question", "kind", "text", "sources", "disclaimer", "booking_url",
-                          "safety", "language"]
+                          "safety", "suggestions", "language"]
     assert data["kind"] == "answer"
     assert data["sources"][0]["section"] == "What is ketamine integration?"
     assert data["text"].endswith(f"[Book a free discovery call]({data['booking_url']})")
@@ -124,16 +124,31 @@ def test_chat_page_and_its_handler(server: str) -> None:
     from gradio_client import Client
 
     client = Client(server + "/", verbose=False)
-    box, history = client.predict("What is ketamine integration?", [], api_name="/respond")
+    box, history, *_ = client.predict("What is ketamine integration?", [], api_name="/respond")
     assert box == ""
     assert history[-1]["role"] == "assistant"
     text = json.dumps(history[-1]["content"])
     assert "Ketamine integration is an intentional time" in text
     assert "Book a free discovery call" in text
-    kept, history = client.predict("   ", [], api_name="/respond")
+    kept, history, *_ = client.predict("   ", [], api_name="/respond")
     assert kept == "   "  # an unreadable message stays in the box, nothing is lost
     assert "empty" in json.dumps(history[-1]["content"])
-    _, history = client.predict("I want to kill myself", [], api_name="/respond")
+    _, history, *_ = client.predict("I want to kill myself", [], api_name="/respond")
     assert "Call or text 988" in json.dumps(history[-1]["content"])
-    _, history = client.predict("What is ketamine integration?", history, api_name="/respond")
+    _, history, *_ = client.predict("What is ketamine integration?", history, api_name="/respond")
     assert "If you're in crisis" in json.dumps(history[-1]["content"])  # resources stay in view
+
+
+def test_api_reads_a_follow_up_with_its_history_and_offers_suggestions(server: str) -> None:
+    _, first = _ask(server, {"question": "What is ketamine integration?"})
+    section = first["sources"][0]["section"]
+    _, alone = _ask(server, {"question": "how long does that take?"})
+    _, followed = _ask(server, {"question": "how long does that take?",
+                                "history": ["What is ketamine integration?"]})
+    assert followed["question"] == "how long does that take?"
+    assert followed["kind"] == "answer" and followed["sources"][0]["section"] == section
+    assert alone["kind"] != "answer" or alone["sources"][0]["section"] != section
+    for data in (first, alone, followed):
+        assert all(list(s) == ["section", "title", "question"] for s in data["suggestions"])
+    _, bad = _ask(server, {"question": "What is ketamine integration?", "history": "nope"})
+    assert bad["kind"] == "answer"  # history that is not a list of strings reads as none

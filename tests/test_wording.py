@@ -245,3 +245,7 @@ def test_spanish_names_and_disclaimer_filled() -> None:
     own = voice_for(settings.replace(disclaimer_es="Solo cita a {therapist_name}."), "es")
     assert own == Voice(settings.practice_name, "Dana Nassau", "Solo cita a Dana Nassau.",
                         "https://b.example.org", lang="es")
+
+
+def test_suggestions_label() -> None:
+    assert wording.SUGGESTIONS_LABEL == "Did you mean:"

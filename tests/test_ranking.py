@@ -3,7 +3,8 @@ from __future__ import annotations
 from kapbot.lexical import BM25
 from kapbot.markdown import NOT_COVERED
 from kapbot.models import Section, Unit
-from kapbot.retrieval import Weights, decide, rank
+from kapbot.ranking.decide import Verdict, decide
+from kapbot.ranking.fusion import Ranking, Weights, rank
 
 A = Section("d.md#a", "d.md", "Doc", ("Doc", "A"), "Alpha text.")
 B = Section("d.md#b", "d.md", "Doc", ("Doc", "B"), "Beta text.")
@@ -18,10 +19,10 @@ def test_fused_score_is_weighted_mean_of_signals() -> None:
     hits = [(unit(A, "question", "bank"), 0.9), (unit(A, "sentence"), 0.5),
             (unit(B, "question", "bank"), 0.6), (unit(B, "sentence"), 0.8)]
     ranking = rank(hits, {A.id: 0.2, B.id: 0.1}, SECTIONS, Weights(1.0, 0.0, 0.4, 0.2))
-    top, second = ranking.passages
+    top, second = ranking.sections
     assert top.section is A
     assert top.score == round((0.9 + 0.4 * 0.5 + 0.2 * 0.2) / 1.6, 4)
-    assert top.signals == {"q": 0.9, "p": 0.0, "s": 0.5, "l": 0.2}
+    assert top.signals == {"q": 0.9, "p": 0.0, "s": 0.5, "l": 0.2, "r": 0.0}
     assert second.score == round((0.6 + 0.4 * 0.8 + 0.2 * 0.1) / 1.6, 4)
 
 
@@ -36,21 +37,35 @@ def test_no_bank_ignores_bank_questions_and_not_covered_examples() -> None:
     assert without.top is not None and without.top.section is B
     assert without.not_covered == 0.0
     # a section with nothing to match question-to-question is scored on its text alone
-    a = next(p for p in without.passages if p.section is A)
+    a = next(p for p in without.sections if p.section is A)
     assert a.score == round((0.4 * 0.5) / 0.6, 4)
 
 
-def test_decide_threshold_and_not_covered() -> None:
-    hits = [(unit(A, "question", "bank"), 0.7), (unit(A, "sentence"), 0.7)]
-    ranking = rank(hits, {}, SECTIONS)
-    assert decide(ranking, 0.5).answer
-    assert not decide(ranking, 0.9).answer
-    assert "threshold" in decide(ranking, 0.9).reason
-    nc = [*hits, (Unit("n#x-q1", "question", "n#x", "fees?", "", NOT_COVERED), 0.8)]
-    closer = decide(rank(nc, {}, SECTIONS), 0.5, not_covered_margin=0.02)
-    assert not closer.answer and "fees?" in closer.reason
-    assert decide(rank(nc, {}, SECTIONS), 0.5, not_covered_margin=0.2).answer
-    assert not decide(rank([], {}, SECTIONS), 0.1).answer
+def test_ranker_probability_adds_to_the_fused_score() -> None:
+    hits = [(unit(A, "sentence"), 0.5), (unit(B, "sentence"), 0.6)]
+    ranking = rank(hits, {}, SECTIONS, ranker={A.id: 0.9, B.id: 0.1})
+    assert ranking.top is not None and ranking.top.section is A
+    assert ranking.top.signals["r"] == 0.9
+    assert ranking.top.score == round(0.4 * 0.5 / 0.6 + 0.9, 4)
+    # a section only the ranker found is ranked too
+    alone = rank([], {}, SECTIONS, ranker={B.id: 0.7})
+    assert alone.top is not None and alone.top.section is B
+
+
+def test_decision_is_a_type_with_suggestions() -> None:
+    hits = [(unit(A, "sentence"), 0.7), (unit(B, "sentence"), 0.65)]
+    ranked = rank(hits, {}, SECTIONS, ranker={A.id: 0.5, B.id: 0.45})
+    sure = decide(Ranking(ranked.sections, answer_probability=0.8), 0.5)
+    assert sure.verdict is Verdict.ANSWER and sure.answer
+    assert sure.reason == "answered: 0.800 >= threshold 0.500"
+    assert [s.section for s in sure.suggestions] == [B]  # close behind the first
+    unsure = decide(Ranking(ranked.sections, answer_probability=0.2), 0.5)
+    assert unsure.verdict is Verdict.UNLIKELY and not unsure.answer
+    assert [s.section for s in unsure.suggestions] == [A, B]  # the nearest, after "not covered"
+    assert decide(Ranking(()), 0.1).verdict is Verdict.NOTHING_RETRIEVED
+    far = rank([(unit(A, "sentence"), 0.9), (unit(B, "sentence"), 0.1)], {}, SECTIONS,
+               ranker={A.id: 0.95, B.id: 0.05})
+    assert decide(Ranking(far.sections, answer_probability=0.9), 0.5).suggestions == ()
 
 
 def test_bm25_scores_are_bounded_and_rank_matches() -> None:

@@ -1,17 +1,15 @@
-"""Fusing retrieval signals into a ranking of sections, and deciding whether to answer. Pure.
+"""Fusing retrieval signals into a ranking of sections. Pure.
 
-For each section, four signals on an absolute 0..1 scale:
+For each section, five signals on an absolute 0..1 scale:
   q  best cosine similarity between the question and the section's questions (FAQ heading and
      question bank), plus a little of their BM25 word match: MiniLM separates paraphrased
      questions well, and the words catch what it blurs ("cost" against "long");
   p  best cosine similarity to one of its passages (embedded with their heading path);
   s  best cosine similarity to one of its sentences;
-  l  best BM25 score (squashed to 0..1) of its passages and sentences.
-The fused score is their weighted mean (without ``q`` for a section that has no questions). The
-section ranked first is quoted if its score reaches the threshold and the question is not closer
-to a "not covered" example than to the section's own questions (those examples are a bank too:
-``--no-bank`` ignores them); otherwise the reply is "not covered here". Weights and threshold
-are calibrated on ``evals/questions.jsonl`` (see README, "How answers are chosen").
+  l  best BM25 score (squashed to 0..1) of its passages and sentences;
+  r  the trained section ranker's probability (``kapbot.ranking.ranker``).
+The fused score is the weighted mean of the first four (without ``q`` for a section that has no
+questions) plus ``r``. Whether the first section is quoted is ``kapbot.ranking.decide``'s call.
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kapbot.markdown import NOT_COVERED
-from kapbot.models import Passage, Section, Unit
+from kapbot.models import RankedSection, Section, Unit
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ class Weights:
 
 @dataclass(frozen=True)
 class Ranking:
-    passages: tuple[Passage, ...]  # best first
+    sections: tuple[RankedSection, ...]  # best first
     not_covered: float = 0.0  # best similarity to a "not covered" example question
     not_covered_example: str = ""
     # the closest question the corpus knows (bank, FAQ heading or not-covered example): how
@@ -50,9 +48,12 @@ class Ranking:
     nearest_section: str = ""
     nearest_similarity: float = 0.0
 
+    not_covered_probability: float = 0.0  # the ranker's, for a not-covered question
+    answer_probability: float = 0.0  # the calibrated decision's, for the first section
+
     @property
-    def top(self) -> Passage | None:
-        return self.passages[0] if self.passages else None
+    def top(self) -> RankedSection | None:
+        return self.sections[0] if self.sections else None
 
 
 WORD_ONLY_SECTIONS = 10
@@ -65,9 +66,11 @@ def rank(
     weights: Weights = Weights(),
     use_bank: bool = True,
     question_lexical: Mapping[str, float] | None = None,
+    ranker: Mapping[str, float] | None = None,
 ) -> Ranking:
-    """Rank sections from dense ``hits`` (unit, similarity), per-section lexical scores, and
-    per-question lexical scores (by unit id), which strengthen a question match."""
+    """Rank sections from dense ``hits`` (unit, similarity), per-section lexical scores,
+    per-question lexical scores (by unit id), which strengthen a question match, and the
+    trained ranker's probability per section (``ranker``)."""
     best: dict[str, dict[str, float]] = {}
     not_covered, example = 0.0, ""
     question_lexical = question_lexical or {}
@@ -95,40 +98,17 @@ def rank(
                        key=lambda sid: (-lexical[sid], sid))[:WORD_ONLY_SECTIONS]
     for section_id in [sid for sid in best if lexical.get(sid, 0.0) > 0] + word_only:
         best.setdefault(section_id, {})["l"] = lexical[section_id]
-    passages = []
+    ranker = ranker or {}
+    for section_id in sorted(ranker, key=lambda sid: (-ranker[sid], sid))[:WORD_ONLY_SECTIONS]:
+        if section_id in sections:
+            best.setdefault(section_id, {})
+    ranked = []
     for section_id, sig in best.items():
         full = {k: round(max(0.0, sig.get(k, 0.0)), 4) for k in ("q", "p", "s", "l")}
+        full["r"] = round(ranker.get(section_id, 0.0), 4)
         q = full["q"] if "q" in sig else None
-        score = weights.fuse(q, full["p"], full["s"], full["l"])
-        passages.append(Passage(sections[section_id], round(score, 4), full))
-    passages.sort(key=lambda p: (-p.score, p.section.id))
-    return Ranking(tuple(passages), round(not_covered, 4), example, nearest[1], nearest[2],
+        score = weights.fuse(q, full["p"], full["s"], full["l"]) + full["r"]
+        ranked.append(RankedSection(sections[section_id], round(score, 4), full))
+    ranked.sort(key=lambda p: (-p.score, p.section.id))
+    return Ranking(tuple(ranked), round(not_covered, 4), example, nearest[1], nearest[2],
                    round(nearest[0], 4))
-
-
-@dataclass(frozen=True)
-class Decision:
-    answer: bool
-    reason: str
-
-
-# how a "not covered" decision's reason starts: the writing had nothing close enough
-NOTHING_RETRIEVED = "nothing retrieved"
-BELOW_THRESHOLD = "best score"
-CLOSER_TO_NOT_COVERED = "closer to a not-covered example"
-NOT_COVERED_REASONS = (NOTHING_RETRIEVED, BELOW_THRESHOLD, CLOSER_TO_NOT_COVERED)
-
-
-def decide(ranking: Ranking, threshold: float, not_covered_margin: float = 0.0) -> Decision:
-    top = ranking.top
-    if top is None:
-        return Decision(False, NOTHING_RETRIEVED)
-    if top.score < threshold:
-        return Decision(False, f"{BELOW_THRESHOLD} {top.score:.3f} < threshold {threshold:.3f}")
-    if ranking.not_covered > top.signals.get("q", 0.0) + not_covered_margin:
-        return Decision(
-            False,
-            f"{CLOSER_TO_NOT_COVERED} ({ranking.not_covered:.3f} > "
-            f"{top.signals.get('q', 0.0):.3f}): {ranking.not_covered_example!r}",
-        )
-    return Decision(True, f"score {top.score:.3f} >= threshold {threshold:.3f}")

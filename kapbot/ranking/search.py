@@ -1,14 +1,18 @@
-"""Retrieval against one index snapshot: dense hits from the Chroma store, lexical BM25 from
-memory, fused and ranked by ``kapbot.retrieval``; and the per-sentence scores of the section
-that will be quoted.
+"""Searching one index snapshot for a question: dense hits from the Chroma store, lexical BM25
+from memory and the trained ranker's probabilities, fused by ``kapbot.ranking.fusion``, with the
+calibrated probability that the first section answers; and the per-sentence scores of the
+section that will be quoted.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from kapbot.embeddings import VectorTable
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit, UnitType
-from kapbot.retrieval import Ranking, Weights, rank
+from kapbot.ranking.fusion import Ranking, Weights, rank
+from kapbot.ranking.ranker import features_for
 from kapbot.snapshot import Snapshot
 from kapbot.store import Store
 
@@ -16,7 +20,7 @@ QUOTAS: dict[UnitType, int] = {"question": 40, "passage": 12, "sentence": 40}  #
 POOL = 1000  # units asked of Chroma at once, before any per-type query
 
 
-class Retriever:
+class SectionSearch:
     def __init__(self, store: Store, weights: Weights) -> None:
         self.store = store
         self.weights = weights
@@ -32,7 +36,18 @@ class Retriever:
         question_lexical = {
             snap.question_ids[i]: score for i, score in snap.question_bm25.sparse(question).items()
         }
-        return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical)
+        trained = snap.rankers.get(use_bank)
+        if trained is None:
+            return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical)
+        ranker, table = trained
+        probabilities, not_covered = ranker.probabilities(vector)
+        ranking = rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical,
+                       probabilities)
+        if ranking.top is None:
+            return ranking
+        features = features_for(ranker, table, vector, ranking.top.section.id)
+        return dataclasses.replace(ranking, not_covered_probability=round(not_covered, 4),
+                                   answer_probability=round(ranker.answer_probability(features), 4))
 
     def dense_hits(self, snap: Snapshot, vector: list[float]) -> list[tuple[Unit, float]]:
         """The nearest units of each type (``QUOTAS``). One unfiltered Chroma query over a pool
@@ -70,3 +85,23 @@ class Retriever:
         dense = dict(zip(positions, table.similarities(vector), strict=True))
         lexical = BM25(sentences, ignore=snap.ignored_words).scores(question) if sentences else []
         return [dense.get(i + 1, 0.0) + 0.5 * lexical[i] for i in range(len(sentences))]
+
+    def clearest_question(self, snap: Snapshot, section_id: str, use_bank: bool) -> str:
+        """What a "did you mean" button asks for a section: its FAQ heading when the ranker puts
+        that in the section, else its question the ranker most surely puts there. "" when it
+        has none."""
+        trained = snap.rankers.get(use_bank)
+        if trained is None:
+            return ""
+        ranker, table = trained
+        scored: list[tuple[bool, float, str]] = []
+        for row, uid in enumerate(table.ids):
+            unit = snap.units.get(uid)
+            if unit is None or unit.type != "question" or unit.section_id != section_id:
+                continue
+            probabilities = ranker.probabilities(table.matrix[row])[0]
+            first = max(probabilities, key=lambda sid: probabilities[sid])
+            if unit.origin == "heading" and first == section_id:
+                return unit.text
+            scored.append((first == section_id, probabilities.get(section_id, 0.0), unit.text))
+        return max(scored)[2] if scored else ""

@@ -1,0 +1,87 @@
+"""The answer / not-covered decision, as a type. Pure.
+
+The best section is quoted when the calibrated decision (``kapbot.ranking.ranker``) gives it a
+probability of answering of at least ``threshold``; else the reply is "not covered here".
+A not-covered example is one of the decision's features, never a veto on its own. When the
+second and third sections come close to the first, they are offered as "did you mean".
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from kapbot.models import RankedSection
+from kapbot.ranking.fusion import Ranking
+
+SUGGEST_RATIO = 0.75  # a section scoring this share of the first one's score is offered
+SUGGEST_MAX = 2
+NEAR_NOT_COVERED = 0.25  # after "not covered": sections whose ranker probability reaches this
+# a not-covered example this similar, and this much closer than anything the best section has
+# (its questions and sentences), decides alone: a near-copy of it is not covered
+NOT_COVERED_CLOSE, NOT_COVERED_AHEAD = 0.75, 0.1
+
+
+class Verdict(enum.Enum):
+    """Why the reply quotes a section, or why it does not. Values begin the review's reason."""
+
+    ANSWER = "answered"
+    NOTHING_RETRIEVED = "nothing retrieved"
+    UNLIKELY = "answer probability"  # below the threshold
+    CLOSER_TO_NOT_COVERED = "closer to a not-covered example"
+
+
+NOT_COVERED_VERDICTS = (Verdict.NOTHING_RETRIEVED, Verdict.UNLIKELY,
+                        Verdict.CLOSER_TO_NOT_COVERED)
+# how a "not covered" reason starts (the gaps log and the review panel read answers' reasons)
+NOT_COVERED_REASONS = tuple(v.value for v in NOT_COVERED_VERDICTS)
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    probability: float  # the calibrated probability that the first section answers
+    threshold: float
+    suggestions: tuple[RankedSection, ...] = ()  # sections to offer as "did you mean"
+    example: str = ""  # the not-covered example that decided, if one did
+
+    @property
+    def answer(self) -> bool:
+        return self.verdict is Verdict.ANSWER
+
+    @property
+    def reason(self) -> str:
+        if self.verdict is Verdict.NOTHING_RETRIEVED:
+            return str(self.verdict.value)
+        if self.verdict is Verdict.CLOSER_TO_NOT_COVERED:
+            return f"{self.verdict.value}: {self.example!r}"
+        sign = ">=" if self.answer else "<"
+        return (f"{self.verdict.value}: {self.probability:.3f} {sign} threshold "
+                f"{self.threshold:.3f}")
+
+
+def suggestions(ranking: Ranking, answered: bool) -> tuple[RankedSection, ...]:
+    """Up to ``SUGGEST_MAX`` sections to offer: after an answer, those close to the first; after
+    "not covered", the nearest ones by the ranker's probability."""
+    ranked = ranking.sections
+    if not ranked:
+        return ()
+    if answered:
+        first = ranked[0].score
+        near = [r for r in ranked[1:] if first > 0 and r.score >= SUGGEST_RATIO * first]
+    else:
+        near = [r for r in ranked if r.signals.get("r", 0.0) >= NEAR_NOT_COVERED]
+    return tuple(near[:SUGGEST_MAX])
+
+
+def decide(ranking: Ranking, threshold: float) -> Decision:
+    top = ranking.top
+    if top is None:
+        return Decision(Verdict.NOTHING_RETRIEVED, 0.0, threshold)
+    p = ranking.answer_probability
+    own = max(top.signals.get("q", 0.0), top.signals.get("s", 0.0))
+    if ranking.not_covered >= NOT_COVERED_CLOSE and ranking.not_covered > own + NOT_COVERED_AHEAD:
+        return Decision(Verdict.CLOSER_TO_NOT_COVERED, p, threshold,
+                        suggestions(ranking, False), ranking.not_covered_example)
+    verdict = Verdict.ANSWER if p >= threshold else Verdict.UNLIKELY
+    return Decision(verdict, p, threshold, suggestions(ranking, verdict is Verdict.ANSWER))

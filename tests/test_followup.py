@@ -1,0 +1,65 @@
+"""Follow-up questions: read with the question they follow; the screen reads them alone too."""
+
+from __future__ import annotations
+
+import json
+
+from kapbot.bot import Bot
+from kapbot.cli import stdin_line
+from kapbot.followup import MAX_HISTORY, clean_history, is_follow_up, read
+
+
+def test_short_or_pronoun_led_messages_are_follow_ups() -> None:
+    for message in ("how long does that take?", "and after?", "is that online too?",
+                    "what about the cost", "And in winter?", "does it hurt?"):
+        assert is_follow_up(message), message
+    for message in ("How often should I water my plants?", "what does a session cost at your "
+                    "practice?", "Can I do ketamine therapy online from another state?", ""):
+        assert not is_follow_up(message), message
+
+
+def test_reading_joins_the_previous_question_only_for_a_follow_up() -> None:
+    history = ["What happens in a ketamine session?"]
+    assert read("how long does that take?", history).text == (
+        "What happens in a ketamine session? how long does that take?")
+    assert read("how long does that take?", history).follows == history[0]
+    self_contained = "How much does the first consultation cost?"
+    assert read(self_contained, history).text == self_contained
+    assert not read(self_contained, history).is_follow_up
+    assert read("and after?", []).text == "and after?"
+    # a follow-up of a follow-up carries the question they both follow
+    chained = read("and after?", ["What happens in a session?", "how long is it?"])
+    assert chained.text == "What happens in a session? how long is it? and after?"
+
+
+def test_history_is_cleaned_and_capped() -> None:
+    assert clean_history("not a list", 100) == ()
+    assert clean_history([1, None, "  a  b ", "x" * 300], 100) == ("a b", "x" * 100)
+    assert clean_history([str(i) for i in range(9)], 100) == tuple(
+        str(i) for i in range(9 - MAX_HISTORY, 9))
+
+
+def test_stdin_lines_take_plain_text_or_a_json_object() -> None:
+    assert stdin_line("how long?") == ("how long?", ())
+    line = json.dumps({"question": "and after?", "history": ["What is a session like?"]})
+    assert stdin_line(line) == ("and after?", ["What is a session like?"])
+    assert stdin_line("{not json") == ("{not json", ())
+
+
+def test_a_follow_up_is_answered_from_the_first_questions_section(tiny_bot: Bot) -> None:
+    alone = tiny_bot.ask("and in winter?")
+    assert alone.kind == "answer" and alone.sources[0].section == "When should I prune roses?"
+    followed = tiny_bot.ask("and in winter?", history=["How often should I water my plants?"])
+    assert followed.kind == "answer" and followed.sources[0].section == "Watering"
+    assert followed.question == "and in winter?"  # shown as the visitor wrote it
+    # a self-contained question is not changed by what came before
+    own = tiny_bot.ask("When should I prune roses?", history=["How often should I water?"])
+    assert own.sources[0].section == "When should I prune roses?"
+
+
+def test_the_screen_reads_the_new_message_alone_and_in_context(tiny_bot: Bot) -> None:
+    alone = tiny_bot.ask("I want to kill myself", history=["How often should I water?"])
+    assert alone.kind == "crisis"
+    assert tiny_bot.ask("and the quickest way?").kind != "crisis"
+    in_context = tiny_bot.ask("and the quickest way?", history=["I want to kill myself"])
+    assert in_context.kind == "crisis"
