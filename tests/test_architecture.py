@@ -20,7 +20,7 @@ ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "ranking.s
             "langdetect", "crosslingual", "voices",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
             "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit",
-            "newpractice", "check", "plaineval", "safetyteach", "setupcli"}
+            "newpractice", "check", "plaineval", "safetyteach", "setupcli", "opscli"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
