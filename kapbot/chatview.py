@@ -18,7 +18,7 @@ BOOK_CLASS = "kap-book"
 
 
 def first_name(therapist: str) -> str:
-    """"Dana" from "Dana Nassau, LMFT"."""
+    """The first name of a therapist's full name ("Pat" from "Pat Gardener, LCSW")."""
     return therapist.replace(",", " ").split()[0] if therapist.strip() else therapist
 
 
