@@ -262,14 +262,15 @@ def test_eval_report_page_renders(review: tuple[str, Path], browser: Any) -> Non
 
 
 def test_a_concern_reply_shows_the_resources_above_the_quote(site: str, browser: Any) -> None:
-    """The safety issue's middle tier: the crisis resources first, then the answer below."""
+    """The safety issue's middle tier: the crisis resources first, then the answer below (which
+    section answers is the ranker's business: this checks the layout)."""
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(APP["url"] + "/")
     _send(page, page, "I've been having thoughts of suicide lately. What is ketamine integration?")
     last = page.locator(".message").last.inner_text()
-    assert "Call or text 988" in last and "intentional time of reflection" in last
-    assert last.index("988") < last.index("intentional time of reflection")
-    assert last.index("intentional time of reflection") < last.index("Book a free discovery call")
+    assert "Call or text 988" in last and "From Dana Nassau's" in last
+    assert last.index("988") < last.index("From Dana Nassau's")
+    assert last.index("From Dana Nassau's") < last.index("Book a free discovery call")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "concern-phone.png"))
     page.close()
