@@ -82,7 +82,7 @@ def test_a_suggestion_button_asks_that_sections_question(chat_url: str, page: An
     offers.first.click()
     reply = _wait_reply(page, before)
     assert f"*{offered['section']}*" in reply or offered["section"] in reply
-    assert "Source:" in reply
+    assert "Dana's article · " in reply  # the source chip
     asked = page.locator(".message").nth(before).inner_text()
     assert offered["question"] in asked  # asked as if typed
 
@@ -91,4 +91,4 @@ def test_a_follow_up_is_answered_from_the_first_questions_section(page: Any) -> 
     first = _send(page, "What is ketamine integration?")
     assert "Ketamine integration is an intentional time of reflection" in first
     follow = _send(page, "how long does that take?")
-    assert "Source:" in follow and "What is ketamine integration?" in follow
+    assert "Dana's article · " in follow and "What is ketamine integration?" in follow
