@@ -74,7 +74,7 @@ def test_answers_from_a_server_equal_the_local_index(real_bot: Bot,
 def test_two_processes_on_one_server_answer_alike(real_bot: Bot,
                                                   server_settings: Settings) -> None:
     Bot(server_settings).prepare()
-    questions = ["What is ketamine integration?", "How long is a session?",
+    questions = ["What is ketamine integration?", "How long does a ketamine session last?",
                  "do you take insurance", "I want to kill myself",
                  "Can I take ketamine with my antidepressants?"]
     env = {**os.environ, "KAPBOT_DATA_DIR": str(server_settings.data_dir),
