@@ -58,7 +58,10 @@ def reply(answer: Answer, therapist: str, doc_kinds: Mapping[tuple[str, str], st
     """The bubble for ``answer``; ``doc_kinds`` maps (title, section heading) to the document's
     kind ("article", "FAQ"), for the chip's label; ``booking_label``: the setting."""
     text = answer.text
-    ending = wording.footer(answer.disclaimer, answer.booking_url, booking_label)
+    lang = answer.language or "en"
+    if booking_label == wording.BOOK_BUTTON:  # the default label is said in the reply's language
+        booking_label = wording.phrase("BOOK_BUTTON", lang)
+    ending = wording.footer(answer.disclaimer, answer.booking_url, booking_label, lang)
     if not text.endswith(ending):
         return text
     body = text[: -len(ending)].rstrip()

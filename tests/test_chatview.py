@@ -35,6 +35,15 @@ def test_a_quoted_answer_gets_a_chip_small_print_and_a_button() -> None:
         'rel="noopener">Book a free discovery call</a>')
 
 
+def test_a_spanish_reply_gets_its_small_print_and_a_spanish_button() -> None:
+    text = "Lo siento.\n\n" + wording.footer("Automático.", VOICE.booking_url, lang="es")
+    answer = Answer("q", "no_answer", text, (), "Automático.", VOICE.booking_url, language="es")
+    assert chatview.reply(answer, "Dana Nassau, LMFT", {}) == (
+        'Lo siento.\n\n<small class="kap-disclaimer">Automático.</small>\n\n'
+        '<a class="kap-book" href="https://book.example.org/call" target="_blank" '
+        'rel="noopener">Reserve una llamada inicial gratuita</a>')
+
+
 def test_a_source_without_url_is_a_plain_chip_and_kind_falls_back() -> None:
     source = Source("A Title", "Preparation", "", 0.8, "Quoted.")
     body = BODY.replace("[A Title — Preparation](https://example.org/a#prep)",

@@ -39,7 +39,8 @@ EXAMPLES = int(os.environ.get("KAPBOT_FUZZ_EXAMPLES", "5000"))  # each: Bot.ask 
 def _check(data: dict[str, object]) -> None:
     assert data["kind"] in KINDS
     text = str(data["text"])
-    assert text.endswith(wording.footer(str(data["disclaimer"]), str(data["booking_url"])))
+    assert text.endswith(wording.footer(str(data["disclaimer"]), str(data["booking_url"]),
+                                        lang=str(data.get("language", "en"))))
     dumped = json.dumps(data)
     for bad in RAW_MARKUP:
         assert bad not in dumped
