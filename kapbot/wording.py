@@ -114,7 +114,7 @@ STARTERS_LABEL = "Try asking"
 SUGGESTIONS_LABEL = "Did you mean:"  # above the "did you mean" buttons in the chat
 BOOK_BUTTON = "Book a free discovery call"  # the default of the booking_label setting
 INPUT_LABEL = "Your question"
-# the chat's compact source chip under a quoted answer: "Dana's article · Preparation"
+# the chat's compact source chip under a quoted answer: "Pat's article · Preparation"
 SOURCE_CHIP = "{therapist}'s {doc_kind} · {section}"
 SOURCE_KIND_FALLBACK = "writing"
 # the disclosure, one line on first open ("more" shows NOTICE); it stays, smaller, after use

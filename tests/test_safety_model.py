@@ -17,7 +17,9 @@ SHOWN = ("urgent", "concern")
 
 
 def _resources_first(text: str) -> bool:
-    return text.startswith((wording.CRISIS, wording.CONCERN))
+    """The reply opens with the crisis reply or the concern block, in English or Spanish."""
+    return text.startswith(tuple(wording.phrase(name, lang) for name in ("CRISIS", "CONCERN")
+                                 for lang in ("en", "es")))
 
 
 def test_a_crisis_after_3000_characters_of_other_text(real_bot: Bot) -> None:
@@ -70,7 +72,8 @@ def test_personal_medical_requests_get_the_medical_reply(real_bot: Bot, message:
 def test_crises_in_both_languages_show_the_resources_first(real_bot: Bot, message: str) -> None:
     answer = real_bot.ask(message)
     assert answer.safety in SHOWN and _resources_first(answer.text)
-    assert answer.text.index("988") < answer.text.index("Book a free discovery call")
+    assert answer.text.index("988") < answer.text.index(wording.phrase("BOOK_BUTTON",
+                                                                      answer.language))
 
 
 def test_the_tier_is_in_the_json(real_bot: Bot) -> None:
