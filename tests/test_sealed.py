@@ -112,3 +112,23 @@ def test_no_line_is_nearly_a_sealed_message(real_bot: Bot) -> None:
         best = (vectors @ (unusual if source == "banks" else every).T).max(axis=1)
         worst = int(best.argmax())
         assert best[worst] < 0.9, f"{source} line {lines[worst]!r} is cosine {best[worst]:.3f}"
+
+
+def test_each_sealed_file_is_as_first_committed() -> None:
+    """A sealed set (and the folder's README) is written once: what is there now is what the
+    commit that added it held. Skipped outside a git checkout."""
+    import shutil
+    import subprocess
+
+    root = EVALS.parent
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    for path in sorted((EVALS / "sealed").iterdir()):
+        name = path.relative_to(root).as_posix()
+        added = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--", name],
+                               cwd=root, capture_output=True, text=True, check=True).stdout.split()
+        if not added:
+            continue  # not committed yet: the commit that adds it is its first version
+        first = subprocess.run(["git", "show", f"{added[-1]}:{name}"], cwd=root,
+                               capture_output=True, check=True).stdout
+        assert path.read_bytes() == first, f"{name} changed after the commit that added it"
