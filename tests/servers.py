@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 CHROMA = Path(sys.executable).parent / "chroma"
@@ -36,6 +38,30 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = 180) -> N
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{url} did not come up in {seconds} s")
+
+
+@contextmanager
+def running(command: Sequence[str], url: str, cwd: Path | None = None,
+            env: Mapping[str, str] | None = None, seconds: float = 180) -> Iterator[str]:
+    """``command`` running (output discarded) until the block ends; yields ``url`` once it
+    answers."""
+    proc = subprocess.Popen(list(command), cwd=cwd, env=dict(env) if env is not None else None,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(url, proc, seconds)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@contextmanager
+def serving_folder(folder: Path) -> Iterator[str]:
+    """A static server of ``folder`` on a free loopback port; yields its address."""
+    port = free_port()
+    with running([sys.executable, "-m", "http.server", str(port), "-b", "127.0.0.1", "-d",
+                  str(folder)], f"http://127.0.0.1:{port}/") as url:
+        yield url
 
 
 class ChromaServer:

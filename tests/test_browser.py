@@ -9,19 +9,17 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .browsing import ask, chromium, served
 from .conftest import ROOT
-from .servers import free_port, wait_for
+from .servers import free_port, running
 
 pytestmark = pytest.mark.slow
-# Debian's Chromium when installed, otherwise Playwright's own (None): `make test` installs one
-CHROMIUM = shutil.which("chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -33,60 +31,25 @@ APP: dict[str, str] = {}
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app_port, host_port = free_port(), free_port()
     data = tmp_path_factory.mktemp("browser-data")
     DATA["dir"] = data
-    host = tmp_path_factory.mktemp("host")
-    page = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8")
-    (host / "index.html").write_text(
-        page.replace("http://127.0.0.1:7860/widget.js", f"http://127.0.0.1:{app_port}/widget.js"),
-        encoding="utf-8",
-    )
-    env = {**os.environ, "KAPBOT_DATA_DIR": str(data),
-           "KAPBOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{host_port}",
-           "KAPBOT_RATE_LIMIT_PER_MINUTE": "1000"}
-    app = subprocess.Popen([sys.executable, "app.py", "--port", str(app_port)], cwd=ROOT, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    static = subprocess.Popen([sys.executable, "-m", "http.server", str(host_port), "-b",
-                               "127.0.0.1", "-d", str(host)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"http://127.0.0.1:{app_port}/healthz", app)
-        wait_for(f"http://127.0.0.1:{host_port}/", static)
-        APP["url"] = f"http://127.0.0.1:{app_port}"
-        yield f"http://127.0.0.1:{host_port}/"
-    finally:
-        for proc in (app, static):
-            proc.terminate()
-            proc.wait(timeout=30)
+    embed = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8")
+    page = embed.replace("http://127.0.0.1:7860/widget.js", "{app}/widget.js")
+    with served(data, tmp_path_factory.mktemp("host"), {"index.html": page}) as (app, host):
+        APP["url"] = app
+        yield host
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _send(page: Any, chat: Any, question: str) -> Any:
     """Type ``question`` into the chat in ``chat`` (the page, or the widget's frame) and wait
     for the reply."""
-    box = chat.get_by_placeholder("Type your question…")
-    box.wait_for(timeout=60_000)
-    before = chat.locator(".message").count()
-    box.fill(question)
-    box.press("Enter")
-    deadline = time.time() + 60
-    while time.time() < deadline and chat.locator(".message").count() < before + 2:
-        page.wait_for_timeout(250)
-    page.wait_for_timeout(500)
+    ask(page, chat, question)
     return chat
 
 
@@ -196,15 +159,9 @@ def review(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         timeout=600)
     # 0: all bars met; 1: the page says which were missed (both are pages worth rendering)
     assert report.returncode in (0, 1), report.stdout + report.stderr
-    proc = subprocess.Popen([sys.executable, "-m", "kapbot.cli", "serve", "--review", "--port",
-                             str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/healthz", proc)
+    with running([sys.executable, "-m", "kapbot.cli", "serve", "--review", "--port", str(port)],
+                 f"http://127.0.0.1:{port}/healthz", ROOT, env):
         yield f"http://127.0.0.1:{port}/", root
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_review_mode_explains_replies_and_teaches(review: tuple[str, Path], browser: Any) -> None:

@@ -8,7 +8,7 @@ on every page at phone and desktop sizes."""
 from __future__ import annotations
 
 import os
-import subprocess
+import shutil
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from .conftest import ROOT
-from .servers import free_port, wait_for
+from .servers import free_port, running, serving_folder
 from .test_browser import APP, ARTIFACTS, _send, browser, site  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
@@ -120,16 +120,8 @@ def yellow_host(site: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         '<!doctype html><html lang="en"><head><title>A yellow practice</title></head><body>'
         f'<main><h1>A practice</h1></main><script src="{APP["url"]}/widget.js" '
         'data-color="#FFD400" defer></script></body></html>', encoding="utf-8")
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "-b", "127.0.0.1",
-                             "-d", str(folder)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/", proc)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with serving_folder(folder) as url:
+        yield url
 
 
 def test_the_practices_colour_reaches_the_chat_with_readable_text(yellow_host: str,
@@ -239,17 +231,11 @@ def review_url() -> Iterator[str]:
     port = free_port()
     data = ROOT / ".test-cache" / f"review-look-{port}"
     env = {**os.environ, "KAPBOT_DATA_DIR": str(data)}
-    proc = subprocess.Popen([sys.executable, "-m", "kapbot.cli", "serve", "--review", "--port",
-                             str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
     try:
-        wait_for(f"http://127.0.0.1:{port}/healthz", proc)
-        yield f"http://127.0.0.1:{port}/"
+        with running([sys.executable, "-m", "kapbot.cli", "serve", "--review", "--port",
+                      str(port)], f"http://127.0.0.1:{port}/healthz", ROOT, env):
+            yield f"http://127.0.0.1:{port}/"
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        import shutil
-
         shutil.rmtree(data, ignore_errors=True)
 
 

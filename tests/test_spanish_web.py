@@ -5,11 +5,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -18,11 +13,10 @@ import pytest
 
 from kapbot import wording
 
+from .browsing import ask, chromium, served
 from .conftest import ROOT
-from .servers import free_port, wait_for
 
 pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 APP: dict[str, str] = {}
 HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>
@@ -34,57 +28,22 @@ HTML_LANG_PAGE = """<!doctype html><html lang="es-MX"><head><meta charset="utf-8
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app_port, host_port = free_port(), free_port()
-    data = tmp_path_factory.mktemp("spanish-data")
-    host = tmp_path_factory.mktemp("spanish-host")
-    app = f"http://127.0.0.1:{app_port}"
-    (host / "index.html").write_text(HOST_PAGE.format(app=app), encoding="utf-8")
-    (host / "html-lang.html").write_text(HTML_LANG_PAGE.format(app=app), encoding="utf-8")
-    env = {**os.environ, "KAPBOT_DATA_DIR": str(data),
-           "KAPBOT_ALLOWED_ORIGINS": f"http://127.0.0.1:{host_port}",
-           "KAPBOT_RATE_LIMIT_PER_MINUTE": "1000"}
-    server = subprocess.Popen([sys.executable, "app.py", "--port", str(app_port)], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    static = subprocess.Popen([sys.executable, "-m", "http.server", str(host_port), "-b",
-                               "127.0.0.1", "-d", str(host)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"{app}/healthz", server)
-        wait_for(f"http://127.0.0.1:{host_port}/", static)
+    pages = {"index.html": HOST_PAGE, "html-lang.html": HTML_LANG_PAGE}
+    with served(tmp_path_factory.mktemp("spanish-data"), tmp_path_factory.mktemp("spanish-host"),
+                pages) as (app, host):
         APP["url"] = app
-        yield f"http://127.0.0.1:{host_port}/"
-    finally:
-        for proc in (server, static):
-            proc.terminate()
-            proc.wait(timeout=30)
+        yield host
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _ask(page: Any, frame: Any, question: str) -> str:
     """Type ``question`` in the chat (the Spanish placeholder) and return the last reply."""
-    box = frame.get_by_placeholder(wording.ES["INPUT_PLACEHOLDER"])
-    box.wait_for(timeout=60_000)
-    before = frame.locator(".message").count()
-    box.fill(question)
-    box.press("Enter")
-    deadline = time.time() + 90
-    while time.time() < deadline and frame.locator(".message").count() < before + 2:
-        page.wait_for_timeout(250)
-    page.wait_for_timeout(500)
-    return str(frame.locator(".message").last.inner_text())
+    return ask(page, frame, question, wording.ES["INPUT_PLACEHOLDER"], seconds=90)
 
 
 def test_the_widget_in_spanish(site: str, browser: Any) -> None:

@@ -97,7 +97,7 @@ def test_without_root_it_tries_playwright_and_says_what_to_run(tmp_path: Path) -
 
 def test_browser_tests_fall_back_to_playwrights_chromium(tmp_path: Path) -> None:
     """Without Debian's chromium on PATH the browser tests launch Playwright's own browser."""
-    code = "import tests.test_browser as t; print(t.CHROMIUM)"
+    code = "import tests.browsing as t; print(t.CHROMIUM)"
     env = {**os.environ, "PATH": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, text=True,
                          capture_output=True, check=True)
