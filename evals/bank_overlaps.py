@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "evals"))
 
 
 def main() -> int:
@@ -23,23 +24,16 @@ def main() -> int:
     parser.add_argument("--drop", action="store_true")
     parser.add_argument("--data-dir", default="data")
     args = parser.parse_args()
-    import numpy as np
+    from sealed_overlaps import Overlaps
 
     from kapbot.corpus import load_corpus
-    from kapbot.embeddings import OnnxEmbedder
-    from tests.test_sealed import _grams, _sealed
+    from tests.test_sealed import _sealed
 
-    sealed = _sealed(ordinary=False)
-    grams = set().union(*(_grams(m) for m in sealed))
-    embedder = OnnxEmbedder("", Path(args.data_dir) / "onnx")
-    sealed_vectors = np.asarray(embedder.embed(sealed), dtype=np.float32)
+    overlaps = Overlaps(_sealed(ordinary=False), Path(args.data_dir))
     for folder in map(Path, args.corpora):
         lines = sorted({q for s in load_corpus(folder, log_problems=False).sections
                         for q in s.questions})
-        vectors = np.asarray(embedder.embed(lines), dtype=np.float32)
-        near = (vectors @ sealed_vectors.T).max(axis=1) >= 0.9
-        bad = {line for line, close in zip(lines, near, strict=True)
-               if close or _grams(line) & grams}
+        bad = {line for line, b in zip(lines, overlaps(lines), strict=True) if b}
         for path in sorted(folder.glob("*.md")):
             text = path.read_text(encoding="utf-8").splitlines(keepends=True)
             kept = [ln for ln in text if not (ln.startswith("- ") and ln[2:].strip() in bad)]

@@ -17,29 +17,46 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+class Overlaps:
+    """Which texts overlap the given sealed messages: a shared 5-word sequence (common words
+    dropped, as in tests/test_sealed.py) or cosine ≥ 0.9 with MiniLM."""
+
+    def __init__(self, sealed: list[str], data_dir: Path) -> None:
+        import numpy as np
+
+        from kapbot.embeddings import OnnxEmbedder
+        from tests.test_sealed import _grams
+
+        self._words = _grams
+        self.grams = set().union(*(_grams(m) for m in sealed))
+        self.embedder = OnnxEmbedder("", data_dir / "onnx")
+        self.vectors = np.asarray(self.embedder.embed(sealed), dtype=np.float32)
+
+    def __call__(self, texts: list[str]) -> list[bool]:
+        import numpy as np
+
+        if not texts:
+            return []
+        vectors = np.asarray(self.embedder.embed(texts), dtype=np.float32)
+        near = (vectors @ self.vectors.T).max(axis=1) >= 0.9
+        return [bool(close) or bool(self._words(text) & self.grams)
+                for text, close in zip(texts, near, strict=True)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--drop", action="store_true")
     parser.add_argument("--data-dir", default="data")
     args = parser.parse_args()
-    import numpy as np
-
-    from kapbot.embeddings import OnnxEmbedder
     from kapbot.safety import dataset
-    from tests.test_sealed import _grams, _sealed
+    from tests.test_sealed import _sealed
 
-    sealed = _sealed()
-    grams = set().union(*(_grams(m) for m in sealed))
-    embedder = OnnxEmbedder("", Path(args.data_dir) / "onnx")
-    sealed_vectors = np.asarray(embedder.embed(sealed), dtype=np.float32)
+    overlaps = Overlaps(_sealed(), Path(args.data_dir))
     removed: dict[str, int] = {}
     for path in dataset.shipped_files():
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-        texts = [json.loads(ln)["text"] for ln in lines]
-        vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
-        near = (vectors @ sealed_vectors.T).max(axis=1) >= 0.9
-        keep = [ln for ln, text, close in zip(lines, texts, near, strict=True)
-                if not close and not (_grams(text) & grams)]
+        bad = overlaps([json.loads(ln)["text"] for ln in lines])
+        keep = [ln for ln, b in zip(lines, bad, strict=True) if not b]
         removed[path.name] = len(lines) - len(keep)
         if args.drop and removed[path.name]:
             path.write_text("\n".join(keep) + "\n", encoding="utf-8")
