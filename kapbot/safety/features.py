@@ -9,11 +9,11 @@ a line retrains in seconds instead of embedding every example again.
 from __future__ import annotations
 
 import hashlib
-import os
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
+
+from kapbot import npzfile
 
 
 class Embedder(Protocol):
@@ -61,12 +61,9 @@ class FeatureCache:
     def features(self, texts: Sequence[str], batch: int = 64) -> Any:
         import numpy as np
 
-        known: dict[str, Any] = {}
-        try:
-            with np.load(self.path, allow_pickle=False) as saved:
-                known = dict(zip((str(k) for k in saved["keys"]), saved["rows"], strict=True))
-        except (OSError, KeyError, ValueError):
-            pass
+        saved = npzfile.load(self.path)
+        known: dict[str, Any] = {} if saved is None or "keys" not in saved else dict(
+            zip((str(k) for k in saved["keys"]), saved["rows"], strict=True))
         keys = [_key(t) for t in texts]
         missing = [i for i, k in enumerate(keys) if k not in known]
         for start in range(0, len(missing), batch):
@@ -75,12 +72,8 @@ class FeatureCache:
             for i, row in zip(chunk, rows, strict=True):
                 known[keys[i]] = row
         if missing:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(
-                f"{self.path.name}.{os.getpid()}-{threading.get_ident()}.partial.npz")
-            np.savez(partial, keys=np.array(list(known)),  # shared by data folders: keep all
-                     rows=np.stack(list(known.values())))
-            partial.replace(self.path)
+            npzfile.save(self.path, keys=np.array(list(known)),  # shared by data folders
+                         rows=np.stack(list(known.values())))
         return np.stack([known[k] for k in keys]) if keys else np.zeros((0, 0))
 
 

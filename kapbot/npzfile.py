@@ -1,0 +1,35 @@
+"""Arrays saved beside the index (the safety classifier, the section ranker, cached features):
+one ``.npz`` each, written atomically (to a private temporary name, then renamed, so a reader
+never sees half a file and two writers never mix), read without pickle, and, when a fingerprint
+is given, read only if it matches. Derived data, never committed: a missing or stale file is
+simply rebuilt."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+
+def save(path: Path, fingerprint: str = "", **arrays: Any) -> None:
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.partial.npz")
+    np.savez(partial, fingerprint=np.array(fingerprint), **arrays)
+    partial.replace(path)
+
+
+def load(path: Path, fingerprint: str | None = None) -> dict[str, Any] | None:
+    """The arrays saved at ``path`` (all read into memory), or None when the file is missing,
+    unreadable or saved under another ``fingerprint``."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            if fingerprint is not None and str(saved["fingerprint"]) != fingerprint:
+                return None
+            return {name: saved[name] for name in saved.files}
+    except (OSError, KeyError, ValueError):
+        return None
