@@ -67,7 +67,8 @@ def _offers(answer: Any) -> list[Any]:
     """Updates for the "did you mean" label and buttons: one button per suggestion, which asks
     that section's question."""
     questions = [s.question for s in answer.suggestions][:SUGGESTION_BUTTONS]
-    return [gr.update(visible=bool(questions))] + [
+    label = wording.phrase("SUGGESTIONS_LABEL", answer.language or "en")
+    return [gr.update(visible=bool(questions)), gr.update(value=label)] + [
         gr.update(value=questions[i], visible=True) if i < len(questions)
         else gr.update(value="", visible=False) for i in range(SUGGESTION_BUTTONS)]
 
@@ -84,8 +85,9 @@ def _opened(settings: Any, request: gr.Request) -> tuple[Any, ...]:
     lang = "es" if request and request.query_params.get("lang") == "es" else "en"
     if lang == "en":
         return (gr.skip(),) * (6 + len(wording.STARTERS)) + ("en",)
-    notice = wording.fill(wording.ES["NOTICE"], therapist=settings.therapist_name)
-    return (f"### {wording.ES['PAGE_TITLE']}\n{notice}",
+    notice = chatview.notice(settings.therapist_name,
+                             f"{wording.ES['PAGE_TITLE']} · {settings.practice_name}", "es")
+    return (notice,
             gr.Chatbot(placeholder=wording.ES["CHAT_PLACEHOLDER"]),
             gr.Textbox(placeholder=wording.ES["INPUT_PLACEHOLDER"],
                        label=wording.ES["INPUT_LABEL"]),
@@ -205,7 +207,7 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                     send = gr.Button(wording.SEND, variant="primary", scale=1, min_width=72,
                                      elem_id="kapbot-send")
                 with gr.Row(visible=False, elem_id="kapbot-suggestions") as offered:
-                    gr.Markdown(wording.SUGGESTIONS_LABEL)
+                    offer_label = gr.Markdown(wording.SUGGESTIONS_LABEL)
                     offer_buttons = [gr.Button("", visible=False, size="sm", variant="secondary",
                                                elem_classes=chatlook.SUGGESTION_CLASS)
                                      for _ in range(SUGGESTION_BUTTONS)]
@@ -223,7 +225,7 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                     taught = gr.Markdown(elem_id="kapbot-taught")
         replies, notes, lang = gr.State([]), gr.State([]), gr.State("")  # lang: the chat's
         ins = [box, chat, replies, notes, lang]
-        outs = [box, chat, replies, notes, lang, offered, *offer_buttons]
+        outs = [box, chat, replies, notes, lang, offered, offer_label, *offer_buttons]
         if review:
             outs = [*outs, panel]
             teach_button.click(teach_last, [section, replies], [taught])

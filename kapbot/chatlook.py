@@ -25,9 +25,10 @@ def theme_css(background: str, text: str) -> str:
     return f"html:root{{--kap-color:{background};--kap-on-color:{text}}}"
 
 
-def head(typing: str = wording.TYPING) -> str:
-    """The ``<head>`` script, with the typing indicator's spoken text."""
-    return "<script>\n" + SCRIPT.replace("__TYPING__", json.dumps(html.escape(typing))) \
+def head() -> str:
+    """The ``<head>`` script, with the typing indicator's spoken text in each language."""
+    typing = {lang: html.escape(wording.phrase("TYPING", lang)) for lang in ("en", "es")}
+    return "<script>\n" + SCRIPT.replace("__TYPING__", json.dumps(typing)) \
         .replace("__LIVE__", json.dumps(LIVE_ID)).replace("__USED__", json.dumps(USED_CLASS)) \
         .replace("__TYPINGCLASS__", json.dumps(TYPING_CLASS)) \
         .replace("__SUGGESTION__", json.dumps(SUGGESTION_CLASS)) + "\n</script>"
@@ -39,6 +40,7 @@ SCRIPT = r"""(function () {
   if (new URLSearchParams(location.search).get("lang") === "es") {  // opened in Spanish
     document.documentElement.lang = "es";
   }
+  TYPING = TYPING[document.documentElement.lang === "es" ? "es" : "en"];
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && window.parent !== window) {
       window.parent.postMessage({kapbot: "close"}, "*");

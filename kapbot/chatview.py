@@ -34,9 +34,12 @@ def _safe_url(url: str) -> str | None:
     return url if url.startswith(("https://", "http://", "/")) else None
 
 
-def source_chip(source: Source, doc_kind: str, therapist: str) -> str:
-    label = html.escape(wording.fill(wording.SOURCE_CHIP, therapist=first_name(therapist),
-                                     doc_kind=doc_kind, section=source.section), quote=False)
+def source_chip(source: Source, doc_kind: str, therapist: str, lang: str = "en") -> str:
+    """The compact chip that links to ``source``: "Pat's article · Preparation", or in Spanish
+    "Artículo de Pat · Preparation"."""
+    label = wording.fill(wording.phrase("SOURCE_CHIP", lang), therapist=first_name(therapist),
+                         doc_kind=wording.doc_kind(doc_kind, lang), section=source.section)
+    label = html.escape(label[:1].upper() + label[1:], quote=False)
     title = html.escape(f"{source.title} — {source.section}", quote=True)
     url = _safe_url(source.url)
     if url is None:
@@ -70,8 +73,9 @@ def reply(answer: Answer, therapist: str, doc_kinds: Mapping[tuple[str, str], st
         line = _cite(source)
         if body.endswith(line):
             body = body[: -len(line)].rstrip()
-        kind = doc_kinds.get((source.title, source.section), wording.SOURCE_KIND_FALLBACK)
-        chips.append(source_chip(source, kind, therapist))
+        kind = doc_kinds.get((source.title, source.section),
+                             wording.phrase("SOURCE_KIND_FALLBACK", lang))
+        chips.append(source_chip(source, kind, therapist, lang))
     parts = [body]
     if chips:
         parts.append(" ".join(chips))
@@ -82,12 +86,14 @@ def reply(answer: Answer, therapist: str, doc_kinds: Mapping[tuple[str, str], st
     return "\n\n".join(parts)
 
 
-def notice(therapist: str, title: str = "") -> str:
+def notice(therapist: str, title: str = "", lang: str = "en") -> str:
     """The disclosure as Markdown: one line (with 988) that opens to the whole notice; the
     page's title, for screen readers only, above it."""
-    line = html.escape(wording.fill(wording.NOTICE_SHORT, therapist=therapist), quote=False)
+    line = html.escape(wording.fill(wording.phrase("NOTICE_SHORT", lang), therapist=therapist),
+                       quote=False)
     line = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", line)
-    full = wording.fill(wording.NOTICE, therapist=therapist)
+    full = wording.fill(wording.phrase("NOTICE", lang), therapist=therapist)
     heading = f'<h1 class="kap-sr">{html.escape(title)}</h1>\n\n' if title else ""
+    more = html.escape(wording.phrase("NOTICE_MORE", lang))
     return (f'{heading}<details><summary>{line} <span class="kap-more">'
-            f"{html.escape(wording.NOTICE_MORE)}</span></summary>\n\n{full}\n\n</details>")
+            f"{more}</span></summary>\n\n{full}\n\n</details>")

@@ -238,6 +238,13 @@ ES: dict[str, str] = {
     "INPUT_LABEL": "Su pregunta",
     "CHAT_LABEL": "Chat",
     "STARTERS_LABEL": "Pruebe a preguntar",
+    "SUGGESTIONS_LABEL": "Quizás quiso decir:",
+    "SOURCE_CHIP": "{doc_kind} de {therapist} · {section}",
+    "SOURCE_KIND_FALLBACK": "textos",
+    "NOTICE_SHORT": "**Asistente automático**, no es {therapist}. No es para emergencias: llame "
+    "o envíe un mensaje al **988**, o llame al **911**.",
+    "NOTICE_MORE": "más",
+    "TYPING": "Buscando en los textos…",
     "BOOK_BUTTON": "Reserve una llamada inicial gratuita",
     "SAFETY_TITLE": "Seguridad y privacidad",
     "BACK_TO_CHAT": "Volver al chat",

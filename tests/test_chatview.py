@@ -44,6 +44,17 @@ def test_a_spanish_reply_gets_its_small_print_and_a_spanish_button() -> None:
         'rel="noopener">Reserve una llamada inicial gratuita</a>')
 
 
+def test_a_spanish_quote_gets_a_spanish_chip() -> None:
+    text = BODY + "\n\n" + wording.footer("Automático.", VOICE.booking_url, lang="es")
+    answer = Answer("q", "answer", text, (SOURCE,), "Automático.", VOICE.booking_url,
+                    language="es")
+    shown = chatview.reply(answer, "Dana Nassau, LMFT", {("A Title", "Preparation"): "article"})
+    assert ('rel="noopener" title="A Title — Preparation">Artículo de Dana · Preparation</a>'
+            in shown)
+    unknown = chatview.reply(answer, "Dana", {})
+    assert ">Textos de Dana · Preparation</a>" in unknown
+
+
 def test_a_source_without_url_is_a_plain_chip_and_kind_falls_back() -> None:
     source = Source("A Title", "Preparation", "", 0.8, "Quoted.")
     body = BODY.replace("[A Title — Preparation](https://example.org/a#prep)",
@@ -80,6 +91,16 @@ def test_the_notice_is_one_line_with_988_that_opens_to_the_whole() -> None:
                             "for emergencies: call or text <strong>988</strong>, or call "
                             '<strong>911</strong>. <span class="kap-more">more</span></summary>')
     assert wording.fill(wording.NOTICE, therapist="Dana Nassau, LMFT") in shown
+
+
+def test_the_spanish_notice_is_one_line_with_988_that_opens_to_the_whole() -> None:
+    shown = chatview.notice("Dana Nassau, LMFT", "Título · Practice", "es")
+    assert shown.startswith('<h1 class="kap-sr">Título · Practice</h1>\n\n<details><summary>'
+                            "<strong>Asistente automático</strong>, no es Dana Nassau, LMFT. No "
+                            "es para emergencias: llame o envíe un mensaje al "
+                            "<strong>988</strong>, o llame al <strong>911</strong>. "
+                            '<span class="kap-more">más</span></summary>')
+    assert wording.fill(wording.ES["NOTICE"], therapist="Dana Nassau, LMFT") in shown
 
 
 def test_cache_policy() -> None:

@@ -54,7 +54,13 @@ def test_the_widget_in_spanish(site: str, browser: Any) -> None:
     button.click()
     frame = page.frame_locator(".kapbot-frame")
     # the notice, labels and starters in Spanish, from the open
-    frame.get_by_text("Está chateando con un asistente automático").wait_for(timeout=60_000)
+    # the one-line notice
+    notice = frame.locator("#kapbot-notice summary")
+    frame.get_by_text("Asistente automático", exact=True).wait_for(timeout=60_000)
+    assert notice.inner_text().startswith("Asistente automático, no es Dana Nassau")
+    assert "988" in notice.inner_text() and notice.inner_text().endswith("más")
+    notice.click()  # "más" opens the whole notice
+    frame.get_by_text("Está chateando con un asistente automático").wait_for()
     assert frame.locator("html").get_attribute("lang") == "es"  # for screen readers
     body = frame.locator("body").inner_text()
     assert "Preguntas sobre la psicoterapia asistida con ketamina" in body
@@ -68,7 +74,8 @@ def test_the_widget_in_spanish(site: str, browser: Any) -> None:
     reply = _ask(page, frame, "¿Cómo me preparo para mi primera sesión con ketamina?")
     assert reply.startswith("Dana Nassau escribe en inglés, así que esta cita de su artículo")
     assert "One of the most important aspects of your ketamine session is the setting." in reply
-    assert "Fuente:" in reply and "Este es un asistente automático" in reply
+    assert "Artículo de Dana · " in reply  # the source chip
+    assert "Este es un asistente automático" in reply
     assert "Reserve una llamada inicial gratuita" in reply
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "spanish-answer.png"))
@@ -92,7 +99,7 @@ def test_the_host_pages_html_lang(site: str, browser: Any) -> None:
     page.goto(site + "html-lang.html")
     page.locator(".kapbot-btn").click()
     frame = page.frame_locator(".kapbot-frame")
-    frame.get_by_text("Está chateando con un asistente automático").wait_for(timeout=60_000)
+    frame.get_by_text("Asistente automático", exact=True).wait_for(timeout=60_000)
     assert frame.get_by_placeholder(wording.ES["INPUT_PLACEHOLDER"]).is_visible()
     page.close()
 

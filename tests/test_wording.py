@@ -249,3 +249,14 @@ def test_spanish_names_and_disclaimer_filled() -> None:
 
 def test_suggestions_label() -> None:
     assert wording.SUGGESTIONS_LABEL == "Did you mean:"
+    assert wording.ES["SUGGESTIONS_LABEL"] == "Quizás quiso decir:"
+
+
+def test_spanish_chat_look_wording() -> None:
+    assert wording.ES["NOTICE_SHORT"] == (
+        "**Asistente automático**, no es {therapist}. No es para emergencias: llame o envíe un "
+        "mensaje al **988**, o llame al **911**.")
+    assert wording.ES["NOTICE_MORE"] == "más"
+    assert wording.ES["SOURCE_CHIP"] == "{doc_kind} de {therapist} · {section}"
+    assert wording.ES["SOURCE_KIND_FALLBACK"] == "textos"
+    assert wording.ES["TYPING"] == "Buscando en los textos…"
