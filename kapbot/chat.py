@@ -201,7 +201,7 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
                 with gr.Row(equal_height=True):
                     box = gr.Textbox(
                         show_label=False, placeholder=wording.INPUT_PLACEHOLDER, scale=5,
-                        max_lines=4, max_length=settings.max_question_chars * 4, autofocus=True,
+                        max_lines=4, max_length=settings.max_question_chars * 4,  # focus: chatlook
                         elem_id="kapbot-box", label=wording.INPUT_LABEL,
                     )
                     send = gr.Button(wording.SEND, variant="primary", scale=1, min_width=72,

@@ -2,9 +2,11 @@
 puts in the page's ``<head>``. Pure text. The practice's colour comes in as two CSS variables
 (``theme_css``), set per page by ``kapbot.asgi.PageHead`` from the iframe's ``?color=``.
 
-The script (plain DOM, no library): Escape asks the embedding widget to close; a sent message
-shrinks the disclosure notice (it stays, with 988) and shows a typing indicator until the reply
-is in; each new reply is read once into a polite live region (``#kap-live``), as text.
+The script (plain DOM, no library): the question box takes the focus when the chat is seen (in
+the widget: when the widget shows it, not while it is warmed up hidden); Escape asks the
+embedding widget to close; a sent message shrinks the disclosure notice (it stays, with 988) and
+shows a typing indicator until the reply is in; each new reply is read once into a polite live
+region (``#kap-live``), as text.
 """
 
 from __future__ import annotations
@@ -46,12 +48,22 @@ SCRIPT = r"""(function () {
       window.parent.postMessage({kapbot: "close"}, "*");
     }
   }, true);
+  // The question box takes the focus once the chat is seen: at once on its own page; in the
+  // widget when the widget shows it ("shown"), never while it is loaded hidden ahead of an open
+  // (the page around it keeps its focus).
+  var wantFocus = window.parent === window;
+  function focusBox() {
+    if (!wantFocus) { return; }
+    var box = document.querySelector("#kapbot-box textarea");
+    if (box) { wantFocus = false; box.focus(); }
+  }
   // The widget's focus trap: Shift+Tab before its close button comes to the last control here.
   window.addEventListener("message", function (e) {
-    if (e.source === window.parent && e.data && e.data.kapbot === "focus-last") {
+    if (e.source !== window.parent || !e.data) { return; }
+    if (e.data.kapbot === "focus-last") {
       var send = document.querySelector("#kapbot-send");
       if (send) { send.focus(); }
-    }
+    } else if (e.data.kapbot === "shown") { wantFocus = true; focusBox(); }
   });
   var replies = -1, timer = null;
   function bots() { return document.querySelectorAll("#kapbot-chat .message-row.bot-row"); }
@@ -89,6 +101,7 @@ SCRIPT = r"""(function () {
     if (hit.id !== "kapbot-send" || (box && box.value.trim())) { sent(); }
   }, true);
   function tidy() {
+    focusBox();
     var log = document.querySelector("#kapbot-chat [role=log]");
     if (log && log.getAttribute("aria-live") !== "off") { log.setAttribute("aria-live", "off"); }
     var rows = bots();

@@ -7,8 +7,15 @@
  *   data-label="Questions about KAP?" the button's text and the panel's title
  *   data-lang="es"                    the chat's language at open (default: the page's
  *                                     <html lang>; en or es, else en)
+ *   data-preload="off"                do not warm the chat up (see below): it loads on open
  * It adds a floating button that opens the chat (served by the same kapbot host) in an iframe
- * panel. No cookies, no third-party requests, nothing sent until the visitor types. */
+ * panel. No cookies, no third-party requests, nothing sent until the visitor types.
+ * Warm-up: after the page's load event, when the browser is idle (requestIdleCallback, or a
+ * timer where there is none), the chat's iframe is loaded hidden (invisible, inert, aria-hidden,
+ * out of the tab order, no layout shift), so that opening only shows it. It costs a page that
+ * never opens the chat the chat page's download (about 260 KB, 53 requests: see
+ * benchmarks/first_open.md). Skipped with data-preload="off" or when the visitor's browser asks
+ * to save data (navigator.connection.saveData); then the chat loads on open. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -24,6 +31,8 @@
     (lang === "es" ? "¿Preguntas sobre KAP?" : "Questions about KAP?")).slice(0, 60);
   color = toHex(color);
   var ink = textOn(color);
+  var preload = script.getAttribute("data-preload") !== "off" &&
+    !(navigator.connection && navigator.connection.saveData);
 
   // Any CSS colour as #rrggbb (the canvas normalises it); unknown names give the default.
   function toHex(value) {
@@ -56,6 +65,10 @@
     "width:400px;height:min(640px,calc(100vh - 110px));display:none;flex-direction:column;",
     "background:#fff;border-radius:14px;overflow:hidden;box-shadow:0 10px 40px rgba(0,0,0,.3)}",
     ".kapbot-panel.kapbot-open{display:flex}",
+    // the warmed chat, closed: laid out at its size (so it renders right) but not seen, not
+    // hit by the pointer; fixed, so nothing on the page moves
+    ".kapbot-panel.kapbot-warm:not(.kapbot-open){display:flex;visibility:hidden;",
+    "pointer-events:none}",
     ".kapbot-head{display:flex;align-items:center;justify-content:space-between;padding:10px 14px;",
     "color:" + ink + ";background:" + color + ";font:600 15px system-ui,-apple-system,sans-serif}",
     ".kapbot-close{background:transparent;border:0;color:" + ink + ";font-size:22px;line-height:1;",
@@ -121,20 +134,41 @@
     } else { close.focus(); }
   });
 
-  function open() {
-    if (!frame) {
-      frame = document.createElement("iframe");
-      frame.className = "kapbot-frame";
-      frame.title = label;
-      frame.src = origin + "/?color=" + encodeURIComponent(color) + (lang === "es" ? "&lang=es" : "");
-      panel.insertBefore(frame, after);
+  // The closed panel, once it holds the chat: hidden from the pointer, the keyboard and
+  // screen readers (visibility:hidden already; inert and aria-hidden say so to everything).
+  function hide(hidden) {
+    panel.inert = hidden;
+    if (hidden) { panel.setAttribute("aria-hidden", "true"); }
+    else { panel.removeAttribute("aria-hidden"); }
+  }
+  function loadChat() {  // the chat's iframe, once: the warm-up's, or the first open's
+    if (frame) { return; }
+    frame = document.createElement("iframe");
+    frame.className = "kapbot-frame";
+    frame.title = label;
+    frame.src = origin + "/?color=" + encodeURIComponent(color) + (lang === "es" ? "&lang=es" : "");
+    panel.classList.add("kapbot-warm");
+    if (!panel.classList.contains("kapbot-open")) { hide(true); }
+    frame.addEventListener("load", shown);
+    panel.insertBefore(frame, after);
+  }
+  // Tells the chat it is seen: its question box takes the focus (not while warmed up hidden).
+  function shown() {
+    if (frame && panel.classList.contains("kapbot-open")) {
+      frame.contentWindow.postMessage({kapbot: "shown"}, origin);
     }
+  }
+  function open() {
+    loadChat();  // a warm-up still loading is the same iframe: opening shows it
+    hide(false);
     panel.classList.add("kapbot-open");
     button.setAttribute("aria-expanded", "true");
-    close.focus();
+    close.focus();  // until the chat, once loaded, gives it to its question box
+    shown();
   }
   function shut() {
     panel.classList.remove("kapbot-open");
+    hide(true);
     button.setAttribute("aria-expanded", "false");
     button.focus();
   }
@@ -151,4 +185,12 @@
   });
   document.body.appendChild(button);
   document.body.appendChild(panel);
+  if (preload) {  // the warm-up: after the page has loaded, when the browser is idle
+    var idle = function () {
+      if (window.requestIdleCallback) { window.requestIdleCallback(loadChat, {timeout: 3000}); }
+      else { window.setTimeout(loadChat, 1500); }
+    };
+    if (document.readyState === "complete") { idle(); }
+    else { window.addEventListener("load", idle, {once: true}); }
+  }
 })();
