@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 
+from kapbot import wording
+
+from .browsing import ask
 from .conftest import ROOT
 from .servers import free_port, running, serving_folder
 from .test_browser import APP, ARTIFACTS, _send, browser, site  # noqa: F401  (fixtures)
@@ -24,6 +27,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
 SIZES = [("phone", PHONE), ("desktop", DESKTOP)]
 BOOKING = "https://example.com/REPLACE-WITH-YOUR-BOOKING-PAGE"  # kapbot.toml's placeholder
+DID_YOU_MEAN = "how does ketamine work?"  # answered with "did you mean" buttons
 
 # records whether the typing indicator was ever shown (it may last only a few frames)
 WATCH_TYPING = """() => { window.__typingSeen = false;
@@ -44,7 +48,7 @@ def _serious(page_or_frame: Any, iframes: bool = True) -> list[str]:
 
 
 def _chat_frame(page: Any) -> Any:
-    page.locator(".kapbot-frame").wait_for()
+    page.locator(".kapbot-frame").wait_for(state="attached")  # (hidden while warmed up)
     for _ in range(240):
         frame = next((f for f in page.frames if f.url.startswith(APP["url"])), None)
         if frame is not None and frame.locator("#kapbot-box textarea").count():
@@ -158,7 +162,8 @@ def test_keyboard_only_asks_and_opens_the_booking_link(site: str, browser: Any) 
     page.goto(site)
     launcher = page.locator(".kapbot-btn")
     launcher.wait_for()
-    for _ in range(10):  # Tab until the launcher has the focus
+    frame = _chat_frame(page)  # the widget's warm-up: the chat loaded, hidden, before opening
+    for _ in range(10):  # Tab until the launcher has the focus (never into the hidden chat)
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.className") == "kapbot-btn":
             break
@@ -167,9 +172,12 @@ def test_keyboard_only_asks_and_opens_the_booking_link(site: str, browser: Any) 
     assert ring == "solid 3px"  # the visible focus ring
     page.keyboard.press("Enter")
     assert page.locator(".kapbot-panel.kapbot-open").is_visible()
-    assert page.evaluate("document.activeElement.className") == "kapbot-close"
-    frame = _chat_frame(page)
-    page.locator(".kapbot-close").focus()  # (the chat takes the focus when it has loaded)
+    assert _chat_frame(page) == frame  # opening showed the warmed chat, not a new one
+    # the question box takes the focus once the chat is seen
+    frame.wait_for_function("document.activeElement.tagName === 'TEXTAREA' && "
+                            "!!document.activeElement.closest('#kapbot-box')", timeout=5_000)
+    assert page.evaluate("document.activeElement.className") == "kapbot-frame"
+    page.locator(".kapbot-close").focus()
     # Shift+Tab from the close button stays in the panel: the chat's last control
     page.keyboard.press("Shift+Tab")
     page.wait_for_timeout(300)
@@ -205,6 +213,24 @@ def test_keyboard_only_asks_and_opens_the_booking_link(site: str, browser: Any) 
     assert popup.value.url == BOOKING
     popup.value.close()
     page.bring_to_front()
+    # a "did you mean" button, reached and pressed by keyboard, asks its question
+    for _ in range(40):  # on to the question box
+        page.keyboard.press("Tab")
+        if frame.evaluate("document.activeElement.tagName") == "TEXTAREA":
+            break
+    page.keyboard.type(DID_YOU_MEAN)
+    page.keyboard.press("Enter")
+    offers = frame.locator("#kapbot-suggestions .kap-suggestion")
+    offers.first.wait_for(timeout=60_000)
+    for _ in range(10):  # Tab from the box to the first suggestion
+        page.keyboard.press("Tab")
+        if frame.evaluate("!!document.activeElement.closest('#kapbot-suggestions')"):
+            break
+    offered = frame.evaluate("document.activeElement.textContent").strip()
+    assert offered and offered == offers.first.inner_text().strip()
+    page.keyboard.press("Enter")
+    frame.locator(".message-row.bot-row").nth(3).wait_for(timeout=60_000)
+    assert offered in frame.locator(".user-row").nth(3).inner_text()  # asked as if typed
     frame.locator("#kapbot-box textarea").focus()
     page.keyboard.press("Escape")
     page.locator(".kapbot-panel.kapbot-open").wait_for(state="hidden", timeout=5_000)
@@ -336,11 +362,21 @@ def test_reduced_motion_stops_the_typing_animation(site: str, browser: Any) -> N
     page.close()
 
 
+# the host page's script tag with data-lang="es" and no English data-label (set before the deferred widget.js runs; a page
+# of another origin would not be allowed to frame the chat)
+SPANISH_TAG = """new MutationObserver((_, seen) => {
+  const tag = document.querySelector('script[src$="/widget.js"]');
+  if (tag) { tag.setAttribute("data-lang", "es"); tag.removeAttribute("data-label");
+    seen.disconnect(); }
+}).observe(document, {childList: true, subtree: true});"""
+
+
 @pytest.mark.parametrize("name,viewport", SIZES)
 def test_screenshots_of_each_state(site: str, browser: Any, review_url: str, name: str,
                                    viewport: dict[str, int]) -> None:
     """test-artifacts/state-*.png, for a person to look at: closed, open with the notice, an
-    answer, a crisis reply, review mode."""
+    answer, an answer with "did you mean" buttons, a crisis reply, Spanish (the widget's
+    data-lang="es", an answer), review mode."""
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport=viewport)
     page.goto(site)
@@ -352,6 +388,12 @@ def test_screenshots_of_each_state(site: str, browser: Any, review_url: str, nam
     page.screenshot(path=str(ARTIFACTS / f"state-open-{name}.png"))
     _send(page, frame, "What should I do to prepare for a ketamine session?")
     page.screenshot(path=str(ARTIFACTS / f"state-answer-{name}.png"))
+    _send(page, frame, DID_YOU_MEAN)
+    offers = frame.locator("#kapbot-suggestions .kap-suggestion")
+    offers.first.wait_for(timeout=30_000)
+    assert frame.get_by_text("Did you mean:").is_visible()
+    offers.last.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"state-suggestions-{name}.png"))
     _send(page, frame, "I want to end my life tonight")
     last = frame.locator(".message-row.bot-row").last
     text = last.inner_text()
@@ -362,10 +404,21 @@ def test_screenshots_of_each_state(site: str, browser: Any, review_url: str, nam
     assert line and view and view["y"] <= line["y"] <= view["y"] + view["height"] - line["height"]
     page.screenshot(path=str(ARTIFACTS / f"state-crisis-{name}.png"))
     page.close()
+    page = browser.new_page(viewport=viewport)  # the host page, its script tag in Spanish
+    page.add_init_script(SPANISH_TAG)
+    page.goto(site)
+    assert page.locator(".kapbot-btn").inner_text().strip() == "¿Preguntas sobre KAP?"
+    page.locator(".kapbot-btn").click()
+    frame = _chat_frame(page)
+    reply = ask(page, frame, "¿Cómo me preparo para mi primera sesión con ketamina?",
+                wording.ES["INPUT_PLACEHOLDER"], seconds=90)
+    assert "Artículo de Dana · " in reply and wording.ES["BOOK_BUTTON"] in reply
+    page.screenshot(path=str(ARTIFACTS / f"state-spanish-{name}.png"))
+    page.close()
     page = browser.new_page(viewport=viewport)
     page.goto(review_url)
     _send(page, page, "What is ketamine integration?")
     page.screenshot(path=str(ARTIFACTS / f"state-review-{name}.png"))
     page.close()
-    for state in ("closed", "open", "answer", "crisis", "review"):
+    for state in ("closed", "open", "answer", "suggestions", "crisis", "spanish", "review"):
         assert (ARTIFACTS / f"state-{state}-{name}.png").stat().st_size > 10_000
