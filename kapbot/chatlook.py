@@ -224,6 +224,11 @@ body.kap-used #kapbot-chat#kapbot-chat {
   background: var(--background-fill-primary) !important;
   color: var(--body-text-color) !important; box-shadow: none !important; white-space: nowrap; }
 .kap-suggestion:hover { background: var(--background-fill-secondary) !important; }
+/* "did you mean": long questions wrap, inside the chat's width */
+#kapbot-suggestions { flex-wrap: wrap !important; gap: 6px !important; align-items: center;
+  min-width: 0 !important; }
+#kapbot-suggestions .kap-suggestion { white-space: normal; text-align: left;
+  max-width: 100% !important; }
 #kapbot-book { flex: 0 0 auto !important; white-space: nowrap; min-width: 0 !important;
   width: auto !important;
   padding: 5px 12px !important; border-radius: 999px !important; font-size: 13px !important; }

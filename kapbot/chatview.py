@@ -22,12 +22,13 @@ def first_name(therapist: str) -> str:
     return therapist.replace(",", " ").split()[0] if therapist.strip() else therapist
 
 
-def _cite(source: Source) -> str:
-    """The source line exactly as ``kapbot.compose.answer`` writes it."""
+def _cite(source: Source, lang: str = "en") -> str:
+    """The source line exactly as ``kapbot.compose.answer`` writes it, in the reply's language
+    ("**Fuente:**" in Spanish)."""
     cite = source.title if source.section == source.title else f"{source.title} — {source.section}"
     cite = cite.replace("<", "&lt;").replace(">", "&gt;")
     link = f"[{cite}]({source.url})" if source.url else cite
-    return f"{wording.SOURCES_HEADING} {link}"
+    return f"{wording.localize(wording.SOURCES_HEADING, lang)} {link}"
 
 
 def _safe_url(url: str) -> str | None:
@@ -70,7 +71,7 @@ def reply(answer: Answer, therapist: str, doc_kinds: Mapping[tuple[str, str], st
     body = text[: -len(ending)].rstrip()
     chips = []
     for source in answer.sources:
-        line = _cite(source)
+        line = _cite(source, lang)
         if body.endswith(line):
             body = body[: -len(line)].rstrip()
         kind = doc_kinds.get((source.title, source.section),

@@ -278,8 +278,11 @@ def test_axe_finds_nothing_serious(site: str, browser: Any, review_url: str, nam
     page.goto(APP["url"] + "/safety")
     problems["/safety"] = _serious(page)
     page.goto(site)
+    frame = _chat_frame(page)  # warmed up, closed: hidden, aria-hidden and inert
+    problems["host page, chat warmed up and closed"] = _serious(page, iframes=False)
     page.locator(".kapbot-btn").click()
-    frame = _chat_frame(page)
+    page.wait_for_function(  # (the panel's opening fade: its text is faint until it ends)
+        "document.querySelector('.kapbot-panel').getAnimations().length === 0")
     problems["host page, widget open"] = _serious(page, iframes=False)
     problems["chat in the widget"] = _serious(frame)
     page.goto(review_url)
@@ -362,8 +365,8 @@ def test_reduced_motion_stops_the_typing_animation(site: str, browser: Any) -> N
     page.close()
 
 
-# the host page's script tag with data-lang="es" and no English data-label (set before the deferred widget.js runs; a page
-# of another origin would not be allowed to frame the chat)
+# the host page's script tag with data-lang="es" and no English data-label (set before the
+# deferred widget.js runs; a page of another origin would not be allowed to frame the chat)
 SPANISH_TAG = """new MutationObserver((_, seen) => {
   const tag = document.querySelector('script[src$="/widget.js"]');
   if (tag) { tag.setAttribute("data-lang", "es"); tag.removeAttribute("data-label");
@@ -392,6 +395,9 @@ def test_screenshots_of_each_state(site: str, browser: Any, review_url: str, nam
     offers = frame.locator("#kapbot-suggestions .kap-suggestion")
     offers.first.wait_for(timeout=30_000)
     assert frame.get_by_text("Did you mean:").is_visible()
+    assert frame.evaluate("""() => [...document.querySelectorAll('#kapbot-suggestions button')]
+      .filter(b => b.offsetParent).every(b => b.getBoundingClientRect().right <=
+        document.documentElement.clientWidth)""")  # long questions wrap, none cut off
     offers.last.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"state-suggestions-{name}.png"))
     _send(page, frame, "I want to end my life tonight")
@@ -413,6 +419,7 @@ def test_screenshots_of_each_state(site: str, browser: Any, review_url: str, nam
     reply = ask(page, frame, "¿Cómo me preparo para mi primera sesión con ketamina?",
                 wording.ES["INPUT_PLACEHOLDER"], seconds=90)
     assert "Artículo de Dana · " in reply and wording.ES["BOOK_BUTTON"] in reply
+    assert "Fuente:" not in reply  # the source line became the chip
     page.screenshot(path=str(ARTIFACTS / f"state-spanish-{name}.png"))
     page.close()
     page = browser.new_page(viewport=viewport)

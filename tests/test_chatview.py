@@ -55,6 +55,18 @@ def test_a_spanish_quote_gets_a_spanish_chip() -> None:
     assert ">Textos de Dana · Preparation</a>" in unknown
 
 
+def test_a_spanish_replys_source_line_becomes_the_chip() -> None:
+    """kapbot.compose writes the Spanish source line as "**Fuente:** …": the chip replaces it."""
+    body = BODY.replace(wording.SOURCES_HEADING, wording.ES["SOURCES_HEADING"])
+    text = body + "\n\n" + wording.footer("Automático.", VOICE.booking_url, lang="es")
+    answer = Answer("q", "answer", text, (SOURCE,), "Automático.", VOICE.booking_url,
+                    language="es")
+    shown = chatview.reply(answer, "Dana Nassau, LMFT", {("A Title", "Preparation"): "article"})
+    assert "Fuente" not in shown
+    assert shown.startswith("From Dana Nassau, LMFT's article, *Preparation*:\n\n> Quoted.\n\n"
+                            '<a class="kap-source" href="https://example.org/a#prep"')
+
+
 def test_a_source_without_url_is_a_plain_chip_and_kind_falls_back() -> None:
     source = Source("A Title", "Preparation", "", 0.8, "Quoted.")
     body = BODY.replace("[A Title — Preparation](https://example.org/a#prep)",
