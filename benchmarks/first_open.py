@@ -1,6 +1,7 @@
 """First open of the chat, as a visitor on a slow phone connection sees it.
 
-    .venv/bin/python benchmarks/first_open.py [--runs 3] [--url http://127.0.0.1:7860/]
+    .venv/bin/python benchmarks/first_open.py [--runs 3] [--widget-only] [--write]
+        [--url http://127.0.0.1:7860/ --host-port 8000]  (that server allowing the host page)
 
 Starts `kapbot serve` on 127.0.0.1 (temporary data folder) unless --url is given, then opens the
 chat page in Chromium with Chrome DevTools' "Fast 3G" throttling (CDP

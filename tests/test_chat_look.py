@@ -69,6 +69,7 @@ def test_a_reply_has_a_source_chip_a_booking_button_and_no_share_icons(
     assert notice.locator("summary").evaluate(size) == "14px"
     assert "988" in notice.inner_text() and "more" in notice.inner_text()
     assert "monitored" not in notice.inner_text()  # the rest waits behind "more"
+    page.locator(".kap-suggestion").nth(3).wait_for()  # (they may render after the notice)
     assert page.locator(".kap-suggestion").count() == 4  # the starter questions as chips
     page.evaluate(WATCH_TYPING)
     _send(page, page, "What is ketamine integration?")
