@@ -60,9 +60,11 @@ SCRIPT = r"""(function () {
   // The widget's focus trap: Shift+Tab before its close button comes to the last control here.
   window.addEventListener("message", function (e) {
     if (e.source !== window.parent || !e.data) { return; }
-    if (e.data.kapbot === "focus-last") {
-      var send = document.querySelector("#kapbot-send");
-      if (send) { send.focus(); }
+    if (e.data.kapbot === "focus-last") {  // a "did you mean" button when shown, else Send
+      var last = Array.prototype.filter.call(
+        document.querySelectorAll("#kapbot-send, #kapbot-suggestions button"),
+        function (b) { return b.offsetParent !== null; }).pop();
+      if (last) { last.focus(); }
     } else if (e.data.kapbot === "shown") { wantFocus = true; focusBox(); }
   });
   var replies = -1, timer = null;

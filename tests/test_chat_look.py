@@ -223,6 +223,13 @@ def test_keyboard_only_asks_and_opens_the_booking_link(site: str, browser: Any) 
     page.keyboard.press("Enter")
     offers = frame.locator("#kapbot-suggestions .kap-suggestion")
     offers.first.wait_for(timeout=60_000)
+    # the focus trap's way back: Shift+Tab from the close button reaches the last suggestion
+    page.locator(".kapbot-close").focus()
+    page.keyboard.press("Shift+Tab")
+    page.wait_for_timeout(300)
+    assert frame.evaluate("document.activeElement.textContent").strip() == \
+        offers.filter(visible=True).last.inner_text().strip()
+    frame.locator("#kapbot-box textarea").focus()
     for _ in range(10):  # Tab from the box to the first suggestion
         page.keyboard.press("Tab")
         if frame.evaluate("!!document.activeElement.closest('#kapbot-suggestions')"):
