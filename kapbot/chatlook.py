@@ -102,8 +102,15 @@ SCRIPT = r"""(function () {
     var box = document.querySelector("#kapbot-box textarea");
     if (hit.id !== "kapbot-send" || (box && box.value.trim())) { sent(); }
   }, true);
+  var offers = -1;
   function tidy() {
     focusBox();
+    var row = document.getElementById("kapbot-suggestions");  // its height, for the chat's
+    var high = row && row.offsetParent !== null ? row.offsetHeight + 8 : 0;
+    if (high !== offers) {
+      offers = high;
+      document.body.style.setProperty("--kap-offers", high + "px");
+    }
     var log = document.querySelector("#kapbot-chat [role=log]");
     if (log && log.getAttribute("aria-live") !== "off") { log.setAttribute("aria-live", "off"); }
     var rows = bots();
@@ -179,8 +186,8 @@ body.kap-used #kapbot-notice#kapbot-notice summary { font-size: 12px; line-heigh
 
 /* the conversation */
 #kapbot-chat { height: max(260px, min(640px, calc(100dvh - 232px))) !important; }
-body.kap-used #kapbot-chat#kapbot-chat {
-  height: max(260px, min(680px, calc(100dvh - 150px))) !important; }
+body.kap-used #kapbot-chat#kapbot-chat {  /* less the "did you mean" row when it is shown */
+  height: max(260px, min(680px, calc(100dvh - 150px - var(--kap-offers, 0px)))) !important; }
 #kapbot-chat .top-panel { display: none !important; }
 #kapbot-chat .placeholder { text-align: center; padding: 0 24px; }
 #kapbot-chat .chatbot.prose { font-size: 15px; line-height: 1.5; opacity: 1 !important; }

@@ -405,8 +405,9 @@ def test_screenshots_of_each_state(site: str, browser: Any, review_url: str, nam
     assert frame.get_by_text("Did you mean:").is_visible()
     assert frame.evaluate("""() => [...document.querySelectorAll('#kapbot-suggestions button')]
       .filter(b => b.offsetParent).every(b => b.getBoundingClientRect().right <=
-        document.documentElement.clientWidth)""")  # long questions wrap, none cut off
-    offers.last.scroll_into_view_if_needed()
+        document.documentElement.clientWidth && b.getBoundingClientRect().bottom <=
+        innerHeight)""")  # long questions wrap, none cut off, all on screen
+    assert frame.evaluate("scrollY") == 0  # the notice still in view at the top
     page.screenshot(path=str(ARTIFACTS / f"state-suggestions-{name}.png"))
     _send(page, frame, "I want to end my life tonight")
     last = frame.locator(".message-row.bot-row").last
