@@ -69,7 +69,7 @@ SETTINGS: tuple[Setting, ...] = (
     # the safety screen (kapbot/safety): the classifier's probabilities at which each tier or
     # label applies, set by leave-one-writer-out cross-validation (evals/safety-calibration.md)
     Setting("urgent_threshold", 0.8, "Crisis probability for the crisis reply alone (urgent)."),
-    Setting("concern_threshold", 0.12, "Crisis probability for the crisis resources above the "
+    Setting("concern_threshold", 0.08, "Crisis probability for the crisis resources above the "
             "reply (concern); set for recall."),
     Setting("medical_threshold", 0.6, "Probability of a personal medical request for the "
             "medical reply."),
