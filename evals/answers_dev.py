@@ -112,7 +112,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", default=",".join(SETS), help="which sets, comma-separated")
     parser.add_argument("--write", type=Path, metavar="MD", help="also write the table here")
     parser.add_argument("--cases", action="store_true", help="print every case's reply")
+    parser.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
+                        help="try another value of a module constant (a float)")
     args = parser.parse_args(argv)
+    for assignment in args.set:
+        import importlib
+
+        target, value = assignment.split("=")
+        module, name = target.rsplit(".", 1)
+        setattr(importlib.import_module(module), name, type(getattr(
+            importlib.import_module(module), name))(float(value)))
     figures = {}
     for name in args.sets.split(","):
         figures[name], lines = run(name, args.data, args.cases)
