@@ -82,3 +82,13 @@ def test_a_follow_up_with_a_question_is_still_answered(tiny_bot: Bot) -> None:
 def test_the_screen_reads_first(tiny_bot: Bot) -> None:
     answer = tiny_bot.ask("ok", history=["I am going to kill myself tonight"])
     assert answer.kind == "crisis"
+
+
+def test_the_chat_offers_the_starters_as_buttons_after_a_greeting(tiny_bot: Bot) -> None:
+    from kapbot import chat
+
+    row, label, first, second = chat._offers(tiny_bot.ask("hello"))
+    assert row["visible"] is True and label["value"] == wording.STARTERS_LABEL
+    assert (first["value"], second["value"]) == wording.STARTERS[:2]
+    _, label, _, _ = chat._offers(tiny_bot.ask("gracias", language="es"))
+    assert label["value"] == wording.ES["STARTERS_LABEL"]
