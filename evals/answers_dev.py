@@ -62,9 +62,11 @@ def score(rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, tuple[
     uncovered = [(c, r) for c, r in rows if c["expect"] == "no_answer"]
     follow = [(c, r) for c, r in answerable if c.get("history")]
     rights = [(c, r) for c, r in answerable if right(c, r)]
+    quoted = [(c, r) for c, r in answerable if c["phrases"]]  # the sets that name the sentence
     return {
-        "exact sentence quoted": (sum(exact(c, r) for c, r in answerable), len(answerable)),
-        "exact | right section": (sum(exact(c, r) for c, r in rights), len(rights)),
+        "exact sentence quoted": (sum(exact(c, r) for c, r in quoted), len(quoted)),
+        "exact | right section": (sum(exact(c, r) for c, r in rights if c["phrases"]),
+                                  sum(1 for c, _ in rights if c["phrases"])),
         "right section (hit@1)": (len(rights), len(answerable)),
         "answered or offered": (sum(offered(c, r) for c, r in answerable), len(answerable)),
         "answerable refused": (sum(r["kind"] in ("no_answer", "medical") for _, r in answerable),
