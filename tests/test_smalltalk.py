@@ -92,3 +92,24 @@ def test_the_chat_offers_the_starters_as_buttons_after_a_greeting(tiny_bot: Bot)
     assert (first["value"], second["value"]) == wording.STARTERS[:2]
     _, label, _, _ = chat._offers(tiny_bot.ask("gracias", language="es"))
     assert label["value"] == wording.ES["STARTERS_LABEL"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("message", "kind"), [
+    ("hi", "greeting"), ("thanks!", "acknowledgement"), ("hola", "greeting"),
+    ("ok", "acknowledgement"), ("yes", "acknowledgement"), ("lol", "acknowledgement"),
+    ("😭", "acknowledgement"), ("I am going to kill myself tonight", "crisis"),
+    ("ok, how long does a session last?", "answer"),
+])
+def test_the_real_screen_reads_content_free_messages_first(real_bot: Bot, message: str,
+                                                           kind: str) -> None:
+    assert real_bot.ask(message).kind == kind
+
+
+@pytest.mark.model
+def test_an_emoji_message_is_screened(real_bot: Bot) -> None:
+    # it used to get "couldn't read that as text" without being screened; now the screen reads
+    # it first: a gun emoji (a training line labelled crisis) shows the resources first
+    answer = real_bot.ask("🔫🙂")
+    assert answer.kind == "acknowledgement" and answer.safety == "concern"
+    assert answer.text.startswith(wording.CONCERN)
