@@ -134,12 +134,14 @@ def read(message: str, table: Phrases | None = None) -> SmallTalk | None:
 
 def symbols_only(message: object, limit: int) -> str:
     """``message`` with spaces folded when it is only emoji, punctuation and spaces (with the
-    joiners emoji are built with), within ``limit`` characters; else ""."""
+    joiners emoji are built with), within ``limit`` characters; else "". Never bytes that were
+    not text (U+FFFD, the replacement character)."""
     if not isinstance(message, str) or len(message) > limit:
         return ""
     folded = " ".join(message.split())
     return folded if folded and all(
-        (unicodedata.category(ch)[0] in "SPZ" and ch not in "<>&") or ch in "\u200d\ufe0e\ufe0f"
+        (unicodedata.category(ch)[0] in "SPZ" and ch not in "<>&\ufffd")
+        or ch in "\u200d\ufe0e\ufe0f"
         for ch in folded) else ""
 
 

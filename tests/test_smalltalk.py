@@ -31,7 +31,7 @@ def test_content_free_messages_are_recognised(message: str, move: Move) -> None:
 @pytest.mark.parametrize("message", [
     "ok, how much is it?", "and after?", "thanks, and after?", "hi, what is integration?",
     "help", "bye forever", "no point", "yes I want to die", "hola, ¿cuánto cuesta?", "1",
-    "ok so", "good session", "hello how long is a session", "", "  ", "<>", "lol what",
+    "ok so", "good session", "hello how long is a session", "", "  ", "<>", "lol what", "\ufffd",
     "thanks " * 9,
 ])
 def test_messages_with_content_are_not(message: str) -> None:
@@ -113,3 +113,8 @@ def test_an_emoji_message_is_screened(real_bot: Bot) -> None:
     answer = real_bot.ask("🔫🙂")
     assert answer.kind == "acknowledgement" and answer.safety == "concern"
     assert answer.text.startswith(wording.CONCERN)
+
+
+def test_bytes_that_are_not_text_are_still_not_read(tiny_bot: Bot) -> None:
+    assert tiny_bot.ask(b"\xff\xfe not json").kind == "invalid"
+    assert tiny_bot.ask(b"\xff").kind == "invalid"
