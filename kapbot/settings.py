@@ -77,7 +77,7 @@ SETTINGS: tuple[Setting, ...] = (
             "writing answers is answered (quoted) instead of getting the medical reply."),
     Setting("scope_threshold", 0.7, "Probability of an out-of-scope request (diagnosis, "
             "role-play, instructions to the bot) for the scope reply."),
-    Setting("max_quote_words", 120, "Most words of the therapist's text quoted in one reply."),
+    Setting("max_quote_words", 150, "Most words of the therapist's text quoted in one reply."),
     Setting("max_question_chars", 2000, "Longest question accepted, in characters."),
     Setting("use_bank", True, "Match visitors' questions against the corpus question bank."),
     Setting("store_conversations", False,
