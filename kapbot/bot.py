@@ -1,13 +1,12 @@
 """``Bot``: the one object every front end asks. ``Bot.ask(message) -> Answer``.
 
 Steps: read the message safely → screen it (``kapbot.safety``: a tier, urgent / concern / none,
-and a label, crisis / medical / scope / other) → retrieve (dense hits from Chroma, lexical BM25
-in memory) → rank and decide → compose (the crisis resources above the reply for ``concern``).
-The embedder and the store are constructor arguments, so tests can pass their own; by default
-questions are embedded by the ONNX copy of the model, the index is built with
-sentence-transformers, and it lives in a persistent Chroma store in ``settings.data_dir`` (or on
-the Chroma server at ``settings.chroma_url``). The loaded index is one immutable ``Snapshot``,
-swapped whole when the content changes.
+and a label, crisis / medical / scope / other) → a content-free message ("hi", "thanks", "ok")
+gets a kind reply (``kapbot.smalltalk``) → retrieve (dense hits from Chroma, lexical BM25 in
+memory) → rank and decide → compose (the crisis resources above the reply for ``concern``).
+The embedder and the store are constructor arguments (tests pass their own); by default questions
+are embedded by the ONNX model, the index is built with sentence-transformers in a Chroma store in
+``settings.data_dir`` (or at ``settings.chroma_url``), loaded as one immutable ``Snapshot``.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from kapbot import compose, followup, wording
+from kapbot import compose, followup, smalltalk, wording
 from kapbot.corpus import Corpus
 from kapbot.embeddings import Embedder, OnnxEmbedder
 from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavailable
@@ -27,8 +26,7 @@ from kapbot.fullmodel import SentenceTransformerEmbedder
 from kapbot.gaps import GapLog, is_gap
 from kapbot.history import History
 from kapbot.models import Answer
-from kapbot.ranking import reply
-from kapbot.ranking.decide import decide
+from kapbot.ranking import asked, reply
 from kapbot.ranking.fusion import Ranking, Weights
 from kapbot.ranking.search import SectionSearch
 from kapbot.safety.multilingual import MultilingualEmbedder
@@ -199,11 +197,12 @@ class Bot:
              lang: str = "en") -> Answer:
         voice, limit = self.langs.voice[lang], self.settings.max_question_chars
         cleaned = clean_question(message, limit)
-        question = cleaned.text
-        if cleaned.problem in ("empty", "too_long", "not_text"):
+        raw = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+        question = cleaned.text or smalltalk.symbols_only(raw, limit)  # emoji alone: as written
+        talk = smalltalk.read(question)  # a greeting, thanks, "ok", emoji: read after the screen
+        if cleaned.problem in ("empty", "too_long", "not_text") and not talk:
             answer = compose.fixed(question, "invalid", wording.invalid(
                 cleaned.problem, limit, lang), voice, cleaned.problem)
-            raw = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
             if cleaned.problem != "too_long" or not isinstance(raw, str):
                 return answer
             verdict = self.screener.check(raw)  # its first and last max_question_chars
@@ -220,8 +219,10 @@ class Bot:
                 verdict = in_context
         if verdict.tier is Tier.URGENT:
             return self._tiered(crisis(question, verdict, voice), verdict)
+        if talk:
+            return self._tiered(smalltalk.reply(question, talk, voice, self.settings), verdict)
         answer = self._answer(reading.text, cleaned.problem, verdict, ranked_vector, use_bank,
-                              voice)
+                              voice, () if reading.is_follow_up else asked.readings(question)[1:])
         return self._tiered(dataclasses.replace(answer, question=question), verdict)
 
     def _tiered(self, answer: Answer, verdict: SafetyVerdict) -> Answer:
@@ -245,7 +246,8 @@ class Bot:
             return None
 
     def _answer(self, question: str, problem: str, verdict: SafetyVerdict,
-                vector: list[float] | None, use_bank: bool | None, voice: compose.Voice) -> Answer:
+                vector: list[float] | None, use_bank: bool | None, voice: compose.Voice,
+                parts: tuple[str, ...] = ()) -> Answer:  # parts: its question sentences
         if verdict.label is Label.SCOPE:
             return compose.fixed(question, "no_answer", wording.SCOPE, voice, verdict.decided_by)
         medical = verdict.label is Label.MEDICAL
@@ -257,8 +259,9 @@ class Bot:
         try:
             if voice.lang != "en" and (corpus := self.corpus) is not None:  # kapbot.crosslingual
                 return self.langs.across.answer(corpus, question, voice, medical)
-            ranking, vector, snap = self.retrieve(question, use_bank, vector)
-            decision = decide(ranking, self.settings.answer_threshold)
+            ranking, vector, snap, decision, question = reply.best_reading(
+                lambda text, v: self.retrieve(text, use_bank, v), self._vector, question, vector,
+                parts, self.settings.answer_threshold)
             if medical and (not decision.answer or ranking.top is None):  # nothing to quote
                 return compose.fixed(question, "medical", wording.MEDICAL, voice,
                                      verdict.decided_by)
@@ -275,11 +278,8 @@ class Bot:
         except StoreUnavailable as exc:
             log.error("The index is unavailable: %s", exc)
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "unavailable")
-        except KapbotError:
-            log.exception("Could not answer")
-            return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "error")
         except Exception:  # a visitor never sees a traceback, whatever broke
-            log.exception("Unexpected error while answering")
+            log.exception("Could not answer")
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "error")
 
     # -- replies for a visitor over a limit (``kapbot.safety.overlimit``) ---------------------

@@ -67,7 +67,8 @@ def _offers(answer: Any) -> list[Any]:
     """Updates for the "did you mean" label and buttons: one button per suggestion, which asks
     that section's question."""
     questions = [s.question for s in answer.suggestions][:SUGGESTION_BUTTONS]
-    label = wording.phrase("SUGGESTIONS_LABEL", answer.language or "en")
+    label = wording.phrase("STARTERS_LABEL" if answer.kind in ("greeting", "acknowledgement")
+                           else "SUGGESTIONS_LABEL", answer.language or "en")  # starters after "hi"
     return [gr.update(visible=bool(questions)), gr.update(value=label)] + [
         gr.update(value=questions[i], visible=True) if i < len(questions)
         else gr.update(value="", visible=False) for i in range(SUGGESTION_BUTTONS)]

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["answer", "no_answer", "crisis", "medical", "invalid"]
-KINDS: tuple[Kind, ...] = ("answer", "no_answer", "crisis", "medical", "invalid")
+Kind = Literal["answer", "no_answer", "crisis", "medical", "invalid", "greeting",
+               "acknowledgement"]
+KINDS: tuple[Kind, ...] = ("answer", "no_answer", "crisis", "medical", "invalid", "greeting",
+                           "acknowledgement")
 UnitType = Literal["passage", "sentence", "question"]
 
 

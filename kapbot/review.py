@@ -17,6 +17,8 @@ _KIND = {
     "crisis": "crisis resources",
     "medical": "medical-advice refusal",
     "invalid": "message not read",
+    "greeting": "a greeting: no question, starter questions offered",
+    "acknowledgement": "thanks, ok, laughter or emoji: no question, starter questions offered",
 }
 _SIGNALS = ("q: best question-bank or FAQ match (+ its word match) · p: passage · "
             "s: best sentence · l: word match (BM25) · r: trained ranker's probability")

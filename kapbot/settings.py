@@ -69,7 +69,7 @@ SETTINGS: tuple[Setting, ...] = (
     # the safety screen (kapbot/safety): the classifier's probabilities at which each tier or
     # label applies, set by leave-one-writer-out cross-validation (evals/safety-calibration.md)
     Setting("urgent_threshold", 0.8, "Crisis probability for the crisis reply alone (urgent)."),
-    Setting("concern_threshold", 0.12, "Crisis probability for the crisis resources above the "
+    Setting("concern_threshold", 0.08, "Crisis probability for the crisis resources above the "
             "reply (concern); set for recall."),
     Setting("medical_threshold", 0.6, "Probability of a personal medical request for the "
             "medical reply."),
@@ -77,7 +77,7 @@ SETTINGS: tuple[Setting, ...] = (
             "writing answers is answered (quoted) instead of getting the medical reply."),
     Setting("scope_threshold", 0.7, "Probability of an out-of-scope request (diagnosis, "
             "role-play, instructions to the bot) for the scope reply."),
-    Setting("max_quote_words", 120, "Most words of the therapist's text quoted in one reply."),
+    Setting("max_quote_words", 150, "Most words of the therapist's text quoted in one reply."),
     Setting("max_question_chars", 2000, "Longest question accepted, in characters."),
     Setting("use_bank", True, "Match visitors' questions against the corpus question bank."),
     Setting("store_conversations", False,

@@ -10,21 +10,17 @@ from __future__ import annotations
 import re
 
 BOOKING_LINK = "[{booking_label}]({booking_url})"  # booking_label: a setting
-
 ATTRIBUTION = "From {therapist}'s {doc_kind}, *{section}*:"
-
 SOURCES_HEADING = "**Source:**"
 
 NO_ANSWER = (
     "I'm sorry, {therapist}'s writing doesn't cover that, so I can't answer it here. "
     "A free discovery call is the best place to ask {therapist} directly."
 )
-
 NOT_ENGLISH = (
     "I'm sorry, I can only read questions in English for now, and {therapist}'s writing is in "
     "English. A free discovery call is the best place to ask {therapist} directly."
 )
-
 CRISIS = (
     "I'm really sorry you're going through this. You deserve support right now, from a person.\n\n"
     "- **Call or text 988** (Suicide & Crisis Lifeline, 24/7), or chat at 988lifeline.org\n"
@@ -68,15 +64,16 @@ CONCERN = (
 CRISIS_REMINDER = (
     "*If you're in crisis: call or text **988**, text **HOME** to **741741**, or call **911**.*"
 )
-
 UNAVAILABLE = (
     "I'm sorry, I can't look up {therapist}'s writing right now. Please try again in a few "
     "minutes, or book a free discovery call to ask {therapist} directly."
 )
 
-RATE_LIMITED = (
-    "You've sent a lot of questions in a short time. Please wait a minute and try again."
-)
+# a content-free message (kapbot.smalltalk); the starter questions follow it, as buttons
+GREETING = "Hello! What would you like to know? You could start with one of these questions:"
+THANKS = "You're welcome! What else would you like to know? You could ask one of these:"
+ACKNOWLEDGEMENT = "What would you like to know? Ask in your own words, or try one of these:"
+RATE_LIMITED = "You've sent a lot of questions in a short time. Please wait a minute and try again."
 
 # the chat's own refusals (kapbot.webguard), shown by the chat page as an error
 CHAT_TOO_BIG = "That was more than the chat can take at once. Please reload the page and try again."
@@ -218,6 +215,9 @@ ES: dict[str, str] = {
     "UNAVAILABLE": "Lo siento, ahora mismo no puedo consultar lo que ha escrito {therapist}. "
     "Vuelva a intentarlo en unos minutos, o reserve una llamada inicial gratuita para "
     "preguntárselo directamente a {therapist}.",
+    "GREETING": "¡Hola! ¿Qué le gustaría saber? Puede empezar con una de estas preguntas:",
+    "THANKS": "¡De nada! ¿Qué más le gustaría saber? Puede preguntar una de estas:",
+    "ACKNOWLEDGEMENT": "¿Qué le gustaría saber? Pregunte con sus palabras, o pruebe una de estas:",
     "RATE_LIMITED": "Ha enviado muchas preguntas en poco tiempo. Espere un minuto y vuelva a "
     "intentarlo.",
     "CHAT_TOO_BIG": "Eso es más de lo que el chat puede recibir de una vez. Vuelva a cargar la "

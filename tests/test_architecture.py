@@ -9,7 +9,7 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
 PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexical",
-        "ranking.fusion", "ranking.decide", "followup", "language",
+        "ranking.fusion", "ranking.decide", "ranking.asked", "followup", "language",
         "compose", "wording", "evaluation", "errors", "guard", "review", "colors", "chatview",
         "chatlook",
         "safety.policy", "safety.scoring", "safety.ngrams"}
@@ -21,7 +21,7 @@ ADAPTERS = {"corpus", "embeddings", "npzfile", "fullmodel", "snapshot", "store",
             "langdetect", "crosslingual", "voices",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
             "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit",
-            "newpractice", "check", "plaineval", "safetyteach", "setupcli", "opscli"}
+            "newpractice", "check", "plaineval", "safetyteach", "setupcli", "opscli", "smalltalk"}
 HEAVY = {
     "chromadb": {"store"}, "langchain_chroma": {"store"}, "langchain_core": {"store"},
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from kapbot.lexical import BM25
 from kapbot.markdown import NOT_COVERED
-from kapbot.models import Section, Unit
+from kapbot.models import RankedSection, Section, Unit
 from kapbot.ranking.decide import Verdict, decide
 from kapbot.ranking.fusion import Ranking, Weights, rank
 
@@ -74,3 +74,12 @@ def test_bm25_scores_are_bounded_and_rank_matches() -> None:
     assert max(scores) == scores[1]
     assert all(0.0 <= s < 1.0 for s in scores)
     assert bm.scores("zebra") == [0.0, 0.0, 0.0]
+
+
+def test_a_section_at_half_the_first_ones_score_is_offered() -> None:
+    # the dev sets: the right section was often second at 50-75% of the first one's score
+    first = RankedSection(A, 1.0, {"r": 0.6})
+    ranking = Ranking((first, RankedSection(B, 0.55, {"r": 0.3})), answer_probability=0.9)
+    assert [s.section for s in decide(ranking, 0.5).suggestions] == [B]
+    behind = Ranking((first, RankedSection(B, 0.45, {"r": 0.3})), answer_probability=0.9)
+    assert decide(behind, 0.5).suggestions == ()

@@ -24,7 +24,7 @@ def test_defaults_without_config(tmp_path: Path) -> None:
     assert settings.booking_url == PLACEHOLDER_BOOKING_URL
     assert settings.booking_is_placeholder
     assert settings.corpus_dir == tmp_path / "corpus"  # relative to the config's folder
-    assert settings.max_quote_words == 120
+    assert settings.max_quote_words == 150
 
 
 def test_toml_then_env_then_overrides(tmp_path: Path) -> None:

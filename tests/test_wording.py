@@ -260,3 +260,19 @@ def test_spanish_chat_look_wording() -> None:
     assert wording.ES["SOURCE_CHIP"] == "{doc_kind} de {therapist} · {section}"
     assert wording.ES["SOURCE_KIND_FALLBACK"] == "textos"
     assert wording.ES["TYPING"] == "Buscando en los textos…"
+
+
+def test_content_free_wording() -> None:
+    assert wording.GREETING == (
+        "Hello! What would you like to know? You could start with one of these questions:")
+    assert wording.THANKS == (
+        "You're welcome! What else would you like to know? You could ask one of these:")
+    assert wording.ACKNOWLEDGEMENT == (
+        "What would you like to know? Ask in your own words, or try one of these:")
+    assert wording.ES["GREETING"] == (
+        "¡Hola! ¿Qué le gustaría saber? Puede empezar con una de estas preguntas:")
+    assert wording.ES["THANKS"] == (
+        "¡De nada! ¿Qué más le gustaría saber? Puede preguntar una de estas:")
+    assert wording.ES["ACKNOWLEDGEMENT"] == (
+        "¿Qué le gustaría saber? Pregunte con sus palabras, o pruebe una de estas:")
+    assert wording.localize(wording.THANKS, "es") == wording.ES["THANKS"]

@@ -1,0 +1,71 @@
+"""A message with context then a question (``kapbot.ranking.asked``): its question sentences are
+ranked too, and the likeliest reading answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kapbot.bot import Bot
+from kapbot.models import RankedSection, Section
+from kapbot.ranking import asked, reply
+from kapbot.ranking.fusion import Ranking
+
+CONTEXT_THEN_QUESTION = (
+    "My roses died last winter: I pruned the roses late, the new growth of the roses never came "
+    "and the winter roses are gone. How often should I water my plants?")
+
+
+def test_readings_of_a_message_with_context() -> None:
+    assert asked.readings("I've been depressed for years and nothing worked. How long does a "
+                          "session last?") == (
+        "I've been depressed for years and nothing worked. How long does a session last?",
+        "How long does a session last?")
+    assert asked.readings("Me siento mal desde hace años. ¿Cuánto cuesta una sesión? Gracias") \
+        == ("Me siento mal desde hace años. ¿Cuánto cuesta una sesión? Gracias",
+            "¿Cuánto cuesta una sesión?")
+    two = asked.readings("I live far away. Is it online? what does it cost")
+    assert two[1:] == ("Is it online? what does it cost", "Is it online?", "what does it cost")
+
+
+@pytest.mark.parametrize("message", [
+    "What is KAP?", "how long does a session last", "I want to know about integration.",
+    "When I was 20 I tried ketamine. It helped a bit.", "Is it online? Does it cost much?",
+])
+def test_a_single_question_or_no_question_is_read_whole(message: str) -> None:
+    assert asked.readings(message) == (message,)
+
+
+def _ranking(heading: str, p: float) -> Ranking:
+    section = Section(heading, "a.md", "A", ("A", heading), "Some text.")
+    return Ranking((RankedSection(section, 1.0, {"q": 0.9, "s": 0.9}),), answer_probability=p)
+
+
+def _retrieve(probabilities: dict[str, tuple[str, float]]) -> reply.Retrieve:
+    def retrieve(text: str, vector: list[float] | None) -> tuple[Ranking, list[float], Any]:
+        return _ranking(*probabilities[text]), [0.0], None
+    return retrieve
+
+
+def test_the_likeliest_reading_is_taken() -> None:
+    whole, part = CONTEXT_THEN_QUESTION, "How often should I water my plants?"
+    def best(p_whole: float, p_part: float) -> str:
+        retrieve = _retrieve({whole: ("Pruning", p_whole), part: ("Watering", p_part)})
+        ranking, _, _, decision, text = reply.best_reading(
+            retrieve, lambda t: [0.0], whole, None, asked.readings(whole)[1:], 0.5)
+        assert decision.probability == max(p_whole, p_part) or text == whole
+        taken = "part" if text == part else "whole"
+        return f"{taken} {ranking.sections[0].section.heading}"
+
+    assert best(0.6, 0.9) == "part Watering"
+    assert best(0.9, 0.6) == "whole Pruning"
+    assert best(0.7, 0.7) == "whole Pruning"  # a tie: the whole message
+    assert best(0.2, 0.4) == "part Watering"  # neither answered: the likelier one still
+    assert best(0.3, 0.55) == "part Watering"  # only the question is answered
+
+
+def test_context_then_question_is_ranked_on_its_question_too(tiny_bot: Bot) -> None:
+    answer = tiny_bot.ask(CONTEXT_THEN_QUESTION)
+    assert answer.kind == "answer"
+    assert answer.question == CONTEXT_THEN_QUESTION  # the reply shows what was asked
