@@ -280,6 +280,10 @@ def test_axe_finds_nothing_serious(site: str, browser: Any, review_url: str, nam
     problems: dict[str, list[str]] = {}
     page.goto(APP["url"] + "/")
     page.locator("#kapbot-box textarea").wait_for()
+    # (until the page's load event is done: Gradio fades the notice and shows a faint timer
+    # while it runs, which axe catches half the time)
+    page.wait_for_function("!document.querySelector('.progress-text, .pending')")
+    page.wait_for_timeout(300)
     problems["chat"] = _serious(page)
     _send(page, page, "What is ketamine integration?")
     problems["chat with a reply"] = _serious(page)
