@@ -62,9 +62,8 @@ class Bot:
             settings.model_path, settings.data_dir / "onnx",
             concurrency=settings.model_concurrency,
         )
-        self.index_embedder: Embedder = index_embedder or (
-            embedder or SentenceTransformerEmbedder(settings.model_path)
-        )
+        self.index_embedder: Embedder = index_embedder or embedder or \
+            SentenceTransformerEmbedder(settings.model_path)
         self.store = store or Store(
             settings.data_dir / "chroma", self.index_embedder, settings.collection,
             settings.chroma_url,
@@ -106,9 +105,8 @@ class Bot:
         that is already answering keeps answering from its current index until this is done."""
         self._ready_screen()  # the safety screen needs the models only, not the index
         with self._lock:
-            snapshot = load_snapshot(
-                self.settings, self.store, self.index_embedder.name, force, progress
-            )
+            snapshot = load_snapshot(self.settings, self.store, self.index_embedder.name, force,
+                                     progress)
             self._snapshot = snapshot
             self.langs.ready(snapshot.corpus)  # the detector, the corpus's multilingual vectors
             if self.history is not None:
@@ -187,10 +185,9 @@ class Bot:
                 self.gaps.record("no_answer", answer.topic, answer.topic_section)
         except Exception:
             log.exception("Could not record the conversation or the gap")
-        answers_log.info(
-            "answered kind=%s sources=%d ms=%.0f reason=%s", answer.kind, len(answer.sources),
-            (time.perf_counter() - started) * 1000, answer.reason.split(":")[0],
-        )
+        answers_log.info("answered kind=%s sources=%d ms=%.0f reason=%s", answer.kind,
+                         len(answer.sources), (time.perf_counter() - started) * 1000,
+                         answer.reason.split(":")[0])
         return answer
 
     def _ask(self, message: object, use_bank: bool | None, history: tuple[str, ...] = (),
@@ -221,6 +218,9 @@ class Bot:
             return self._tiered(crisis(question, verdict, voice), verdict)
         if talk:
             return self._tiered(smalltalk.reply(question, talk, voice, self.settings), verdict)
+        if verdict.tier is Tier.CONCERN and not asked.asks(question):  # "I want to die": no quote
+            return self._tiered(compose.fixed(question, "no_answer", wording.CONCERN_NOTHING_ASKED,
+                                              voice, "concern: nothing asked"), verdict)
         answer = self._answer(reading.text, cleaned.problem, verdict, ranked_vector, use_bank,
                               voice, () if reading.is_follow_up else asked.readings(question)[1:])
         return self._tiered(dataclasses.replace(answer, question=question), verdict)

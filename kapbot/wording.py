@@ -62,8 +62,12 @@ CONCERN = (
 )
 
 CRISIS_REMINDER = (
-    "*If you're in crisis: call or text **988**, text **HOME** to **741741**, or call **911**.*"
-)
+    "*If you're in crisis: call or text **988**, text **HOME** to **741741**, or call **911**.*")
+# under CONCERN when the message asks nothing ("I want to die"): no quote from the writing
+CONCERN_NOTHING_ASKED = (
+    "I'm an automated assistant, so I can't help in a crisis, but the people at those numbers "
+    "can, any time. If you have a question about ketamine-assisted therapy, I can share what "
+    "{therapist} has written.")
 UNAVAILABLE = (
     "I'm sorry, I can't look up {therapist}'s writing right now. Please try again in a few "
     "minutes, or book a free discovery call to ask {therapist} directly."
@@ -85,7 +89,6 @@ CHAT_BUSY = (
 # -- the chat page -------------------------------------------------------------------------------
 
 PAGE_TITLE = "Questions about ketamine-assisted psychotherapy"
-
 NOTICE = (
     "**You're chatting with an automated assistant**, not {therapist} or any clinician. It quotes "
     "{therapist}'s published writing and can't give medical advice. It is for adults, it is not "
@@ -93,13 +96,8 @@ NOTICE = (
     "**911**. Please don't share personal health details here. "
     "[How this assistant handles safety and privacy](/safety)"
 )
-
-STARTERS = (
-    "What is ketamine integration?",
-    "Do I need a therapist for ketamine therapy?",
-    "What happens during a ketamine session?",
-    "Is ketamine-assisted therapy right for me?",
-)
+STARTERS = ("What is ketamine integration?", "Do I need a therapist for ketamine therapy?",
+            "What happens during a ketamine session?", "Is ketamine-assisted therapy right for me?")
 
 INPUT_PLACEHOLDER = "Type your question…"
 CHAT_PLACEHOLDER = (
@@ -115,10 +113,8 @@ INPUT_LABEL = "Your question"
 SOURCE_CHIP = "{therapist}'s {doc_kind} · {section}"
 SOURCE_KIND_FALLBACK = "writing"
 # the disclosure, one line on first open ("more" shows NOTICE); it stays, smaller, after use
-NOTICE_SHORT = (
-    "**Automated assistant**, not {therapist}. Not for emergencies: call or text **988**, "
-    "or call **911**."
-)
+NOTICE_SHORT = ("**Automated assistant**, not {therapist}. Not for emergencies: call or text "
+                "**988**, or call **911**.")
 NOTICE_MORE = "more"
 TYPING = "Looking through the writing…"
 
@@ -210,6 +206,9 @@ ES: dict[str, str] = {
     "- **Llame al 988 y marque 2** para hablar en español, o **envíe AYUDA por mensaje de texto "
     "al 988** (a cualquier hora)\n"
     "- **Llame al 911** si usted u otra persona está en peligro inmediato.\n\n---",
+    "CONCERN_NOTHING_ASKED": "Soy un asistente automático y no puedo ayudar en una crisis, pero "
+    "las personas de esos números sí, a cualquier hora. Si tiene una pregunta sobre la terapia "
+    "asistida con ketamina, puedo compartir lo que ha escrito {therapist}.",
     "CRISIS_REMINDER": "*Si está en crisis: llame al **988** y marque **2**, envíe **AYUDA** al "
     "**988**, o llame al **911**.*",
     "UNAVAILABLE": "Lo siento, ahora mismo no puedo consultar lo que ha escrito {therapist}. "

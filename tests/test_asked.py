@@ -69,3 +69,12 @@ def test_context_then_question_is_ranked_on_its_question_too(tiny_bot: Bot) -> N
     answer = tiny_bot.ask(CONTEXT_THEN_QUESTION)
     assert answer.kind == "answer"
     assert answer.question == CONTEXT_THEN_QUESTION  # the reply shows what was asked
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("I want to die", False), ("kms", False), ("quiero morir", False), ("🙂", False),
+    ("and after?", True), ("tell me about integration", True), ("¿cuánto cuesta?", True),
+    ("I feel hopeless. How long is a session", True),
+])
+def test_whether_a_message_asks_anything(message: str, expected: bool) -> None:
+    assert asked.asks(message) is expected

@@ -247,6 +247,17 @@ def test_spanish_names_and_disclaimer_filled() -> None:
                         "https://b.example.org", lang="es")
 
 
+def test_concern_nothing_asked_wording() -> None:
+    assert wording.CONCERN_NOTHING_ASKED == (
+        "I'm an automated assistant, so I can't help in a crisis, but the people at those numbers "
+        "can, any time. If you have a question about ketamine-assisted therapy, I can share what "
+        "{therapist} has written.")
+    assert wording.ES["CONCERN_NOTHING_ASKED"] == (
+        "Soy un asistente automático y no puedo ayudar en una crisis, pero las personas de esos "
+        "números sí, a cualquier hora. Si tiene una pregunta sobre la terapia asistida con "
+        "ketamina, puedo compartir lo que ha escrito {therapist}.")
+
+
 def test_suggestions_label() -> None:
     assert wording.SUGGESTIONS_LABEL == "Did you mean:"
     assert wording.ES["SUGGESTIONS_LABEL"] == "Quizás quiso decir:"

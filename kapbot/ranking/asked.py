@@ -32,6 +32,12 @@ def is_question(sentence: str) -> bool:
         first.group(0).replace("’", "'") in QUESTION_WORDS
 
 
+def asks(message: str) -> bool:
+    """Whether any sentence of ``message`` asks something ("I want to die" does not; "and
+    after?" and "tell me about integration" do)."""
+    return any(is_question(p) and _has_word(p) for p in clauses(message))
+
+
 def question_sentences(message: str) -> tuple[str, ...]:
     """The message's question sentences, in order, when it has other sentences too; else ()."""
     parts = clauses(message)
