@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .conftest import ROOT
-from .servers import free_port, running, serving_folder
+from .servers import FIRST_START, free_port, running, serving_folder
 
 # Debian's Chromium when installed, otherwise Playwright's own (None): `make test` installs one
 CHROMIUM = shutil.which("chromium")
@@ -35,7 +35,7 @@ def chromium() -> Iterator[Any]:
 
 @contextmanager
 def served(data: Path, host: Path | None = None, pages: Mapping[str, str] | None = None,
-           seconds: float = 180) -> Iterator[tuple[str, str]]:
+           seconds: float = FIRST_START) -> Iterator[tuple[str, str]]:
     """``app.py`` on a free port with its data in ``data`` and, when ``host`` is given, a static
     server of that folder (an allowed origin) holding ``pages`` (name → HTML, ``{app}`` replaced
     by the chat's address). Yields (the chat's address, the host's, or "")."""

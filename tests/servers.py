@@ -22,7 +22,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = 180) -> None:
+# a server's first start on a fresh clone trains the safety classifier on every training line
+# (about 4.5 minutes on 2 busy cores) before it answers; later starts read .test-cache
+FIRST_START = 600
+
+
+def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = FIRST_START) -> None:
     """Until ``url`` answers (any status below 500); fails early if ``proc`` exits."""
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -42,7 +47,7 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = 180) -> N
 
 @contextmanager
 def running(command: Sequence[str], url: str, cwd: Path | None = None,
-            env: Mapping[str, str] | None = None, seconds: float = 180) -> Iterator[str]:
+            env: Mapping[str, str] | None = None, seconds: float = FIRST_START) -> Iterator[str]:
     """``command`` running (output discarded) until the block ends; yields ``url`` once it
     answers."""
     proc = subprocess.Popen(list(command), cwd=cwd, env=dict(env) if env is not None else None,

@@ -25,7 +25,7 @@ from kapbot.bot import Bot
 from kapbot.settings import load
 from kapbot.web import create_app, proxy_options
 from tests.conftest import ROOT, TINY_ABOUT, TINY_ARTICLE, FakeEmbedder
-from tests.servers import free_port, wait_for
+from tests.servers import FIRST_START, free_port, wait_for
 
 
 def main(port: int, folder: Path) -> None:
@@ -58,7 +58,7 @@ def tiny_server(folder: Path, **settings: str) -> Iterator[str]:
                                 stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/healthz", proc, 180)
+        wait_for(base + "/healthz", proc, FIRST_START)
         yield base
     finally:
         proc.terminate()
