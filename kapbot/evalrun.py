@@ -41,7 +41,10 @@ from kapbot.text import split_sentences
 
 
 def outcome_of(answer: Answer, booking_label: str = wording.BOOK_BUTTON) -> Outcome:
-    footer = wording.footer(answer.disclaimer, answer.booking_url, booking_label)
+    lang = answer.language or "en"  # a Spanish reply ends with the Spanish footer
+    if booking_label == wording.BOOK_BUTTON:
+        booking_label = wording.phrase("BOOK_BUTTON", lang)
+    footer = wording.footer(answer.disclaimer, answer.booking_url, booking_label, lang)
     return Outcome(
         kind=answer.kind,
         ranked=tuple(p.section.heading for p in answer.candidates),

@@ -74,3 +74,15 @@ def test_bad_lines_name_file_and_line() -> None:
         parse_cases(['{"id": 1, "question": "q", "expect": "answer"}', "{oops"], "q.jsonl")
     with pytest.raises(KapbotError, match=r"s\.jsonl:1: expect must be one of"):
         parse_safety(['{"id": 1, "message": "m", "expect": "maybe"}'], "s.jsonl")
+
+
+def test_a_spanish_reply_has_its_footer() -> None:
+    # a Spanish crisis reply ends with the Spanish footer: it used to be scored as missing one
+    from kapbot.compose import Voice, fixed
+    from kapbot.evalrun import outcome_of
+    from kapbot.wording import CRISIS
+
+    voice = Voice("Practice", "Dana", "Automático.", "https://b.example.org", lang="es")
+    assert outcome_of(fixed("q", "crisis", CRISIS, voice)).has_footer
+    english = Voice("Practice", "Dana", "Automated.", "https://b.example.org")
+    assert outcome_of(fixed("q", "crisis", CRISIS, english)).has_footer
