@@ -212,6 +212,8 @@ def test_a_sentence_alone_raises_concern_never_urgent() -> None:
     ("I've been having thoughts of suicide lately. What is ketamine integration?",
      "current-suicidal-thoughts"),
     ("im suicidal. how much is a session", "current-suicidal-thoughts"),
+    ("Can I get an appointment soon? I'm having suicidal thoughts", "current-suicidal-thoughts"),
+    ("i am having thoughts about ending my life", "current-suicidal-thoughts"),
     ("tengo pensamientos suicidas, me puede ayudar la ketamina?", "current-suicidal-thoughts-es"),
     ("I had suicidal thoughts years ago, I'm fine now", ""),
     ("I am not suicidal, just burnt out", ""),
