@@ -132,3 +132,13 @@ def test_each_sealed_file_is_as_first_committed() -> None:
         first = subprocess.run(["git", "show", f"{added[-1]}:{name}"], cwd=root,
                                capture_output=True, check=True).stdout
         assert path.read_bytes() == first, f"{name} changed after the commit that added it"
+
+
+def test_each_sealed_set_has_its_first_look_recorded() -> None:
+    """Every sealed set is in evals/HISTORY.md's index (date, before, after) and has a section
+    with its own first-look table."""
+    history = (EVALS / "HISTORY.md").read_text(encoding="utf-8")
+    for path in SEALED:
+        name = f"evals/sealed/{path.name}"
+        assert re.search(rf"^\| `{re.escape(name)}` \| \d{{4}}-\d\d-\d\d \|", history, re.M), name
+        assert history.count(path.stem) >= 2, f"{name}: no first-look section"
