@@ -222,6 +222,18 @@ def widget_open(page: Any, cdp: Any, host: str, app: str, way: Way) -> WidgetOpe
                       sum(before.values()), len(before), still_open, host_load)
 
 
+def phone_page(browser: Any, throttle: bool) -> tuple[Any, Any, Any]:
+    """A new 390×844 context and page, with a CDP session watching the network (throttled to
+    Fast 3G when asked)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    if throttle:
+        cdp.send("Network.emulateNetworkConditions", FAST_3G)
+    return context, page, cdp
+
+
 def measure_widget(host: str, app: str, runs: int, way: Way, throttle: bool = True,
                    ) -> list[WidgetOpen]:
     from playwright.sync_api import sync_playwright
@@ -230,12 +242,7 @@ def measure_widget(host: str, app: str, runs: int, way: Way, throttle: bool = Tr
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for _ in range(runs):
-            context = browser.new_context(viewport={"width": 390, "height": 844})
-            page = context.new_page()
-            cdp = context.new_cdp_session(page)
-            cdp.send("Network.enable")
-            if throttle:
-                cdp.send("Network.emulateNetworkConditions", FAST_3G)
+            context, page, cdp = phone_page(browser, throttle)
             opens.append(widget_open(page, cdp, host, app, way))
             context.close()
         browser.close()
@@ -250,12 +257,7 @@ def measure(url: str, runs: int, throttle: bool = True,
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for run in range(runs):
-            context = browser.new_context(viewport={"width": 390, "height": 844})
-            page = context.new_page()
-            cdp = context.new_cdp_session(page)
-            cdp.send("Network.enable")
-            if throttle:
-                cdp.send("Network.emulateNetworkConditions", FAST_3G)
+            context, page, cdp = phone_page(browser, throttle)
             if run == 0:
                 page.on("requestfinished", lambda r: listing.append(r.url))
             cold.append(one_open(page, cdp, url))
