@@ -321,7 +321,7 @@ def main() -> int:
     throttle = not args.no_throttle
     rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.url.rstrip("/") + "/"  # the host page appends "widget.js"
+        url = args.url.rstrip("/") + "/" if args.url else ""  # the host page appends "widget.js"
         if not url:
             proc, url = start_server(Path(tmp) / "data", f"http://127.0.0.1:{host_port}")
         try:
