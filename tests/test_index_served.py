@@ -151,6 +151,10 @@ def test_a_question_never_loads_torch_on_its_own_thread(
     built: tuple[Path, Path], tmp_path: Path
 ) -> None:
     data = copy_of(built, tmp_path, index=False)  # the ONNX model is there, the index is not
+    cache = tmp_path / "cache"  # no index vectors: the build must load the model (the screen's
+    shared = Path(os.environ["KAPBOT_CACHE_DIR"]) / "safety"  # features are shared: no need to
+    if shared.is_dir():  # embed its training data again)
+        shutil.copytree(shared, cache / "safety")
     code = f"""
 import json, sys, threading
 loaded = {{}}
@@ -162,7 +166,7 @@ from kapbot.bot import Bot
 from pathlib import Path
 from kapbot.settings import load
 bot = Bot(load(config_path=Path({str(ROOT / "kapbot.toml")!r}), environ={{}},
-               data_dir={str(data)!r}, corpus_dir={str(built[0])!r}))
+               data_dir={str(data)!r}, corpus_dir={str(built[0])!r}, cache_dir={str(cache)!r}))
 first = bot.ask({QUESTION!r})
 on_request = dict(loaded)
 crisis = bot.ask("I want to kill myself")

@@ -12,7 +12,7 @@ from kapbot.safety import classifier, dataset
 from kapbot.safety.features import Featurizer
 from kapbot.safety.policy import Label, Thresholds, Tier, decide
 from kapbot.safety.rules import first_match, rules
-from kapbot.safety.screen import SafetyScreen, load_or_train, windows
+from kapbot.safety.screen import KEEP_MODELS, SafetyScreen, load_or_train, model_path, windows
 
 from .conftest import FakeEmbedder
 
@@ -159,9 +159,9 @@ def test_training_is_deterministic_and_saved_under_its_fingerprint(tmp_path: Pat
     again = load_or_train(featurizer, _examples(TOY), tmp_path / "b")
     assert first.labels == ("crisis", "medical", "scope", "other")
     assert (first.weights == again.weights).all()
-    loaded = classifier.load(tmp_path / "a" / "safety-model.npz", first.fingerprint)
+    loaded = classifier.load(model_path(tmp_path / "a", first.fingerprint), first.fingerprint)
     assert loaded is not None and (loaded.weights == first.weights).all()
-    assert classifier.load(tmp_path / "a" / "safety-model.npz", "another") is None
+    assert classifier.load(model_path(tmp_path / "a", first.fingerprint), "another") is None
 
 
 def test_the_classifier_is_rebuilt_when_its_data_changes(tmp_path: Path) -> None:
@@ -172,8 +172,18 @@ def test_the_classifier_is_rebuilt_when_its_data_changes(tmp_path: Path) -> None
                             tmp_path)
     assert same.fingerprint == before.fingerprint
     assert changed.fingerprint != before.fingerprint
-    saved = json.dumps(str(classifier.load(tmp_path / "safety-model.npz", changed.fingerprint)))
+    saved = json.dumps(str(classifier.load(model_path(tmp_path, changed.fingerprint),
+                                           changed.fingerprint)))
     assert changed.fingerprint in saved
+    # both kept, each under its own data: going back to the first data retrains nothing
+    assert model_path(tmp_path, before.fingerprint).is_file()
+
+
+def test_the_cache_keeps_the_newest_classifiers(tmp_path: Path) -> None:
+    featurizer = Featurizer(FakeEmbedder(), FakeEmbedder())
+    for n in range(KEEP_MODELS + 2):
+        load_or_train(featurizer, _examples([*TOY, (f"question number {n}", "other")]), tmp_path)
+    assert len(list(tmp_path.glob("safety-model-*.npz"))) == KEEP_MODELS
 
 
 def test_the_screen_reads_every_window(tmp_path: Path) -> None:

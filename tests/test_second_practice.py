@@ -23,9 +23,9 @@ SECOND = Path(__file__).resolve().parent / "second_practice"
 
 @pytest.fixture(scope="module")
 def second(real_settings: Settings) -> Iterator[Bot]:
-    # its own kapbot.toml; the real_bot data folder only to share the exported ONNX model
+    # its own kapbot.toml; the real_bot data and cache folders to share the ONNX model and features
     settings = load(config_path=SECOND / "kapbot.toml", environ={},
-                    data_dir=str(real_settings.data_dir))
+                    data_dir=str(real_settings.data_dir), cache_dir=real_settings.cache_dir)
     assert settings.collection == "second" and settings.corpus_dir == SECOND / "corpus"
     bot = Bot(settings)
     bot.prepare()

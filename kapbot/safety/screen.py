@@ -24,7 +24,7 @@ log = logging.getLogger("kapbot.safety")
 WINDOW_CHARS = 240  # a window: consecutive sentences up to about this many characters
 MOST_SENTENCES = 40  # sentences of a long message also read alone (the first and last ones)
 MIN_SENTENCES = 4  # from this many sentences, each is also read alone (windows dilute a crisis)
-MODEL_FILE = "safety-model.npz"
+KEEP_MODELS = 6  # trained classifiers kept in the cache folder (one per corpus and data)
 # a line of the practice's own corrections (``kapbot teach --crisis/--not-crisis``) counts as
 # this many shipped lines: one correction moves the message it names past the urgent threshold
 PRACTICE_WEIGHT = 10.0
@@ -110,7 +110,7 @@ def load_or_train(featurizer: Featurizer, examples: Sequence[dataset.Example], f
     """The classifier for ``examples``: loaded from ``folder`` when it was trained on the same
     data and settings, else trained now (deterministic) and saved there."""
     fingerprint = dataset.fingerprint(examples, featurizer.name, f"C={c}", ngrams.NAME)
-    path = folder / MODEL_FILE
+    path = model_path(folder, fingerprint)
     model = classifier.load(path, fingerprint)
     if model is not None:
         return model
@@ -119,9 +119,22 @@ def load_or_train(featurizer: Featurizer, examples: Sequence[dataset.Example], f
     model = classifier.train(features, [ex.text for ex in examples], [ex.label for ex in examples],
                              [ex.weight for ex in examples], fingerprint, c)
     classifier.save(model, path)
+    _keep_newest(folder)
     del features
     _give_back_memory()  # training's buffers are not kept by a serving process
     return model
+
+
+def model_path(folder: Path, fingerprint: str) -> Path:
+    """Where the classifier trained under ``fingerprint`` is kept: one file per corpus and data,
+    so data folders (or practices) sharing a cache folder do not retrain each other's."""
+    return folder / f"safety-model-{fingerprint[:16]}.npz"
+
+
+def _keep_newest(folder: Path) -> None:
+    models = sorted(folder.glob("safety-model-*.npz"), key=lambda p: p.stat().st_mtime)
+    for old in models[:-KEEP_MODELS]:
+        old.unlink(missing_ok=True)
 
 
 def _give_back_memory() -> None:

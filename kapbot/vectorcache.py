@@ -1,0 +1,66 @@
+"""The index's vectors, remembered between builds.
+
+Building the index embeds every unit of the corpus with the full model (sentence-transformers,
+which means importing torch: about 6 s, then about 6 s of embedding for the shipped corpus on two
+cores). Most rebuilds change a few units: the therapist edits one page, or teaches one question.
+``VectorCache`` wraps the index embedder and keeps each text's vector in one ``.npz`` (keyed by a
+hash of the text, per model), so a rebuild embeds only the texts it has not seen, and loads the
+model only when there is one. The vectors are the model's own, so an index built from the cache
+equals one built without it. Derived data, never committed; a missing or damaged file is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+from typing import Any
+
+from kapbot import npzfile
+from kapbot.embeddings import Embedder
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+class VectorCache:
+    """An ``Embedder`` that asks ``inner`` only for texts it has not embedded before."""
+
+    def __init__(self, inner: Embedder, folder: Path) -> None:
+        self.inner = inner
+        self.name = inner.name
+        digest = hashlib.sha256(inner.name.encode()).hexdigest()[:12]
+        self.path = Path(folder) / f"index-vectors-{digest}.npz"
+        self._known: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> dict[str, Any]:
+        if self._known is None:
+            saved = npzfile.load(self.path, self.name)
+            self._known = {} if saved is None or "keys" not in saved else dict(
+                zip((str(k) for k in saved["keys"]), saved["rows"], strict=True))
+        return self._known
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        import numpy as np
+
+        with self._lock:
+            known = self._load()
+            keys = [_key(t) for t in texts]
+            missing = list(dict.fromkeys(k for k in keys if k not in known))
+            if missing:
+                where = {k: i for i, k in enumerate(keys)}
+                fresh = self.inner.embed([texts[where[k]] for k in missing])
+                for key, vector in zip(missing, fresh, strict=True):
+                    known[key] = np.asarray(vector, dtype=np.float64)  # exactly as given
+                npzfile.save(self.path, self.name, keys=np.array(list(known)),
+                             rows=np.stack(list(known.values())))
+            return [[float(x) for x in known[k]] for k in keys]
+
+
+def full_model(model_path: str | Path, folder: Path) -> VectorCache:
+    """The index embedder: the full model (loaded only when a text is new), behind the cache."""
+    from kapbot.fullmodel import SentenceTransformerEmbedder
+
+    return VectorCache(SentenceTransformerEmbedder(model_path), folder)
