@@ -94,7 +94,7 @@ class SectionSearch:
         if trained is None:
             return ""
         ranker, table = trained
-        scored: list[tuple[bool, float, str]] = []
+        scored: list[tuple[bool, bool, float, str]] = []
         for row, uid in enumerate(table.ids):
             unit = snap.units.get(uid)
             if unit is None or unit.type != "question" or unit.section_id != section_id:
@@ -103,5 +103,29 @@ class SectionSearch:
             first = max(probabilities, key=lambda sid: probabilities[sid])
             if unit.origin == "heading" and first == section_id:
                 return unit.text
-            scored.append((first == section_id, probabilities.get(section_id, 0.0), unit.text))
-        return max(scored)[2] if scored else ""
+            scored.append((first == section_id, reads_as_a_question(unit.text),
+                           probabilities.get(section_id, 0.0), unit.text))
+        return tidy_question(max(scored)[3]) if scored else ""
+
+
+def reads_as_a_question(line: str) -> bool:
+    """A bank line that reads well on a button: a question of 3 to 12 words that does not
+    start by telling the visitor's own story ("My trip was …, is that normal?")."""
+    words = line.split()
+    story = words[0].lower().strip(",.") in {"i", "i'm", "im", "i've", "my", "me", "we", "our",
+                                              "yo", "mi"} if words else True
+    return line.rstrip().endswith("?") and 3 <= len(words) <= 12 and not story
+
+
+def tidy_question(line: str) -> str:
+    """A bank line as a button says it: first letter capital, "i" as "I", a question mark."""
+    text = " ".join(line.split())
+    text = " ".join("I" + w[1:] if w.lower() in {"i", "i'm", "i've", "i'd", "i'll"} else w
+                    for w in text.split())
+    text = text[:1].upper() + text[1:]
+    asks = text.split()[0].lower() in _ASKING if text else False
+    return text.rstrip(".!") + "?" if asks and not text.endswith("?") else text
+
+
+_ASKING = {"how", "what", "when", "where", "why", "who", "which", "can", "do", "does", "is", "are",
+           "will", "should", "could", "would", "am", "may", "did", "have", "has"}
