@@ -51,9 +51,11 @@ eval: install
 	$(BIN)/kapbot eval --tutorial --write evals/baseline.json
 
 # side by side with the plain tutorial stack; writes benchmarks/results.md (about 10 minutes);
-# then the chat's first open on throttled "Fast 3G" (benchmarks/first_open.md)
+# then the safety screen's and the section ranker's own cost, in English and Spanish
+# (benchmarks/screen.md), and the chat's first open on throttled "Fast 3G" (benchmarks/first_open.md)
 bench: install
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench_screen.py
 	$(BIN)/python benchmarks/first_open.py --write
 
 clean:
