@@ -63,7 +63,7 @@ class Bot:
             concurrency=settings.model_concurrency,
         )
         self.index_embedder: Embedder = index_embedder or embedder or \
-            full_model(settings.model_path, settings.vectors_folder)
+            full_model(settings.model_path, settings.learnt("vectors"))
         self.store = store or Store(
             settings.data_dir / "chroma", self.index_embedder, settings.collection,
             settings.chroma_url,
@@ -80,7 +80,7 @@ class Bot:
             self.embedder, multilingual,
             Thresholds(settings.urgent_threshold, settings.concern_threshold,
                        settings.medical_threshold, settings.scope_threshold),
-            settings.safety_folder, settings.corpus_dir, span=settings.max_question_chars)
+            settings.learnt("safety"), settings.corpus_dir, span=settings.max_question_chars)
         self.langs = Voices(settings, self.screener, multilingual)  # kapbot.voices
         self.voice, self.over_limit = self.langs.voice["en"], self.langs.over_limit["en"]
         self.history: History | None = None

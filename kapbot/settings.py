@@ -187,20 +187,11 @@ class Settings:
             if not ok:
                 raise ConfigError(message)
 
-    @property
-    def safety_folder(self) -> Path:
-        """Where the safety classifier and its training features are kept."""
-        return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / "safety"
-
-    @property
-    def ranking_folder(self) -> Path:
-        """Where the trained section rankers are kept (one per index version)."""
-        return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / "ranking"
-
-    @property
-    def vectors_folder(self) -> Path:
-        """Where the index's vectors are remembered between builds (``kapbot.vectorcache``)."""
-        return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / "vectors"
+    def learnt(self, part: str) -> Path:
+        """Where what is learnt from the data is kept (``cache_dir``, else ``data_dir``): ``safety``
+        (the classifier and its features), ``ranking`` (section rankers), ``vectors`` (the
+        index's vectors)."""
+        return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / part
 
     @property
     def booking_is_placeholder(self) -> bool:

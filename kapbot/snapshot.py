@@ -88,7 +88,7 @@ def load_rankers(settings: Settings, store: Store, units: list[Unit], fingerprin
     out: dict[bool, tuple[SectionRanker, UnitTable]] = {}
     for use_bank in (True, False):
         key = f"{fingerprint}-v{section_ranker.VERSION}-{'bank' if use_bank else 'nobank'}"
-        path = settings.ranking_folder / f"ranker-{key}.npz"
+        path = settings.learnt("ranking") / f"ranker-{key}.npz"
         ranker = section_ranker.load(path, key)
         if ranker is None:
             log.info("Training the section ranker (%s the bank)", "with" if use_bank else

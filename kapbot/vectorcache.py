@@ -43,8 +43,6 @@ class VectorCache:
         return self._known
 
     def embed(self, texts: list[str]) -> list[list[float]]:
-        import numpy as np
-
         with self._lock:
             known = self._load()
             keys = [_key(t) for t in texts]
@@ -52,10 +50,9 @@ class VectorCache:
             if missing:
                 where = {k: i for i, k in enumerate(keys)}
                 fresh = self.inner.embed([texts[where[k]] for k in missing])
-                for key, vector in zip(missing, fresh, strict=True):
-                    known[key] = np.asarray(vector, dtype=np.float64)  # exactly as given
-                npzfile.save(self.path, self.name, keys=np.array(list(known)),
-                             rows=np.stack(list(known.values())))
+                known.update(zip(missing, fresh, strict=True))  # float64 on disk: exactly as given
+                npzfile.save(self.path, self.name, keys=list(known),
+                             rows=[list(map(float, row)) for row in known.values()])
             return [[float(x) for x in known[k]] for k in keys]
 
 

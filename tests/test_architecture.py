@@ -13,7 +13,8 @@ PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexic
         "compose", "wording", "evaluation", "errors", "guard", "review", "colors", "chatview",
         "chatlook",
         "safety.policy", "safety.scoring", "safety.ngrams"}
-ADAPTERS = {"corpus", "embeddings", "npzfile", "fullmodel", "snapshot", "store", "ranking.search",
+ADAPTERS = {"corpus", "embeddings", "npzfile", "vectorcache", "fullmodel", "snapshot", "store",
+            "ranking.search",
             "bot",
             "ranking.ranker", "ranking.reply", "__main__",
             "evalrun", "cli", "web", "chat", "history", "feedback", "gaps", "gapreport",

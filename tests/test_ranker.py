@@ -23,7 +23,7 @@ def _units_and_vectors(bot: Bot) -> tuple[list, dict[str, list[float]]]:  # type
 def test_ranker_is_trained_cached_and_deterministic(tiny_bot: Bot) -> None:
     snap = tiny_bot._snapshot
     assert snap is not None and set(snap.rankers) == {True, False}
-    saved = sorted(p.name for p in tiny_bot.settings.ranking_folder.glob("ranker-*.npz"))
+    saved = sorted(p.name for p in tiny_bot.settings.learnt("ranking").glob("ranker-*.npz"))
     assert saved == [f"ranker-{snap.fingerprint}-v{section_ranker.VERSION}-bank.npz",
                      f"ranker-{snap.fingerprint}-v{section_ranker.VERSION}-nobank.npz"]
     units, vectors = _units_and_vectors(tiny_bot)
@@ -32,9 +32,9 @@ def test_ranker_is_trained_cached_and_deterministic(tiny_bot: Bot) -> None:
     assert np.array_equal(again.weights, once_more.weights)
     assert np.array_equal(again.decision_weights, once_more.decision_weights)
     cached, _ = snap.rankers[True]
-    loaded = section_ranker.load(tiny_bot.settings.ranking_folder / saved[0], cached.fingerprint)
+    loaded = section_ranker.load(tiny_bot.settings.learnt("ranking") / saved[0], cached.fingerprint)
     assert loaded is not None and np.array_equal(loaded.weights, cached.weights)
-    assert section_ranker.load(tiny_bot.settings.ranking_folder / saved[0], "other") is None
+    assert section_ranker.load(tiny_bot.settings.learnt("ranking") / saved[0], "other") is None
 
 
 def test_ranker_puts_the_right_section_first(tiny_bot: Bot, fake_embedder: FakeEmbedder) -> None:
