@@ -6,8 +6,10 @@ simply rebuilt."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +35,18 @@ def load(path: Path, fingerprint: str | None = None) -> dict[str, Any] | None:
             return {name: saved[name] for name in saved.files}
     except (OSError, KeyError, ValueError):
         return None
+
+
+@contextlib.contextmanager
+def one_at_a_time(folder: Path, name: str) -> Iterator[None]:
+    """While held, no other process holds ``name`` in ``folder``: two servers (or test workers)
+    starting together train a classifier once, the second then loads what the first saved."""
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # (closing releases the lock)

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kapbot import npzfile
 from kapbot.chunking import chunk_sections
 from kapbot.corpus import Corpus, load_corpus
 from kapbot.embeddings import VectorTable
@@ -91,10 +92,13 @@ def load_rankers(settings: Settings, store: Store, units: list[Unit], fingerprin
         path = settings.learnt("ranking") / f"ranker-{key}.npz"
         ranker = section_ranker.load(path, key)
         if ranker is None:
-            log.info("Training the section ranker (%s the bank)", "with" if use_bank else
-                     "without")
-            ranker = section_ranker.train(units, vectors, use_bank, key)
-            section_ranker.save(ranker, path)
+            with npzfile.one_at_a_time(path.parent, "ranker-training"):  # (or another process)
+                ranker = section_ranker.load(path, key)
+                if ranker is None:
+                    log.info("Training the section ranker (%s the bank)",
+                             "with" if use_bank else "without")
+                    ranker = section_ranker.train(units, vectors, use_bank, key)
+                    section_ranker.save(ranker, path)
         out[use_bank] = (ranker, UnitTable.build(units, vectors, use_bank))
     return out
 

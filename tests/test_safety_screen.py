@@ -257,3 +257,27 @@ def test_the_ngram_rows_are_the_fitted_vectorizers_rows() -> None:
     ours = classifier.ngram_matrix(grams, texts)
     assert len(grams) > 20 and ours.shape == fitted.shape
     assert abs(ours - fitted).max() < 1e-5
+
+
+def test_two_processes_starting_together_train_once(tmp_path: Path) -> None:
+    """Two servers (or replicas) on one cache folder: the second waits for the first's
+    classifier and loads it instead of training its own."""
+    import subprocess
+    import sys
+
+    code = f"""
+import logging, sys
+sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+logging.basicConfig(level=logging.INFO, format="%(message)s")
+from pathlib import Path
+from tests.conftest import FakeEmbedder
+from tests.test_safety_screen import TOY, _examples
+from kapbot.safety.features import Featurizer
+from kapbot.safety.screen import load_or_train
+load_or_train(Featurizer(FakeEmbedder(), FakeEmbedder()), _examples(TOY), Path({str(tmp_path)!r}))
+"""
+    runs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    logs = [run.communicate(timeout=300)[1] for run in runs]
+    assert all(run.returncode == 0 for run in runs), logs
+    assert sum("Training the safety classifier" in log for log in logs) == 1, logs

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from kapbot import npzfile
 from kapbot.safety import classifier, dataset, ngrams
 from kapbot.safety.features import FeatureCache, Featurizer
 from kapbot.safety.policy import SafetyVerdict, Thresholds, decide
@@ -114,6 +115,14 @@ def load_or_train(featurizer: Featurizer, examples: Sequence[dataset.Example], f
     model = classifier.load(path, fingerprint)
     if model is not None:
         return model
+    with npzfile.one_at_a_time(folder, "safety-training"):  # another process may be training it
+        return classifier.load(path, fingerprint) or _train(featurizer, examples, folder, c)
+
+
+def _train(featurizer: Featurizer, examples: Sequence[dataset.Example], folder: Path, c: float
+           ) -> classifier.SafetyModel:
+    fingerprint = dataset.fingerprint(examples, featurizer.name, f"C={c}", ngrams.NAME)
+    path = model_path(folder, fingerprint)
     log.info("Training the safety classifier on %d examples", len(examples))
     features = FeatureCache(folder, featurizer).features([ex.text for ex in examples])
     model = classifier.train(features, [ex.text for ex in examples], [ex.label for ex in examples],
