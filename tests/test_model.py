@@ -142,7 +142,9 @@ def test_a_new_document_is_answered_without_code_changes(real_bot: Bot, tmp_path
         encoding="utf-8",
     )
     settings = real_bot.settings.replace(corpus_dir=folder, data_dir=Path(str(tmp_path)) / "d")
-    bot = Bot(settings, embedder=real_bot.embedder)
+    # the same encoders as the real bot (the screen's cached training features then serve)
+    bot = Bot(settings, embedder=real_bot.embedder,
+              multilingual=real_bot.screener.featurizer.multilingual)
     bot.prepare()
     answer = bot.ask("where can I park my car when I come in?")
     assert answer.kind == "answer"
