@@ -110,7 +110,7 @@ def load_or_train(featurizer: Featurizer, examples: Sequence[dataset.Example], f
                   c: float = classifier.C) -> classifier.SafetyModel:
     """The classifier for ``examples``: loaded from ``folder`` when it was trained on the same
     data and settings, else trained now (deterministic) and saved there."""
-    fingerprint = dataset.fingerprint(examples, featurizer.name, f"C={c}", ngrams.NAME)
+    fingerprint = _fingerprint(featurizer, examples, c)
     path = model_path(folder, fingerprint)
     model = classifier.load(path, fingerprint)
     if model is not None:
@@ -121,7 +121,7 @@ def load_or_train(featurizer: Featurizer, examples: Sequence[dataset.Example], f
 
 def _train(featurizer: Featurizer, examples: Sequence[dataset.Example], folder: Path, c: float
            ) -> classifier.SafetyModel:
-    fingerprint = dataset.fingerprint(examples, featurizer.name, f"C={c}", ngrams.NAME)
+    fingerprint = _fingerprint(featurizer, examples, c)
     path = model_path(folder, fingerprint)
     log.info("Training the safety classifier on %d examples", len(examples))
     features = FeatureCache(folder, featurizer).features([ex.text for ex in examples])
@@ -132,6 +132,11 @@ def _train(featurizer: Featurizer, examples: Sequence[dataset.Example], folder: 
     del features
     _give_back_memory()  # training's buffers are not kept by a serving process
     return model
+
+
+def _fingerprint(featurizer: Featurizer, examples: Sequence[dataset.Example], c: float) -> str:
+    return dataset.fingerprint(examples, featurizer.name, f"C={c}", f"tol={classifier.TOL}",
+                               ngrams.NAME)
 
 
 def model_path(folder: Path, fingerprint: str) -> Path:
