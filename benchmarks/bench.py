@@ -11,6 +11,7 @@ benchmarks/results.md. Everything runs offline, on 127.0.0.1, in temporary folde
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -235,8 +236,12 @@ def growth(tmp: Path, cfg: Config, embeddings: Any) -> list[dict[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, no 1,000-doc corpus")
+    parser.add_argument("--sizes", default="", help="the growth table's corpus sizes, comma-"
+                        "separated (default 10,100,1000)")
     args = parser.parse_args()
     cfg = QUICK if args.quick else Config()
+    if args.sizes:
+        cfg = dataclasses.replace(cfg, sizes=tuple(int(s) for s in args.sizes.split(",")))
     os.environ.update(ENV)
     logging.basicConfig(level=logging.ERROR)  # not kapbot's booking-link warning per bot
     started, load_before = time.perf_counter(), os.getloadavg()[0]
