@@ -20,7 +20,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE / "evals"))
-from question_first_look import norm  # noqa: E402
+from question_first_look import norm, report  # noqa: E402
 
 SETS = {  # name: (file, kapbot.toml or None)
     "dev2": (HERE / "evals/questions-dev2.jsonl", None),
@@ -128,11 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets.split(","):
         figures[name], lines = run(name, args.data, args.cases)
         print("\n".join(lines))
-    out = table(figures)
-    print(out)
-    if args.write:
-        args.write.write_text(out, encoding="utf-8")
-    return 0
+    return report(table(figures), args.write)
 
 
 if __name__ == "__main__":

@@ -166,10 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     replies = ask(checkout, input_lines(cases, with_history), args.config, args.no_bank)
     title = (f"{args.set.name} on {checkout.name}" + (" --no-bank" if args.no_bank else "")
              + ("" if with_history else " (plain text: follow-ups asked alone)"))
-    out = table(score(cases, replies), title)
-    print(out)
-    if args.write:
-        args.write.write_text(out, encoding="utf-8")
+    return report(table(score(cases, replies), title), args.write)
+
+
+def report(text: str, path: Path | None) -> int:
+    """Print a figures table and, with ``--write``, save it (every first-look and dev script)."""
+    print(text)
+    if path:
+        path.write_text(text, encoding="utf-8")
     return 0
 
 

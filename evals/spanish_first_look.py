@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from question_first_look import HERE, ask, norm, table
+from question_first_look import HERE, ask, norm, report, table
 
 SPANISH = frozenset("el la los las de que en un una por para con no es su lo se tu usted "
                     "sus del al esta este pero como más sobre puede llamar escriba".split())
@@ -90,11 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     cases = [json.loads(line) for line in args.set.read_text(encoding="utf-8").splitlines()
              if line.strip()]
     replies = ask(checkout, [" ".join(c["message"].split()) for c in cases], None, False)
-    out = table(score(cases, replies), f"{args.set.name} on {checkout.name}")
-    print(out)
-    if args.write:
-        args.write.write_text(out, encoding="utf-8")
-    return 0
+    return report(table(score(cases, replies), f"{args.set.name} on {checkout.name}"), args.write)
 
 
 if __name__ == "__main__":
