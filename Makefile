@@ -54,9 +54,7 @@ eval: install
 # then the safety screen's and the section ranker's own cost, in English and Spanish
 # (benchmarks/screen.md), and the chat's first open on throttled "Fast 3G" (benchmarks/first_open.md)
 bench: install
-	@# growth to 100 documents only: at 1,000 the section ranker's training ran over 12 minutes
-	@# (2026-11-30; a known scaling problem of the trained ranker, see benchmarks/results.md)
-	$(BIN)/python benchmarks/bench.py --sizes 10,100
+	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_screen.py
 	$(BIN)/python benchmarks/first_open.py --write
 

@@ -2,29 +2,36 @@
 
 Training lines are the index's own units, each labelled with its section: question-bank lines
 and FAQ headings (weight 1), passages (embedded with their heading path, weight ``PASSAGE``) and
-sentences (weight ``SENTENCE``); "not covered" example questions form one more class. A
-multinomial logistic regression over their MiniLM vectors gives, for a question, a probability
-per section (and for "not covered").
+sentences (weight ``SENTENCE``); "not covered" example questions form one more class. A linear
+model over their MiniLM vectors gives, for a question, a probability per section (and for "not
+covered"). While lines × classes stays within ``EXACT_BUDGET`` (every single practice's pages so
+far: the shipped corpus is about 16,000), it is a multinomial logistic regression (lbfgs), whose
+training grows with lines × classes × iterations: 13 s for 300 sections and 2,500 lines, over
+12 minutes for 3,000 sections and 25,000 lines. Above the budget it is a ridge regression onto
+the one-hot labels, solved in closed form (``kapbot.ranking.ridge``: lines × dims², 5 s for
+3,000 sections and 25,000 lines), whose scores a softmax turns into probabilities; its penalty
+and temperature are chosen by cross-validation on the corpus's own lines.
 
 The answer / not-covered decision is a second, small logistic regression over calibrated
 features of the best section (``DecisionFeatures``). It is fitted on out-of-fold features of the
-corpus's own lines (``FOLDS``-fold cross-validation, every line scored by a ranker that never saw
-it): the section lines are the answerable examples, the not-covered lines the others. A corpus
-with fewer than ``MIN_NEGATIVES`` not-covered lines (or none: no bank) has too few negative
-examples to fit on: the decision then answers when
-the best section's evidence reaches the level that all but ``ONE_CLASS_QUANTILE`` of its own
-held-out lines reach, so a new practice's page is answered from its sentences.
+corpus's own lines (every line scored by a ranker that never saw it): the section lines are the
+answerable examples, the not-covered lines the others. A corpus with fewer than
+``MIN_NEGATIVES`` not-covered lines (or none: no bank) has too few negative examples to fit on:
+the decision then answers when the best section's evidence reaches the level that all but
+``ONE_CLASS_QUANTILE`` of its own held-out lines reach, so a new practice's page is answered
+from its sentences.
 
-Deterministic (fixed folds, lbfgs); scikit-learn is imported here only, when training; answering
-uses the saved weights in numpy. Saved as a small ``.npz`` in the cache folder under the index
-fingerprint, never committed, retrained when the index changes.
+Deterministic (fixed folds, closed-form solves, lbfgs for the decision); scikit-learn is imported
+here only, when training; answering uses the saved weights in numpy. Saved as a small ``.npz``
+in the cache folder under the index fingerprint, never committed, retrained when the index
+changes.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +39,12 @@ from kapbot import npzfile
 from kapbot.markdown import NOT_COVERED
 from kapbot.models import Unit
 
-VERSION = 1  # bump when training changes: cached rankers are retrained
-C = 10.0  # inverse regularisation of the section ranker
+VERSION = 3  # bump when training changes: cached rankers are retrained
+C = 10.0  # inverse regularisation of the exact (logistic) section ranker
+EXACT_BUDGET = 1_000_000  # lines x classes up to which the exact fit is used (about 15 s here)
+PENALTIES = (0.03, 0.1, 0.3, 1.0)  # ridge penalties tried; the corpus's own lines choose one
+TEMPERATURES = (5.0, 10.0, 20.0, 40.0, 80.0)  # softmax temperatures tried, likewise
+CHOOSING_LINES = 4000  # at most this many held-out lines score the choice (evenly spaced)
 PASSAGE = 0.5  # training weight of a passage line (a question line weighs 1)
 SENTENCE = 1.0  # training weight of a sentence line
 FOLDS = 5
@@ -108,27 +119,18 @@ def training_lines(units: Sequence[Unit], use_bank: bool) -> list[tuple[Unit, st
     return out
 
 
-def _fit(x: Any, y: Sequence[str], w: Any) -> Any:
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=C, max_iter=3000, tol=1e-4).fit(x, list(y), sample_weight=w)
-
-
-def _features(vector: Any, section: str, probs: dict[str, float], nc: float,
-              matrix: Any, sections: Any, kinds: Any, skip: int = -1) -> DecisionFeatures:
-    """Decision features of ``section`` for a vector; row ``skip`` (the line itself) excluded."""
-
-    sims = matrix @ vector
-    mine = sections == section
+def _features(vector: Any, section: str, p_section: float, nc: float, table: UnitTable,
+              skip: int = -1) -> DecisionFeatures:
+    """Decision features of ``section`` (probability ``p_section``) for a vector; table row
+    ``skip`` (the line itself) excluded. Reads only the section's own rows."""
+    rows = table.rows_of(section)
     if skip >= 0:
-        mine = mine.copy()
-        mine[skip] = False
-    sent = sims[mine & (kinds == "sentence")]
-    ques = sims[mine & (kinds == "question")]
-    return DecisionFeatures(
-        logit(probs.get(section, 0.0)), float(sent.max()) if sent.size else 0.0,
-        float(ques.max()) if ques.size else 0.0, nc,
-    )
+        rows = rows[rows != skip]
+    sims = table.matrix[rows] @ vector
+    kinds = table.kinds[rows]
+    sent, ques = sims[kinds == "sentence"], sims[kinds == "question"]
+    return DecisionFeatures(logit(p_section), float(sent.max()) if sent.size else 0.0,
+                            float(ques.max()) if ques.size else 0.0, nc)
 
 
 def features_for(ranker: SectionRanker, table: UnitTable, vector: Sequence[float],
@@ -136,8 +138,8 @@ def features_for(ranker: SectionRanker, table: UnitTable, vector: Sequence[float
     import numpy as np
 
     probs, nc = ranker.probabilities(vector)
-    return _features(np.asarray(vector, dtype=np.float32), section, probs, nc, table.matrix,
-                     table.sections, table.kinds)
+    return _features(np.asarray(vector, dtype=np.float32), section, probs.get(section, 0.0), nc,
+                     table)
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,13 @@ class UnitTable:
     matrix: Any
     sections: Any
     kinds: Any
+    by_section: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def rows_of(self, section: str) -> Any:
+        """The row numbers of ``section``'s sentences and questions (numpy, ascending)."""
+        import numpy as np
+
+        return self.by_section.get(section, np.zeros(0, dtype=np.int64))
 
     @staticmethod
     def build(units: Sequence[Unit], vectors: dict[str, list[float]], use_bank: bool
@@ -161,49 +170,96 @@ class UnitTable:
         dims = len(next(iter(vectors.values()))) if vectors else 0
         matrix = (np.asarray([vectors[u.id] for u in kept], dtype=np.float32)
                   if kept else np.zeros((0, dims), dtype=np.float32))
+        rows: dict[str, list[int]] = {}
+        for i, u in enumerate(kept):
+            rows.setdefault(u.section_id, []).append(i)
         return UnitTable(tuple(u.id for u in kept), matrix, np.array([u.section_id for u in kept]),
-                         np.array([u.type for u in kept]))
+                         np.array([u.type for u in kept]),
+                         {sid: np.asarray(r, dtype=np.int64) for sid, r in rows.items()})
+
+
+def _fit(x: Any, y: Sequence[str], w: Any) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=3000, tol=1e-4).fit(x, list(y), sample_weight=w)
+
+
+def _logistic(x: Any, y: Any, w: Any, classes: Sequence[str], fold: Any, scored: Any
+              ) -> tuple[Any, Any, Iterator[tuple[Any, Any]]]:
+    """The exact multinomial logistic regression: (dims, classes) weights, bias, and the
+    out-of-fold class probabilities of the lines ``scored``, a fold at a time."""
+    import numpy as np
+
+    names = [classes[i] for i in y]
+    final = _fit(x, names, w)
+    order = [list(final.classes_).index(c) for c in classes]
+
+    def held_out() -> Iterator[tuple[Any, Any]]:
+        for f in sorted(set(fold.tolist())):
+            held = fold == f
+            rest = [n for n, h in zip(names, held, strict=True) if not h]
+            part = scored[held[scored]]
+            if held.all() or len(set(rest)) < 2 or part.size == 0:
+                continue
+            model = _fit(x[~held], rest, w[~held])
+            probs = np.zeros((part.size, len(classes)))
+            probs[:, [classes.index(str(c)) for c in model.classes_]] = model.predict_proba(x[part])
+            yield part, probs
+
+    return final.coef_[order].T, final.intercept_[order], held_out()
+
+
+def _ridge(x: Any, y: Any, w: Any, classes: Sequence[str], fold: Any, scored: Any
+           ) -> tuple[Any, Any, Iterator[tuple[Any, Any]]]:
+    """The closed-form ridge ranker (``kapbot.ranking.ridge``), same returns as ``_logistic``."""
+    from kapbot.ranking.ridge import FoldedLines, softmax
+
+    folded = FoldedLines(x, y, w, len(classes), fold)
+    choice = folded.choose(PENALTIES, TEMPERATURES,
+                           scored[:: max(1, math.ceil(scored.size / CHOOSING_LINES))])
+    final = folded.solve(choice.penalty) * choice.temperature
+    held = ((part, softmax(raw * choice.temperature))
+            for part, raw in folded.held_out(choice.penalty, scored))
+    return final[:-1], final[-1], held
 
 
 def train(units: Sequence[Unit], vectors: dict[str, list[float]], use_bank: bool,
-          fingerprint: str) -> SectionRanker:
-    """The ranker and its decision, from the index's units and their stored vectors."""
+          fingerprint: str, exact_budget: int = EXACT_BUDGET) -> SectionRanker:
+    """The ranker and its decision, from the index's units and their stored vectors: the exact
+    logistic fit while lines × classes stays within ``exact_budget``, else the ridge one."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     lines = [(u, c, w) for u, c, w in training_lines(units, use_bank) if u.id in vectors]
+    classes = sorted({c for _, c, _ in lines}, key=lambda c: (c == NOT_COVERED_CLASS, c))
     x = np.asarray([vectors[u.id] for u, _, _ in lines], dtype=np.float64)
-    y = [c for _, c, _ in lines]
-    w = np.asarray([wt for _, _, wt in lines])
-    if len(set(y)) < 2:  # one section and no examples: nothing to tell apart
+    if len(classes) < 2:  # one section and no examples: nothing to tell apart
         dims = x.shape[1] if x.ndim == 2 else 0
-        return SectionRanker(tuple(sorted(set(y))), np.zeros((dims, len(set(y))), np.float32),
-                             np.zeros(len(set(y)), np.float32), np.zeros(4), 1.0, fingerprint)
-    final = _fit(x, y, w)
-    classes = [str(c) for c in final.classes_]
-    order = sorted(range(len(classes)), key=lambda i: (classes[i] == NOT_COVERED_CLASS, i))
+        return SectionRanker(tuple(classes), np.zeros((dims, len(classes)), np.float32),
+                             np.zeros(len(classes), np.float32), np.zeros(4), 1.0, fingerprint)
+    index = {c: i for i, c in enumerate(classes)}
+    y = np.asarray([index[c] for _, c, _ in lines])
+    w = np.asarray([wt for _, _, wt in lines])
+    fold = np.arange(len(lines)) % FOLDS
+    # the decision's lines: questions and sentences (passages only help the ranker learn)
+    scored = np.asarray([i for i, (u, _, _) in enumerate(lines) if u.type != "passage"],
+                        dtype=np.int64)
+    fit = _logistic if len(lines) * len(classes) <= exact_budget else _ridge
+    weights, bias, held_out = fit(x, y, w, classes, fold, scored)
     table = UnitTable.build(units, vectors, use_bank)
     row_of = {uid: i for i, uid in enumerate(table.ids)}
-    # out-of-fold decision features of every question and sentence line
-    rows: list[list[float]] = []
+    nc_at = index.get(NOT_COVERED_CLASS, -1)
+    sections = len(classes) - (nc_at >= 0)
+    rows: list[list[float]] = []  # out-of-fold decision features of every scored line
     labels: list[int] = []
-    for fold in range(FOLDS):
-        held = np.array([i % FOLDS == fold for i in range(len(lines))])
-        if held.all() or len(set(c for c, h in zip(y, held, strict=True) if not h)) < 2:
-            continue
-        model = _fit(x[~held], [c for c, h in zip(y, held, strict=True) if not h], w[~held])
-        fold_classes = [str(c) for c in model.classes_]
-        for i in np.flatnonzero(held):
+    for part, probs in held_out:
+        for i, p in zip(part.tolist(), probs, strict=True):
+            nc = float(p[nc_at]) if nc_at >= 0 else 0.0
+            top = int(np.argmax(p[:sections]))
+            p_top = float(p[top]) / (1 - nc) if nc < 1 else float(p[top])
             unit, label, _ = lines[i]
-            if unit.type == "passage":
-                continue
-            p = model.predict_proba(x[i : i + 1])[0]
-            probs = dict(zip(fold_classes, (float(v) for v in p), strict=True))
-            nc = probs.pop(NOT_COVERED_CLASS, 0.0)
-            probs = {c: v / (1 - nc) for c, v in probs.items()} if nc < 1 else probs
-            top = max(probs, key=lambda c: (probs[c], c))
-            feats = _features(x[i].astype(np.float32), top, probs, nc, table.matrix,
-                              table.sections, table.kinds, row_of.get(unit.id, -1))
+            feats = _features(x[i].astype(np.float32), classes[top], p_top, nc, table,
+                              row_of.get(unit.id, -1))
             rows.append(feats.row())
             labels.append(0 if label == NOT_COVERED_CLASS else 1)
     if labels.count(0) >= MIN_NEGATIVES and 1 in labels:
@@ -215,11 +271,8 @@ def train(units: Sequence[Unit], vectors: dict[str, list[float]], use_bank: bool
         level = float(np.quantile(seen, ONE_CLASS_QUANTILE)) if seen else ONE_CLASS_FLOOR
         dw = np.array([0.0, ONE_CLASS_SLOPE, 0.0, 0.0])  # the best sentence similarity
         db = -ONE_CLASS_SLOPE * max(level, ONE_CLASS_FLOOR)
-    return SectionRanker(
-        tuple(classes[i] for i in order),
-        np.asarray(final.coef_[order].T, dtype=np.float32),
-        np.asarray(final.intercept_[order], dtype=np.float32), dw, db, fingerprint,
-    )
+    return SectionRanker(tuple(classes), np.asarray(weights, dtype=np.float32),
+                         np.asarray(bias, dtype=np.float32), dw, db, fingerprint)
 
 
 def save(ranker: SectionRanker, path: Path) -> None:
