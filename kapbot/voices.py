@@ -15,6 +15,7 @@ from kapbot.language import Lang, parse_languages
 from kapbot.safety.overlimit import OverLimit
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
+from kapbot.vectorcache import VectorCache
 
 log = logging.getLogger("kapbot")
 
@@ -25,7 +26,9 @@ class Voices:
         self.voice: dict[str, Voice] = {lang: voice_for(settings, lang) for lang in Lang}
         self.over_limit = {lang: OverLimit(screener, voice, settings.max_question_chars)
                            for lang, voice in self.voice.items()}
-        self.across = CrossLingual(multilingual, settings.max_quote_words)
+        # the corpus's multilingual vectors are remembered between starts; a visitor's are not
+        self.across = CrossLingual(multilingual, settings.max_quote_words,
+                                   VectorCache(multilingual, settings.learnt("vectors")))
         self.max_chars = settings.max_question_chars
 
     def ready(self, corpus: Corpus) -> None:

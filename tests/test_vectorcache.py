@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kapbot.vectorcache import VectorCache
+from kapbot.corpus import load_corpus
+from kapbot.crosslingual import CrossLingual
+from kapbot.settings import Settings
+from kapbot.vectorcache import VectorCache, _key
 from tests.conftest import FakeEmbedder
 
 
@@ -48,3 +51,25 @@ def test_a_damaged_file_is_rebuilt(tmp_path: Path) -> None:
     assert VectorCache(model, tmp_path).embed(["water the roses"]) == \
         FakeEmbedder().embed(["water the roses"])
     assert model.texts == ["water the roses"]
+
+
+def test_the_corpus_multilingual_vectors_are_remembered_and_a_visitors_are_not(
+    tmp_path: Path, tiny_settings: Settings,
+) -> None:
+    """Answers across languages embed the corpus's lines once (a start reads them back), while
+    a visitor's question goes to the model alone and never into the file."""
+    corpus = load_corpus(tiny_settings.corpus_dir)
+    plain = CrossLingual(FakeEmbedder())
+    first_model, visitor_model = Counting(), Counting()
+    first = CrossLingual(visitor_model, corpus_embedder=VectorCache(first_model, tmp_path))
+    first.ready(corpus)
+    assert first_model.texts and not visitor_model.texts
+    later_model = Counting()  # the next start
+    later = CrossLingual(visitor_model, corpus_embedder=VectorCache(later_model, tmp_path))
+    question = "¿cada cuánto riego las plantas?"
+    match = later.rank(corpus, question, "es")
+    assert later_model.texts == [] and visitor_model.texts == [question]
+    assert [(p.section.id, round(p.score, 6)) for p in match.passages] == \
+        [(p.section.id, round(p.score, 6)) for p in plain.rank(corpus, question, "es").passages]
+    assert question.encode() not in VectorCache(Counting(), tmp_path).path.read_bytes()
+    assert _key(question) not in VectorCache(Counting(), tmp_path)._load()
