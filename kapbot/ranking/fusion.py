@@ -14,6 +14,7 @@ questions) plus ``r``. Whether the first section is quoted is ``kapbot.ranking.d
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -99,7 +100,8 @@ def rank(
     for section_id in [sid for sid in best if lexical.get(sid, 0.0) > 0] + word_only:
         best.setdefault(section_id, {})["l"] = lexical[section_id]
     ranker = ranker or {}
-    for section_id in sorted(ranker, key=lambda sid: (-ranker[sid], sid))[:WORD_ONLY_SECTIONS]:
+    for section_id in heapq.nsmallest(WORD_ONLY_SECTIONS, ranker,
+                                      key=lambda sid: (-ranker[sid], sid)):
         if section_id in sections:
             best.setdefault(section_id, {})
     ranked = []

@@ -95,9 +95,9 @@ class SectionSearch:
             return ""
         ranker, table = trained
         scored: list[tuple[bool, bool, float, str]] = []
-        for row, uid in enumerate(table.ids):
-            unit = snap.units.get(uid)
-            if unit is None or unit.type != "question" or unit.section_id != section_id:
+        for row in table.rows_of(section_id).tolist():  # this section's rows only
+            unit = snap.units.get(table.ids[row])
+            if unit is None or unit.type != "question":
                 continue
             probabilities = ranker.probabilities(table.matrix[row])[0]
             first = max(probabilities, key=lambda sid: probabilities[sid])
