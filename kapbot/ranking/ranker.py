@@ -21,10 +21,10 @@ the decision then answers when the best section's evidence reaches the level tha
 ``ONE_CLASS_QUANTILE`` of its own held-out lines reach, so a new practice's page is answered
 from its sentences.
 
-Deterministic (fixed folds, closed-form solves, lbfgs for the decision); scikit-learn is imported
-here only, when training; answering uses the saved weights in numpy. Saved as a small ``.npz``
-in the cache folder under the index fingerprint, never committed, retrained when the index
-changes.
+Deterministic (fixed folds; lbfgs, or closed-form solves past the budget); scikit-learn is
+imported here only, when training; answering uses the saved weights in numpy. Saved as a small
+``.npz`` in the cache folder under the index fingerprint, never committed, retrained when the
+index changes.
 """
 
 from __future__ import annotations
