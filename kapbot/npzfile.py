@@ -1,12 +1,13 @@
-"""Arrays saved beside the index (the safety classifier, the section ranker, cached features):
-one ``.npz`` each, written atomically (to a private temporary name, then renamed, so a reader
-never sees half a file and two writers never mix), read without pickle, and, when a fingerprint
-is given, read only if it matches. Derived data, never committed: a missing or stale file is
-simply rebuilt."""
+"""Arrays saved beside the index (the safety classifier, the section ranker, cached features
+and vectors): one ``.npz`` each, written atomically (to a private temporary name, then renamed,
+so a reader never sees half a file and two writers never mix), read without pickle, and, when a
+fingerprint is given, read only if it matches. Derived data, never committed: a missing or stale
+file is simply rebuilt."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import threading
 from collections.abc import Iterator
@@ -35,6 +36,29 @@ def load(path: Path, fingerprint: str | None = None) -> dict[str, Any] | None:
             return {name: saved[name] for name in saved.files}
     except (OSError, KeyError, ValueError):
         return None
+
+
+def text_key(text: str) -> str:
+    """The key a text's row is kept under (``save_rows``): a hash, so the file holds no text."""
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def load_rows(path: Path, fingerprint: str | None = None) -> dict[str, Any]:
+    """Rows kept by text key (``save_rows``); empty when the file is missing, damaged or saved
+    under another ``fingerprint``."""
+    saved = load(path, fingerprint)
+    if saved is None or "keys" not in saved:
+        return {}
+    return dict(zip((str(k) for k in saved["keys"]), saved["rows"], strict=True))
+
+
+def save_rows(path: Path, rows: dict[str, Any], fingerprint: str = "") -> None:
+    """Rows (equal-length vectors, kept exactly as given) by text key, in one file."""
+    import numpy as np
+
+    if rows:
+        save(path, fingerprint, keys=np.array(list(rows)),
+             rows=np.stack([np.asarray(row) for row in rows.values()]))
 
 
 @contextlib.contextmanager

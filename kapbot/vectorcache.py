@@ -20,10 +20,6 @@ from kapbot import npzfile
 from kapbot.embeddings import Embedder
 
 
-def _key(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
 class VectorCache:
     """An ``Embedder`` that asks ``inner`` only for texts it has not embedded before."""
 
@@ -37,22 +33,19 @@ class VectorCache:
 
     def _load(self) -> dict[str, Any]:
         if self._known is None:
-            saved = npzfile.load(self.path, self.name)
-            self._known = {} if saved is None or "keys" not in saved else dict(
-                zip((str(k) for k in saved["keys"]), saved["rows"], strict=True))
+            self._known = npzfile.load_rows(self.path, self.name)
         return self._known
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
             known = self._load()
-            keys = [_key(t) for t in texts]
+            keys = [npzfile.text_key(t) for t in texts]
             missing = list(dict.fromkeys(k for k in keys if k not in known))
             if missing:
                 where = {k: i for i, k in enumerate(keys)}
                 fresh = self.inner.embed([texts[where[k]] for k in missing])
                 known.update(zip(missing, fresh, strict=True))  # float64 on disk: exactly as given
-                npzfile.save(self.path, self.name, keys=list(known),
-                             rows=[list(map(float, row)) for row in known.values()])
+                npzfile.save_rows(self.path, known, self.name)
             return [[float(x) for x in known[k]] for k in keys]
 
 

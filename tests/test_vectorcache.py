@@ -6,8 +6,9 @@ from pathlib import Path
 
 from kapbot.corpus import load_corpus
 from kapbot.crosslingual import CrossLingual
+from kapbot.npzfile import text_key
 from kapbot.settings import Settings
-from kapbot.vectorcache import VectorCache, _key
+from kapbot.vectorcache import VectorCache
 from tests.conftest import FakeEmbedder
 
 
@@ -72,4 +73,4 @@ def test_the_corpus_multilingual_vectors_are_remembered_and_a_visitors_are_not(
     assert [(p.section.id, round(p.score, 6)) for p in match.passages] == \
         [(p.section.id, round(p.score, 6)) for p in plain.rank(corpus, question, "es").passages]
     assert question.encode() not in VectorCache(Counting(), tmp_path).path.read_bytes()
-    assert _key(question) not in VectorCache(Counting(), tmp_path)._load()
+    assert text_key(question) not in VectorCache(Counting(), tmp_path)._load()

@@ -46,10 +46,6 @@ class Featurizer:
                           np.asarray(multi, dtype=np.float32)])
 
 
-def _key(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
 class FeatureCache:
     """Features of training texts, saved as one ``.npz`` per featurizer in ``folder``."""
 
@@ -61,10 +57,8 @@ class FeatureCache:
     def features(self, texts: Sequence[str], batch: int = 64) -> Any:
         import numpy as np
 
-        saved = npzfile.load(self.path)
-        known: dict[str, Any] = {} if saved is None or "keys" not in saved else dict(
-            zip((str(k) for k in saved["keys"]), saved["rows"], strict=True))
-        keys = [_key(t) for t in texts]
+        known = npzfile.load_rows(self.path)
+        keys = [npzfile.text_key(t) for t in texts]
         missing = [i for i, k in enumerate(keys) if k not in known]
         for start in range(0, len(missing), batch):
             chunk = missing[start : start + batch]
@@ -72,8 +66,7 @@ class FeatureCache:
             for i, row in zip(chunk, rows, strict=True):
                 known[keys[i]] = row
         if missing:
-            npzfile.save(self.path, keys=np.array(list(known)),  # shared by data folders
-                         rows=np.stack(list(known.values())))
+            npzfile.save_rows(self.path, known)  # shared by data folders
         return np.stack([known[k] for k in keys]) if keys else np.zeros((0, 0))
 
 
