@@ -42,8 +42,9 @@ def _rank(ranker: Any, table: Any, vector: list[float]) -> None:
     decision's features for the likeliest section."""
     from kapbot.ranking.ranker import features_for
 
-    probabilities, _ = ranker.probabilities(vector)
-    features_for(ranker, table, vector, max(probabilities, key=probabilities.__getitem__))
+    probabilities, not_covered = ranker.probabilities(vector)
+    features_for(ranker, table, vector, max(probabilities, key=probabilities.__getitem__),
+                 (probabilities, not_covered))
 
 
 def _p95(values: list[float]) -> float:

@@ -21,7 +21,6 @@ from kapbot.corpus import Corpus, load_corpus
 from kapbot.embeddings import VectorTable
 from kapbot.errors import IndexDamaged, KapbotError
 from kapbot.lexical import BM25
-from kapbot.markdown import NOT_COVERED
 from kapbot.models import Section, Unit
 from kapbot.ranking import ranker as section_ranker
 from kapbot.ranking.ranker import SectionRanker, UnitTable
@@ -93,8 +92,8 @@ def load_rankers(settings: Settings, store: Store, units: list[Unit], fingerprin
         key = f"{fingerprint}-v{section_ranker.VERSION}-{'bank' if use_bank else 'nobank'}"
         path = settings.learnt("ranking") / f"ranker-{key}.npz"
         ranker = section_ranker.load(path, key)
-        if ranker is None and not use_bank and True in out and not any(
-                u.origin in ("bank", NOT_COVERED) for u in units):  # the same lines: the same model
+        if ranker is None and not use_bank and section_ranker.training_lines(units, False) == \
+                section_ranker.training_lines(units, True):  # the same lines: the same model
             ranker = dataclasses.replace(out[True][0], fingerprint=key)
             section_ranker.save(ranker, path)
         if ranker is None:

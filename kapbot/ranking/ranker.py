@@ -134,10 +134,12 @@ def _features(vector: Any, section: str, p_section: float, nc: float, table: Uni
 
 
 def features_for(ranker: SectionRanker, table: UnitTable, vector: Sequence[float],
-                 section: str) -> DecisionFeatures:
+                 section: str, known: tuple[dict[str, float], float] | None = None
+                 ) -> DecisionFeatures:
+    """``known``: ``ranker.probabilities(vector)`` when the caller has it already."""
     import numpy as np
 
-    probs, nc = ranker.probabilities(vector)
+    probs, nc = known or ranker.probabilities(vector)
     return _features(np.asarray(vector, dtype=np.float32), section, probs.get(section, 0.0), nc,
                      table)
 

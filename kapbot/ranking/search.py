@@ -45,7 +45,8 @@ class SectionSearch:
                        probabilities)
         if ranking.top is None:
             return ranking
-        features = features_for(ranker, table, vector, ranking.top.section.id)
+        features = features_for(ranker, table, vector, ranking.top.section.id,
+                                (probabilities, not_covered))
         return dataclasses.replace(ranking, not_covered_probability=round(not_covered, 4),
                                    answer_probability=round(ranker.answer_probability(features), 4))
 
