@@ -91,6 +91,7 @@ def load_rankers(settings: Settings, store: Store, units: list[Unit], fingerprin
     for use_bank in (True, False):
         key = f"{fingerprint}-v{section_ranker.VERSION}-{'bank' if use_bank else 'nobank'}"
         path = settings.learnt("ranking") / f"ranker-{key}.npz"
+        table = UnitTable.build(units, vectors, use_bank)
         ranker = section_ranker.load(path, key)
         if ranker is None and not use_bank and section_ranker.training_lines(units, False) == \
                 section_ranker.training_lines(units, True):  # the same lines: the same model
@@ -102,9 +103,9 @@ def load_rankers(settings: Settings, store: Store, units: list[Unit], fingerprin
                 if ranker is None:
                     log.info("Training the section ranker (%s the bank)",
                              "with" if use_bank else "without")
-                    ranker = section_ranker.train(units, vectors, use_bank, key)
+                    ranker = section_ranker.train(units, vectors, use_bank, key, table=table)
                     section_ranker.save(ranker, path)
-        out[use_bank] = (ranker, UnitTable.build(units, vectors, use_bank))
+        out[use_bank] = (ranker, table)
     return out
 
 

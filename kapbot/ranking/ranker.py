@@ -42,9 +42,6 @@ from kapbot.models import Unit
 VERSION = 3  # bump when training changes: cached rankers are retrained
 C = 10.0  # inverse regularisation of the exact (logistic) section ranker
 EXACT_BUDGET = 1_000_000  # lines x classes up to which the exact fit is used (about 15 s here)
-PENALTIES = (0.03, 0.1, 0.3, 1.0)  # ridge penalties tried; the corpus's own lines choose one
-TEMPERATURES = (5.0, 10.0, 20.0, 40.0, 80.0)  # softmax temperatures tried, likewise
-CHOOSING_LINES = 4000  # at most this many held-out lines score the choice (evenly spaced)
 PASSAGE = 0.5  # training weight of a passage line (a question line weighs 1)
 SENTENCE = 1.0  # training weight of a sentence line
 FOLDS = 5
@@ -79,18 +76,30 @@ class SectionRanker:
     decision_bias: float
     fingerprint: str
 
+    @property
+    def sections(self) -> tuple[str, ...]:
+        return tuple(c for c in self.classes if c != NOT_COVERED_CLASS)
+
+    def section_probabilities(self, vectors: Any) -> tuple[Any, Any]:
+        """For each vector (a row of ``vectors``, or one vector): the probability of each of
+        ``sections``, renormalised without "not covered" (rows × sections), and the probability
+        of "not covered" (rows)."""
+        import numpy as np
+
+        logits = np.atleast_2d(np.asarray(vectors, dtype=np.float32)) @ self.weights + self.bias
+        odds = np.exp(logits - logits.max(axis=1, keepdims=True))
+        odds /= odds.sum(axis=1, keepdims=True)
+        k = len(self.sections)
+        nc = odds[:, k].astype(np.float64) if k < len(self.classes) else np.zeros(len(odds))
+        rest = 1.0 - nc
+        mine = odds[:, :k].astype(np.float64)
+        return np.where(rest[:, None] > 0, mine / np.where(rest > 0, rest, 1.0)[:, None], mine), nc
+
     def probabilities(self, vector: Sequence[float]) -> tuple[dict[str, float], float]:
         """Each section's probability (renormalised without "not covered"), and the
         probability of "not covered"."""
-        import numpy as np
-
-        logits = np.asarray(vector, dtype=np.float32) @ self.weights + self.bias
-        odds = np.exp(logits - logits.max())
-        odds /= odds.sum()
-        out = {c: float(p) for c, p in zip(self.classes, odds, strict=True)}
-        nc = out.pop(NOT_COVERED_CLASS, 0.0)
-        rest = 1.0 - nc
-        return ({c: p / rest for c, p in out.items()} if rest > 0 else out), nc
+        mine, nc = self.section_probabilities(vector)
+        return dict(zip(self.sections, (float(p) for p in mine[0]), strict=True)), float(nc[0])
 
     def answer_probability(self, features: DecisionFeatures) -> float:
         import numpy as np
@@ -211,22 +220,9 @@ def _logistic(x: Any, y: Any, w: Any, classes: Sequence[str], fold: Any, scored:
     return final.coef_[order].T, final.intercept_[order], held_out()
 
 
-def _ridge(x: Any, y: Any, w: Any, classes: Sequence[str], fold: Any, scored: Any
-           ) -> tuple[Any, Any, Iterator[tuple[Any, Any]]]:
-    """The closed-form ridge ranker (``kapbot.ranking.ridge``), same returns as ``_logistic``."""
-    from kapbot.ranking.ridge import FoldedLines, softmax
-
-    folded = FoldedLines(x, y, w, len(classes), fold)
-    choice = folded.choose(PENALTIES, TEMPERATURES,
-                           scored[:: max(1, math.ceil(scored.size / CHOOSING_LINES))])
-    final = folded.solve(choice.penalty) * choice.temperature
-    held = ((part, softmax(raw * choice.temperature))
-            for part, raw in folded.held_out(choice.penalty, scored))
-    return final[:-1], final[-1], held
-
-
 def train(units: Sequence[Unit], vectors: dict[str, list[float]], use_bank: bool,
-          fingerprint: str, exact_budget: int = EXACT_BUDGET) -> SectionRanker:
+          fingerprint: str, exact_budget: int = EXACT_BUDGET, table: UnitTable | None = None
+          ) -> SectionRanker:
     """The ranker and its decision, from the index's units and their stored vectors: the exact
     logistic fit while lines × classes stays within ``exact_budget``, else the ridge one."""
     import numpy as np
@@ -246,9 +242,11 @@ def train(units: Sequence[Unit], vectors: dict[str, list[float]], use_bank: bool
     # the decision's lines: questions and sentences (passages only help the ranker learn)
     scored = np.asarray([i for i, (u, _, _) in enumerate(lines) if u.type != "passage"],
                         dtype=np.int64)
-    fit = _logistic if len(lines) * len(classes) <= exact_budget else _ridge
+    from kapbot.ranking import ridge
+
+    fit = _logistic if len(lines) * len(classes) <= exact_budget else ridge.fit
     weights, bias, held_out = fit(x, y, w, classes, fold, scored)
-    table = UnitTable.build(units, vectors, use_bank)
+    table = table or UnitTable.build(units, vectors, use_bank)  # (the caller's, if it has one)
     row_of = {uid: i for i, uid in enumerate(table.ids)}
     nc_at = index.get(NOT_COVERED_CLASS, -1)
     sections = len(classes) - (nc_at >= 0)

@@ -19,6 +19,9 @@ from typing import Any
 import numpy as np
 
 CHUNK = 1024  # held-out lines scored at a time
+PENALTIES = (0.03, 0.1, 0.3, 1.0)  # ridge penalties tried; the corpus's own lines choose one
+TEMPERATURES = (5.0, 10.0, 20.0, 40.0, 80.0)  # softmax temperatures tried, likewise
+CHOOSING_LINES = 4000  # at most this many held-out lines score the choice (evenly spaced)
 
 
 def softmax(scores: Any) -> Any:
@@ -95,3 +98,17 @@ class FoldedLines:
                 if loss[k] / total < best.log_loss:
                     best = Choice(penalty, t, loss[k] / total)
         return best
+
+
+def fit(x: Any, y: Any, w: Any, classes: Sequence[str], fold: Any, scored: Any
+        ) -> tuple[Any, Any, Iterator[tuple[Any, Any]]]:
+    """The section ranker's ridge path (``kapbot.ranking.ranker.train``): (dims, classes)
+    weights and bias with the chosen temperature folded in, and the out-of-fold class
+    probabilities of the lines ``scored``, a chunk at a time."""
+    folded = FoldedLines(x, y, w, len(classes), fold)
+    choice = folded.choose(PENALTIES, TEMPERATURES,
+                           scored[:: max(1, math.ceil(scored.size / CHOOSING_LINES))])
+    final = folded.solve(choice.penalty) * choice.temperature
+    held = ((part, softmax(raw * choice.temperature))
+            for part, raw in folded.held_out(choice.penalty, scored))
+    return final[:-1], final[-1], held

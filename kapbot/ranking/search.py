@@ -95,17 +95,20 @@ class SectionSearch:
         if trained is None:
             return ""
         ranker, table = trained
+        rows = [row for row in table.rows_of(section_id).tolist()  # its own questions
+                if (unit := snap.units.get(table.ids[row])) is not None and unit.type == "question"]
+        if not rows:
+            return ""
+        probabilities, _ = ranker.section_probabilities(table.matrix[rows])  # one call for all
+        column = ranker.sections.index(section_id) if section_id in ranker.sections else -1
         scored: list[tuple[bool, bool, float, str]] = []
-        for row in table.rows_of(section_id).tolist():  # this section's rows only
-            unit = snap.units.get(table.ids[row])
-            if unit is None or unit.type != "question":
-                continue
-            probabilities = ranker.probabilities(table.matrix[row])[0]
-            first = max(probabilities, key=lambda sid: probabilities[sid])
+        for row, mine in zip(rows, probabilities, strict=True):
+            unit = snap.units[table.ids[row]]
+            first = ranker.sections[int(mine.argmax())] if len(mine) else ""
             if unit.origin == "heading" and first == section_id:
                 return unit.text
             scored.append((first == section_id, reads_as_a_question(unit.text),
-                           probabilities.get(section_id, 0.0), unit.text))
+                           float(mine[column]) if column >= 0 else 0.0, unit.text))
         return tidy_question(max(scored)[3]) if scored else ""
 
 

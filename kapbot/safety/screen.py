@@ -116,12 +116,12 @@ def load_or_train(featurizer: Featurizer, examples: Sequence[dataset.Example], f
     if model is not None:
         return model
     with npzfile.one_at_a_time(folder, "safety-training"):  # another process may be training it
-        return classifier.load(path, fingerprint) or _train(featurizer, examples, folder, c)
+        return classifier.load(path, fingerprint) or _train(featurizer, examples, folder, c,
+                                                             fingerprint)
 
 
-def _train(featurizer: Featurizer, examples: Sequence[dataset.Example], folder: Path, c: float
-           ) -> classifier.SafetyModel:
-    fingerprint = _fingerprint(featurizer, examples, c)
+def _train(featurizer: Featurizer, examples: Sequence[dataset.Example], folder: Path, c: float,
+           fingerprint: str) -> classifier.SafetyModel:
     path = model_path(folder, fingerprint)
     log.info("Training the safety classifier on %d examples", len(examples))
     features = FeatureCache(folder, featurizer).features([ex.text for ex in examples])
