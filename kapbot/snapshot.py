@@ -23,6 +23,7 @@ from kapbot.errors import IndexDamaged, KapbotError
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit
 from kapbot.ranking import ranker as section_ranker
+from kapbot.ranking.nearest import NearestUnits
 from kapbot.ranking.ranker import SectionRanker, UnitTable
 from kapbot.settings import Settings
 from kapbot.store import Store
@@ -60,6 +61,9 @@ class Snapshot:
     sentence_vectors: dict[str, tuple[list[int], VectorTable]] = field(
         default_factory=dict, compare=False
     )
+    # every unit's vector, searched exactly in memory (None: the store could not be read, and
+    # Chroma is asked instead)
+    nearest: NearestUnits | None = field(default=None, compare=False)
 
     @property
     def ignored_words(self) -> frozenset[str]:
@@ -77,15 +81,23 @@ def _rebuild(store: Store, units: list[Unit], fingerprint: str, why: str,
     store.rebuild(units, fingerprint, progress)
 
 
-def load_rankers(settings: Settings, store: Store, units: list[Unit], fingerprint: str
-                 ) -> dict[bool, tuple[SectionRanker, UnitTable]]:
+def stored_vectors(store: Store, units: list[Unit], fingerprint: str
+                   ) -> dict[str, list[float]] | None:
+    """Every unit's vector of this index version, read from Chroma once; None (logged) while
+    the store cannot be read."""
+    try:
+        return store.vectors([u.id for u in units], version=fingerprint)
+    except KapbotError as exc:
+        log.error("Could not read the index's vectors: %s", exc)
+        return None
+
+
+def load_rankers(settings: Settings, units: list[Unit], vectors: dict[str, list[float]] | None,
+                 fingerprint: str) -> dict[bool, tuple[SectionRanker, UnitTable]]:
     """The section rankers of this index version (with and without the bank): loaded from the
     cache folder when trained on this version already, else trained and saved there. None (the
     fused signals alone rank, and nothing is answered) while the store cannot be read."""
-    try:
-        vectors = store.vectors([u.id for u in units], version=fingerprint)
-    except KapbotError as exc:
-        log.error("Could not read the index to train the section ranker: %s", exc)
+    if vectors is None:
         return {}
     out: dict[bool, tuple[SectionRanker, UnitTable]] = {}
     for use_bank in (True, False):
@@ -150,6 +162,7 @@ def load_snapshot(
     # the practice's and therapist's names are in many questions and passages, but say nothing
     # about what is asked: word matching ignores them
     names = frozenset(words(f"{settings.therapist_name} {settings.practice_name}"))
+    vectors = stored_vectors(store, units, fingerprint)
     report = IndexReport(
         fingerprint, len(units), len(corpus.sections), len(corpus.documents), not current,
         "" if current else why, corpus.problems,
@@ -164,5 +177,6 @@ def load_snapshot(
         report=report,
         units={u.id: u for u in units},
         counts=dict(Counter(u.type for u in units)),
-        rankers=load_rankers(settings, store, units, fingerprint),
+        rankers=load_rankers(settings, units, vectors, fingerprint),
+        nearest=None if vectors is None else NearestUnits(units, vectors),
     )

@@ -7,6 +7,7 @@ then fails on reading: on c9a9c39, ``/healthz`` said "starting" and every questi
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import random
@@ -113,11 +114,24 @@ def test_damaged_index_is_moved_aside_and_rebuilt_at_start(
     assert bot.state == "ok" and bot.ask("When should I prune roses?").kind == "answer"
 
 
+def test_damage_under_a_running_bot_does_not_reach_visitors(
+    tiny_settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    bot = Bot(tiny_settings, embedder=fake_embedder)
+    bot.prepare()
+    before = bot.ask("When should I prune roses?")
+    damage_middle(tiny_settings.data_dir / "chroma" / "chroma.sqlite3", ("collections", "segments"))
+    after = bot.ask("When should I prune roses?")  # searched in memory: the store is not read
+    assert after.kind == "answer" and after.text == before.text
+
+
 def test_damage_found_by_a_question_is_rebuilt_in_the_background(
     tiny_settings: Settings, fake_embedder: FakeEmbedder
 ) -> None:
     bot = Bot(tiny_settings, embedder=fake_embedder)
     bot.prepare()
+    # as when the vectors could not be read into memory at load: each question asks Chroma
+    bot._snapshot = dataclasses.replace(bot._snapshot, nearest=None)
     assert bot.ask("When should I prune roses?").kind == "answer"
     # under a running bot: the tables it reads on each question (the others are cached)
     damage_middle(tiny_settings.data_dir / "chroma" / "chroma.sqlite3", ("collections", "segments"))

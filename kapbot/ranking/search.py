@@ -51,9 +51,13 @@ class SectionSearch:
                                    answer_probability=round(ranker.answer_probability(features), 4))
 
     def dense_hits(self, snap: Snapshot, vector: list[float]) -> list[tuple[Unit, float]]:
-        """The nearest units of each type (``QUOTAS``). One unfiltered Chroma query over a pool
+        """The nearest units of each type (``QUOTAS``): searched exactly in memory when the
+        snapshot holds the vectors, else asked of Chroma (one unfiltered query over a pool
         usually holds them all; a type that falls short of its quota there is asked for on its
-        own, so the result is the same as one filtered query per type, at a third of the cost."""
+        own, so the result is the same as one filtered query per type, at a third of the cost)."""
+        if snap.nearest is not None:
+            return [(snap.units[uid], sim) for unit_type, quota in QUOTAS.items()
+                    for uid, sim in snap.nearest.nearest(vector, unit_type, quota)]
         pool = self.store.nearest(vector, min(POOL, len(snap.units)), version=snap.fingerprint)
         found: dict[str, list[tuple[str, float]]] = {t: [] for t in QUOTAS}
         for uid, sim in pool:
@@ -76,11 +80,15 @@ class SectionSearch:
         read from the index once per section), plus BM25."""
         stored = snap.sentence_vectors.get(section.id)
         if stored is None:
-            units = [u for u in snap.units.values()
-                     if u.type == "sentence" and u.section_id == section.id]
-            vectors = self.store.vectors([u.id for u in units], version=snap.fingerprint)
-            kept = [u for u in units if u.id in vectors]
-            stored = ([u.position for u in kept], VectorTable([vectors[u.id] for u in kept]))
+            units = {u.id: u for u in snap.units.values()
+                     if u.type == "sentence" and u.section_id == section.id}
+            if snap.nearest is not None:
+                ids, table = snap.nearest.table(list(units))
+            else:
+                vectors = self.store.vectors(list(units), version=snap.fingerprint)
+                ids = [i for i in units if i in vectors]
+                table = VectorTable([vectors[i] for i in ids])
+            stored = ([units[i].position for i in ids], table)
             snap.sentence_vectors[section.id] = stored
         positions, table = stored
         dense = dict(zip(positions, table.similarities(vector), strict=True))
