@@ -1,19 +1,36 @@
 """The language detector: ``lingua-language-detector`` (offline; its models are in the wheel),
-limited to the configured languages. The only module that imports ``lingua``. If it cannot load,
-the message's cue words alone decide (``kapbot.language.choose``)."""
+limited to the configured languages. The only module that imports ``lingua``. It reads a
+message's ``Signals`` for the learnt choice between English and Spanish, whose weights it loads
+from ``kapbot/language_choice.json`` (``evals/train_language_choice.py`` writes it). If the
+detector cannot load, the message's cue words alone decide (``kapbot.language.choose``); if the
+weights cannot, the detector's confidences and the cue words do."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from kapbot.language import Lang, choose
+from kapbot.language import Lang, Signals, SpanishOdds, choose
 
 log = logging.getLogger("kapbot")
 
 _LINGUA_NAMES = {Lang.EN: "ENGLISH", Lang.ES: "SPANISH"}
+CHOICE_FILE = Path(__file__).with_name("language_choice.json")
+
+
+def load_odds(path: Path = CHOICE_FILE) -> SpanishOdds | None:
+    """The learnt English / Spanish choice, or None (logged) when its file cannot be read."""
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        return SpanishOdds(tuple(float(w) for w in saved["weights"]), float(saved["bias"]),
+                           float(saved["switch"]), float(saved["stay"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        log.exception("Could not read the language choice at %s; cue words decide", path)
+        return None
 
 
 class LanguageDetector:
@@ -22,6 +39,7 @@ class LanguageDetector:
         self._detector: Any = None
         self._failed = False
         self._lock = threading.Lock()
+        self.odds = load_odds() if set(self.allowed) == {Lang.EN, Lang.ES} else None
 
     def _load(self) -> Any:
         with self._lock:
@@ -53,8 +71,30 @@ class LanguageDetector:
         return {by_name[v.language.name]: float(v.value) for v in values
                 if v.language.name in by_name}
 
+    def spanish_share(self, text: str) -> float:
+        """The share of the message's words in stretches the detector reads as Spanish."""
+        detector = self._load()
+        if detector is None:
+            return 0.0
+        try:
+            spans = detector.detect_multiple_languages_of(text)
+        except Exception:
+            log.exception("The language detector failed on a message; cue words decide")
+            return 0.0
+        words = sum(span.word_count for span in spans)
+        spanish = sum(span.word_count for span in spans if span.language.name == "SPANISH")
+        return spanish / words if words else 0.0
+
+    def signals(self, text: str, confidences: dict[Lang, float] | None = None) -> Signals:
+        known = self.confidences(text) if confidences is None else confidences
+        return Signals(known.get(Lang.ES, 0.0), self.spanish_share(text))
+
     def detect(self, text: str, previous: Lang | None = None) -> Lang:
-        return choose(text, self.confidences(text), self.allowed, previous)
+        confidences = self.confidences(text)
+        if self.odds is None or not confidences:
+            return choose(text, confidences, self.allowed, previous)
+        return choose(text, confidences, self.allowed, previous,
+                      self.signals(text, confidences), self.odds)
 
     def of_message(self, message: object, previous: str | None, max_chars: int) -> Lang:
         """A visitor's raw message's language; ``previous``: the conversation's, if known."""

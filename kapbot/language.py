@@ -1,16 +1,23 @@
-"""Which language a visitor writes in. Pure: the detector's confidences (``kapbot.langdetect``)
+"""Which language a visitor writes in. Pure: the detector's signals (``kapbot.langdetect``)
 and the message's own cues in, a ``Lang`` out.
 
-A short or mixed message (Spanglish, "ok", "gracias") is decided by its function words and
-Spanish marks (¿ ¡ ñ, accents) when the detector is unsure; when both are unsure, the
-conversation keeps its language (``previous``), or the first configured one. A visitor who
-switches, with a clear message in the other language, is followed.
+Between English and Spanish the choice is learnt (``SpanishOdds``): a logistic model over the
+detector's confidence, the share of the message's words in Spanish stretches, and its Spanish
+and English function words, fitted on the language labels of the safety training lines (30
+writers, ``evals/train_language_choice.py``), so a Spanglish message, mostly English words around
+Spanish ones, is answered in Spanish. A message that is not clearly Spanish stays English, and a
+Spanish conversation stays Spanish unless the message is clearly English: a visitor who switches
+is followed. A message of one or two words with no function word of the other language keeps
+the conversation's language ("ok", a name). Without the model or the detector, function words
+and Spanish marks (¿ ¡ ñ, accents) decide with the detector's confidences.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 from kapbot.errors import ConfigError
@@ -22,6 +29,7 @@ class Lang(StrEnum):
 
 
 CUE_WEIGHT = 0.2  # a cue word more than the other language's counts as this much confidence
+SHORT_WORDS = 2  # a message this short needs a function word of a language to switch to it
 MARGIN = 0.3  # how far the best language must be ahead; closer, the conversation's stays
 
 _WORD = re.compile(r"[a-záéíóúüñ]+")
@@ -61,18 +69,60 @@ def cue_counts(text: str) -> dict[Lang, int]:
     return counts
 
 
+@dataclass(frozen=True)
+class Signals:
+    """What the detector reads of a message: its confidence that the whole message is Spanish,
+    and the share of its words that lie in stretches it reads as Spanish (0 to 1 each)."""
+
+    spanish_confidence: float
+    spanish_share: float
+
+
+def features(text: str, signals: Signals) -> list[float]:
+    """The learnt choice's inputs: the two signals, the Spanish and English function words
+    (counted, and as a share of the words), and the message's length in words."""
+    words = max(len(_WORD.findall(text.lower())), 1)
+    counts = cue_counts(text)
+    spanish, english = counts[Lang.ES], counts[Lang.EN]
+    return [signals.spanish_confidence, signals.spanish_share, math.log1p(spanish),
+            math.log1p(english), spanish / words, english / words, math.log(words)]
+
+
+@dataclass(frozen=True)
+class SpanishOdds:
+    """The learnt choice between English and Spanish (``kapbot/language_choice.json``)."""
+
+    weights: tuple[float, ...]  # one per ``features``
+    bias: float
+    switch: float  # from this probability of Spanish, a message outside Spanish talk is Spanish
+    stay: float  # below this one, a message in a Spanish conversation is English
+
+    def probability(self, text: str, signals: Signals) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, features(text, signals),
+                                                  strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 def choose(text: str, confidences: Mapping[Lang, float], allowed: Sequence[Lang],
-           previous: Lang | None = None) -> Lang:
+           previous: Lang | None = None, signals: Signals | None = None,
+           odds: SpanishOdds | None = None) -> Lang:
     """The message's language among ``allowed``. ``confidences``: the detector's, per language
     (may be empty when it is unavailable). ``previous``: the conversation's language so far.
+    ``signals`` and ``odds``: the learnt choice between English and Spanish (module docstring).
 
-    Each language scores the detector's confidence plus ``CUE_WEIGHT`` per cue word more than
-    the other; the best wins by ``MARGIN``. A message of one or two words needs a cue word of its
-    language to leave the conversation's ("ok" or a name keeps it)."""
+    Without them, each language scores the detector's confidence plus ``CUE_WEIGHT`` per cue
+    word more than the other; the best wins by ``MARGIN``. Either way, a message of one or two
+    words needs a cue word of its language to leave the conversation's ("ok" or a name keeps
+    it)."""
     fallback = previous if previous is not None and previous in allowed else allowed[0]
     if len(allowed) == 1:
         return allowed[0]
     counts = cue_counts(text)
+    short = len(_WORD.findall(text.lower())) <= SHORT_WORDS
+    if signals is not None and odds is not None and set(allowed) == {Lang.EN, Lang.ES}:
+        level = odds.stay if fallback is Lang.ES else odds.switch
+        best = Lang.ES if odds.probability(text, signals) >= level else Lang.EN
+        return fallback if short and best is not fallback and counts[best] == 0 else best
     score = {lang: confidences.get(lang, 0.0) + CUE_WEIGHT * (
         counts.get(lang, 0) - max(counts.get(o, 0) for o in allowed if o is not lang))
         for lang in allowed}
@@ -80,6 +130,6 @@ def choose(text: str, confidences: Mapping[Lang, float], allowed: Sequence[Lang]
     best, runner_up = ranked[0], ranked[1]
     if score[best] - score[runner_up] < MARGIN:
         return fallback
-    if len(_WORD.findall(text.lower())) <= 2 and counts.get(best, 0) == 0:
+    if short and counts.get(best, 0) == 0:
         return fallback
     return best

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kapbot.bot import Bot
 from kapbot.errors import ConfigError
-from kapbot.langdetect import LanguageDetector
-from kapbot.language import Lang, choose, parse_languages
+from kapbot.langdetect import CHOICE_FILE, LanguageDetector, load_odds
+from kapbot.language import Lang, Signals, SpanishOdds, choose, features, parse_languages
 from kapbot.settings import Settings
 
 from .conftest import FakeEmbedder
@@ -47,6 +49,44 @@ def test_only_the_configured_languages() -> None:
     assert choose("¿Qué es la integración?", {Lang.ES: 1.0}, (Lang.EN,)) is Lang.EN
 
 
+# the learnt choice: a model that reads only the Spanish share of the words
+SHARE = SpanishOdds((0.0, 10.0, 0.0, 0.0, 0.0, 0.0, 0.0), -5.0, switch=0.7, stay=0.3)
+
+
+def test_features_of_a_message() -> None:
+    got = features("quiero saber the price", Signals(0.25, 0.5))
+    assert got[:2] == [0.25, 0.5]
+    assert got[2:] == pytest.approx([0.6931, 1.0986, 0.25, 0.5, 1.3863], abs=1e-4)  # "the", "price"
+
+
+def test_the_learnt_choice_needs_more_to_switch_than_to_stay() -> None:
+    def pick(share: float, previous: Lang | None = None) -> Lang:
+        return choose("quiero saber the price of it", {Lang.EN: 0.6, Lang.ES: 0.4}, BOTH,
+                      previous, Signals(0.4, share), SHARE)
+
+    assert SHARE.probability("x", Signals(0.0, 0.5)) == pytest.approx(0.5)
+    assert pick(0.6) is Lang.ES  # P(Spanish) 0.73: reaches the switch level (0.7)
+    assert pick(0.55) is Lang.EN and pick(0.55, Lang.ES) is Lang.ES  # 0.62: each talk stays
+    assert pick(0.45, Lang.ES) is Lang.ES  # 0.38: above the stay level (0.3)
+    assert pick(0.4, Lang.ES) is Lang.EN  # 0.27: below it, the visitor switched
+    assert pick(0.9) is Lang.ES and pick(0.1, Lang.ES) is Lang.EN  # clear either way
+
+
+def test_the_learnt_choice_keeps_short_messages_without_cue_words() -> None:
+    sure = Signals(1.0, 1.0)
+    assert choose("San Diego?", {Lang.ES: 0.9}, BOTH, None, sure, SHARE) is Lang.EN
+    assert choose("gracias", {Lang.ES: 0.9}, BOTH, None, sure, SHARE) is Lang.ES
+    assert choose("thanks", {}, BOTH, Lang.ES, Signals(0.0, 0.0), SHARE) is Lang.EN  # a cue word
+
+
+def test_the_shipped_choice_loads_and_a_bad_file_does_not_break(tmp_path: Path) -> None:
+    shipped = load_odds()
+    assert shipped is not None and len(shipped.weights) == 7 and shipped.switch > shipped.stay
+    assert "evals/train_language_choice.py" in CHOICE_FILE.read_text(encoding="utf-8")
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    assert load_odds(tmp_path / "bad.json") is None
+
+
 @pytest.fixture(scope="module")
 def detector() -> LanguageDetector:
     return LanguageDetector(BOTH)
@@ -61,6 +101,10 @@ def detector() -> LanguageDetector:
     ("q onda, las sesiones son in person o por zoom?", None, Lang.ES),
     ("What happens during a ketamine session?", Lang.ES, Lang.EN),  # the visitor switched
     ("my boyfriend took ketamine y alcohol and won't wake up", None, Lang.EN),
+    # Spanglish: mostly English words around Spanish ones, answered in Spanish
+    ("my mom wants to know si la terapia es en español o solo in English", None, Lang.ES),
+    ("ok pero how much does it cost? es que no tengo mucho dinero", None, Lang.ES),
+    ("do you do in person sessions?", None, Lang.EN),
     ("ok", Lang.ES, Lang.ES),
     ("yes", None, Lang.EN),
 ])
