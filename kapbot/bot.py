@@ -36,7 +36,7 @@ from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
 from kapbot.text import clean_question
-from kapbot.vectorcache import full_model
+from kapbot.vectorcache import VectorCache, full_model
 from kapbot.voices import Voices
 
 log = logging.getLogger("kapbot")
@@ -48,10 +48,7 @@ MESSAGE_TOKENS = 128  # a message's vector (retrieval and screen) reads at most 
 
 class Bot:
     def __init__(
-        self,
-        settings: Settings,
-        embedder: Embedder | None = None,
-        store: Store | None = None,
+        self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None,
         weights: Weights | None = None,
         index_embedder: Embedder | None = None,
         multilingual: Embedder | None = None,
@@ -76,12 +73,13 @@ class Bot:
         self._snapshot: Snapshot | None = None  # replaced whole, never changed in place
         # the safety screen: the MiniLM vectors and multilingual ones (a test's embedder alone)
         multilingual = multilingual or embedder or MultilingualEmbedder(settings.model_concurrency)
+        self.multilingual_index = VectorCache(multilingual, settings.learnt("vectors"))  # corpus's
         self.screener = Screener(
             self.embedder, multilingual,
             Thresholds(settings.urgent_threshold, settings.concern_threshold,
                        settings.medical_threshold, settings.scope_threshold),
             settings.learnt("safety"), settings.corpus_dir, span=settings.max_question_chars)
-        self.langs = Voices(settings, self.screener, multilingual)  # kapbot.voices
+        self.langs = Voices(settings, self.screener, multilingual, self.multilingual_index)
         self.voice, self.over_limit = self.langs.voice["en"], self.langs.over_limit["en"]
         self.history: History | None = None
         self.gaps = GapLog(settings.data_dir / "gaps.sqlite3") if settings.record_gaps else None
@@ -106,7 +104,7 @@ class Bot:
         self._ready_screen()  # the safety screen needs the models only, not the index
         with self._lock:
             snapshot = load_snapshot(self.settings, self.store, self.index_embedder.name, force,
-                                     progress)
+                                     progress, self.multilingual_index)
             self._snapshot = snapshot
             self.langs.ready(snapshot.corpus)  # the detector, the corpus's multilingual vectors
             if self.history is not None:
@@ -257,8 +255,10 @@ class Bot:
         if problem == "not_english":
             return compose.fixed(question, "no_answer", wording.NOT_ENGLISH, voice, "not_english")
         try:
-            if voice.lang != "en" and (corpus := self.corpus) is not None:  # kapbot.crosslingual
-                return self.langs.across.answer(corpus, question, voice, medical)
+            if voice.lang != "en" and (snap := self._snapshot) is not None:  # kapbot.crosslingual
+                return self.langs.across.answer(snap.corpus, question, voice, medical,
+                                                snap.multilingual_ranker,
+                                                self.settings.answer_threshold)
             ranking, vector, snap, decision, question = reply.best_reading(
                 lambda text, v: self.retrieve(text, use_bank, v), self._vector, question, vector,
                 parts, self.settings.answer_threshold)

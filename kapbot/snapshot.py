@@ -10,6 +10,7 @@ visitor and no answer mixes two versions.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -18,8 +19,9 @@ from dataclasses import dataclass, field
 from kapbot import npzfile
 from kapbot.chunking import chunk_sections
 from kapbot.corpus import Corpus, load_corpus
-from kapbot.embeddings import VectorTable
+from kapbot.embeddings import Embedder, VectorTable
 from kapbot.errors import IndexDamaged, KapbotError
+from kapbot.language import parse_languages
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit
 from kapbot.ranking import ranker as section_ranker
@@ -64,6 +66,10 @@ class Snapshot:
     # every unit's vector, searched exactly in memory (None: the store could not be read, and
     # Chroma is asked instead)
     nearest: NearestUnits | None = field(default=None, compare=False)
+    # the ranker over the units' multilingual vectors (with the bank): its calibrated decision
+    # says whether a question in another language is covered (``kapbot.crosslingual``)
+    multilingual_ranker: tuple[SectionRanker, UnitTable] | None = field(default=None,
+                                                                      compare=False)
 
     @property
     def ignored_words(self) -> frozenset[str]:
@@ -92,6 +98,25 @@ def stored_vectors(store: Store, units: list[Unit], fingerprint: str
         return None
 
 
+def _ranker(settings: Settings, units: list[Unit], vectors: dict[str, list[float]], key: str,
+            use_bank: bool, table: UnitTable, same: SectionRanker | None = None) -> SectionRanker:
+    """The ranker saved under ``key`` in the cache folder, else ``same`` (a ranker trained on
+    the same lines) or a new one, saved there."""
+    path = settings.learnt("ranking") / f"ranker-{key}.npz"
+    ranker = section_ranker.load(path, key)
+    if ranker is None and same is not None:
+        ranker = dataclasses.replace(same, fingerprint=key)
+        section_ranker.save(ranker, path)
+    if ranker is None:
+        with npzfile.one_at_a_time(path.parent, "ranker-training"):  # (or another process)
+            ranker = section_ranker.load(path, key)
+            if ranker is None:
+                log.info("Training the section ranker (%s)", key.split("-", 1)[1])
+                ranker = section_ranker.train(units, vectors, use_bank, key, table=table)
+                section_ranker.save(ranker, path)
+    return ranker
+
+
 def load_rankers(settings: Settings, units: list[Unit], vectors: dict[str, list[float]] | None,
                  fingerprint: str) -> dict[bool, tuple[SectionRanker, UnitTable]]:
     """The section rankers of this index version (with and without the bank): loaded from the
@@ -102,23 +127,33 @@ def load_rankers(settings: Settings, units: list[Unit], vectors: dict[str, list[
     out: dict[bool, tuple[SectionRanker, UnitTable]] = {}
     for use_bank in (True, False):
         key = f"{fingerprint}-v{section_ranker.VERSION}-{'bank' if use_bank else 'nobank'}"
-        path = settings.learnt("ranking") / f"ranker-{key}.npz"
         table = UnitTable.build(units, vectors, use_bank)
-        ranker = section_ranker.load(path, key)
-        if ranker is None and not use_bank and section_ranker.training_lines(units, False) == \
-                section_ranker.training_lines(units, True):  # the same lines: the same model
-            ranker = dataclasses.replace(out[True][0], fingerprint=key)
-            section_ranker.save(ranker, path)
-        if ranker is None:
-            with npzfile.one_at_a_time(path.parent, "ranker-training"):  # (or another process)
-                ranker = section_ranker.load(path, key)
-                if ranker is None:
-                    log.info("Training the section ranker (%s the bank)",
-                             "with" if use_bank else "without")
-                    ranker = section_ranker.train(units, vectors, use_bank, key, table=table)
-                    section_ranker.save(ranker, path)
-        out[use_bank] = (ranker, table)
+        same = out[True][0] if not use_bank and section_ranker.training_lines(units, False) == \
+            section_ranker.training_lines(units, True) else None  # the same lines: same model
+        out[use_bank] = (_ranker(settings, units, vectors, key, use_bank, table, same), table)
     return out
+
+
+def load_multilingual_ranker(settings: Settings, units: list[Unit], fingerprint: str,
+                             multilingual: Embedder | None
+                             ) -> tuple[SectionRanker, UnitTable] | None:
+    """The ranker over the units' multilingual vectors, when more than one language is
+    configured and a multilingual encoder is given (it remembers the corpus's vectors between
+    starts); None otherwise, or when it fails (logged: the other languages' questions are then
+    decided by similarity alone)."""
+    if multilingual is None or len(parse_languages(settings.languages)) < 2:
+        return None
+    try:
+        kept = sorted(units, key=lambda u: u.id)
+        vectors = dict(zip([u.id for u in kept], multilingual.embed([u.text for u in kept]),
+                           strict=True))
+        model = hashlib.sha256(getattr(multilingual, "name", "").encode()).hexdigest()[:8]
+        key = f"{fingerprint}-v{section_ranker.VERSION}-multilingual-{model}-bank"
+        table = UnitTable.build(units, vectors, True)
+        return _ranker(settings, units, vectors, key, True, table), table
+    except Exception:
+        log.exception("Could not train the multilingual section ranker")
+        return None
 
 
 def load_snapshot(
@@ -127,10 +162,12 @@ def load_snapshot(
     model_name: str,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    multilingual: Embedder | None = None,
 ) -> Snapshot:
     """Read the corpus and make sure ``store`` holds a matching index version; rebuild it when
     it does not. The store's previously active version keeps answering until this returns. A
-    damaged local index (found here or by an earlier read) is moved aside and rebuilt."""
+    damaged local index (found here or by an earlier read) is moved aside and rebuilt.
+    ``multilingual``: the encoder of the ranker for questions in other languages."""
     corpus = load_corpus(settings.corpus_dir)
     units = chunk_sections(corpus.sections, settings.chunk_size, settings.chunk_overlap)
     fingerprint = corpus.fingerprint(settings.index_fingerprint(), model_name)
@@ -179,4 +216,5 @@ def load_snapshot(
         counts=dict(Counter(u.type for u in units)),
         rankers=load_rankers(settings, units, vectors, fingerprint),
         nearest=None if vectors is None else NearestUnits(units, vectors),
+        multilingual_ranker=load_multilingual_ranker(settings, units, fingerprint, multilingual),
     )

@@ -15,19 +15,21 @@ from kapbot.language import Lang, parse_languages
 from kapbot.safety.overlimit import OverLimit
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
+from kapbot.text import clean_question
 from kapbot.vectorcache import VectorCache
 
 log = logging.getLogger("kapbot")
 
 
 class Voices:
-    def __init__(self, settings: Settings, screener: Screener, multilingual: Embedder) -> None:
+    def __init__(self, settings: Settings, screener: Screener, multilingual: Embedder,
+                 corpus_vectors: Embedder | None = None) -> None:
         self.detector = LanguageDetector(parse_languages(settings.languages))
         self.voice: dict[str, Voice] = {lang: voice_for(settings, lang) for lang in Lang}
         self.over_limit = {lang: OverLimit(screener, voice, settings.max_question_chars)
                            for lang, voice in self.voice.items()}
         # the corpus's multilingual vectors are remembered between starts; a visitor's are not
-        self.across = CrossLingual(multilingual, settings.max_quote_words,
+        self.across = CrossLingual(multilingual, settings.max_quote_words, corpus_vectors or
                                    VectorCache(multilingual, settings.learnt("vectors")))
         self.max_chars = settings.max_question_chars
 
@@ -44,4 +46,7 @@ class Voices:
     def of(self, message: object, previous: str | None = None) -> Lang:
         """The language of a visitor's raw message; ``previous``: the conversation's so far
         (``Bot.ask(language=...)``), kept when the message is unclear."""
-        return self.detector.of_message(message, previous, self.max_chars)
+        cleaned = clean_question(message, self.max_chars)
+        if cleaned.problem in ("empty", "not_text"):  # no words in any language (markup alone)
+            return self.detector.of_message("", previous, self.max_chars)
+        return self.detector.of_message(cleaned.text or message, previous, self.max_chars)

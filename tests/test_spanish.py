@@ -4,6 +4,7 @@ Spanish page preferred for a Spanish question. Questions from evals/spanish-dev.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -15,9 +16,10 @@ from kapbot.corpus import load_corpus
 from kapbot.crosslingual import CrossLingual, Match, decide
 from kapbot.models import RankedSection, Section
 from kapbot.safety.multilingual import MultilingualEmbedder
+from kapbot.settings import Settings
 from kapbot.text import split_sentences
 
-from .conftest import EVALS
+from .conftest import EVALS, FakeEmbedder
 
 pytestmark = pytest.mark.slow
 DEV = [json.loads(line) for line in (EVALS / "spanish-dev.jsonl").read_text(
@@ -71,8 +73,10 @@ def test_the_conversation_language_sticks(real_bot: Bot) -> None:
 # 23 of 26 right), es-dev-20 since the 288 of `8c3e755`, and es-dev-08 instead of es-dev-10
 # since the 564 of `8f838d7` (22 of 26): known misses, listed so that any other miss fails, and
 # so does one of these being fixed (then remove it here). Not yet understood: the cross-language
-# ranking of a short Spanish question moves with new (partly Spanish) bank lines.
-KNOWN_MISSES = {"es-dev-01", "es-dev-05", "es-dev-08", "es-dev-20"}
+# ranking of a short Spanish question moves with new (partly Spanish) bank lines. Since the
+# multilingual ranker's decision (2026-11-30): es-dev-20 refused as it should be, es-dev-13 ("do you
+# see children?", answered by the adults-only line) refused.
+KNOWN_MISSES = {"es-dev-01", "es-dev-05", "es-dev-08", "es-dev-13"}
 
 
 def test_the_spanish_dev_set(real_bot: Bot) -> None:
@@ -98,6 +102,29 @@ def test_decide_is_pure() -> None:
     assert decide(Match((RankedSection(section, 0.3, {"unit": 0.3}),)))[0] is False
     assert decide(Match((RankedSection(section, 0.6, {"unit": 0.6}),)))[0] is True
     assert decide(Match((RankedSection(section, 0.6, {"unit": 0.6}),), 0.7, "q?"))[0] is False
+    near = Match((RankedSection(section, 0.6, {"unit": 0.6}),))
+    assert decide(near, answer_probability=0.49) == (
+        False, "crosslingual: answer probability 0.490 < 0.500")
+    assert decide(near, answer_probability=0.5)[0] is True
+    assert decide(near, answer_probability=0.6, answer_threshold=0.7)[0] is False
+
+
+def test_the_multilingual_ranker_is_trained_only_with_another_language(
+        tiny_settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    both = Bot(dataclasses.replace(tiny_settings, languages="en, es"), embedder=fake_embedder)
+    both.prepare()
+    assert both._snapshot is not None and both._snapshot.multilingual_ranker is not None
+    ranker, table = both._snapshot.multilingual_ranker
+    assert set(ranker.sections) == set(both._snapshot.sections) and len(table.ids) > 0
+    english = Bot(dataclasses.replace(tiny_settings, languages="en"), embedder=fake_embedder)
+    english.prepare()
+    assert english._snapshot is not None and english._snapshot.multilingual_ranker is None
+
+
+def test_a_spanish_question_the_writing_does_not_cover_is_refused(real_bot: Bot) -> None:
+    assert real_bot._snapshot is not None and real_bot._snapshot.multilingual_ranker is not None
+    refused = real_bot.ask("¿Ofrecen terapia de pareja los fines de semana?")
+    assert refused.kind == "no_answer" and refused.language == "es"
 
 
 ENGLISH_PAGE = """---
