@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kapbot import compose, wording
@@ -35,6 +35,7 @@ from kapbot.text import split_sentences
 THRESHOLD = 0.40  # similarity the best unit needs for its section to be quoted (dev set)
 NOT_COVERED_MARGIN = 0.0  # a not-covered example this much closer than the best: not covered
 SAME_LANGUAGE_BONUS = 0.10  # a page in the question's language, preferred (tests/test_spanish.py)
+RANKER_WEIGHT = 0.25  # the multilingual ranker's probability, added to a section's similarity
 
 
 @dataclass(frozen=True)
@@ -56,27 +57,29 @@ def decide(match: Match, threshold: float = THRESHOLD, margin: float = NOT_COVER
     top = match.top
     if top is None:
         return False, "crosslingual: nothing matched"
-    if top.score < threshold:
-        return False, f"crosslingual: below threshold {top.score:.3f} < {threshold:.3f}"
+    similar = top.score - RANKER_WEIGHT * top.signals.get("ranker", 0.0)  # bonus included
+    if similar < threshold:
+        return False, f"crosslingual: below threshold {similar:.3f} < {threshold:.3f}"
     if match.not_covered > top.signals.get("unit", top.score) + margin:
         return False, (f"crosslingual: closer to not covered ({match.not_covered:.3f}): "
                        f"{match.not_covered_example!r}")
     if answer_probability is not None and answer_probability < answer_threshold:
         return False, (f"crosslingual: answer probability {answer_probability:.3f} < "
                        f"{answer_threshold:.3f}")
-    return True, f"crosslingual: score {top.score:.3f} >= {threshold:.3f}"
+    return True, f"crosslingual: score {similar:.3f} >= {threshold:.3f}"
 
 
-def answer_probability(ranker: tuple[SectionRanker, UnitTable], vector: Sequence[float]
-                       ) -> float:
-    """The multilingual ranker's calibrated probability that its best section answers."""
+def ranker_reading(ranker: tuple[SectionRanker, UnitTable], vector: Sequence[float]
+                   ) -> tuple[dict[str, float], float]:
+    """The multilingual ranker's probability of each section, and its calibrated probability
+    that its best section answers."""
     model, table = ranker
     probabilities, not_covered = model.probabilities(vector)
     if not probabilities:
-        return 0.0
+        return probabilities, 0.0
     best = max(probabilities, key=lambda section: (probabilities[section], section))
-    return model.answer_probability(features_for(model, table, vector, best,
-                                                 (probabilities, not_covered)))
+    return probabilities, model.answer_probability(
+        features_for(model, table, vector, best, (probabilities, not_covered)))
 
 
 def _unit(vector: Sequence[float]) -> list[float]:
@@ -134,9 +137,11 @@ class CrossLingual:
             self._unit_vectors(self.embedder, [question])[0] if vector is None else vector)
 
     def rank(self, corpus: Corpus, question: str, lang: str,
-             sims: Sequence[float] | None = None) -> Match:
+             sims: Sequence[float] | None = None, ranker: Mapping[str, float] | None = None
+             ) -> Match:
         """Sections by their best unit's similarity to ``question`` (plus the same-language
-        bonus); the best not-covered example's similarity beside them."""
+        bonus, and ``RANKER_WEIGHT`` times the multilingual ranker's probability of the
+        section, when given); the best not-covered example's similarity beside them."""
         index = self._rows(corpus)
         sims = self._similarities(index, question) if sims is None else sims
         best: dict[str, tuple[float, Section]] = {}
@@ -147,8 +152,11 @@ class CrossLingual:
                     not_covered, example = sim, text
             elif sim > best.get(section.id, (-1.0, section))[0]:
                 best[section.id] = (sim, section)
-        passages = [RankedSection(s, sim + (SAME_LANGUAGE_BONUS if s.lang == lang else 0.0),
-                            {"unit": sim}) for sim, s in best.values()]
+        ranker = ranker or {}
+        passages = [RankedSection(s, sim + (SAME_LANGUAGE_BONUS if s.lang == lang else 0.0)
+                                  + RANKER_WEIGHT * ranker.get(s.id, 0.0),
+                                  {"unit": sim, "ranker": ranker.get(s.id, 0.0)})
+                    for sim, s in best.values()]
         passages.sort(key=lambda p: -p.score)
         return Match(tuple(passages), not_covered, example)
 
@@ -162,9 +170,9 @@ class CrossLingual:
         index = self._rows(corpus)
         vector = self._unit_vectors(self.embedder, [question])[0]
         sims = self._similarities(index, question, vector)
-        match = self.rank(corpus, question, voice.lang, sims)
-        ok, why = decide(match, answer_probability=None if ranker is None else
-                         answer_probability(ranker, vector), answer_threshold=answer_threshold)
+        probabilities, sure = ({}, None) if ranker is None else ranker_reading(ranker, vector)
+        match = self.rank(corpus, question, voice.lang, sims, probabilities)
+        ok, why = decide(match, answer_probability=sure, answer_threshold=answer_threshold)
         top = match.top
         if not ok or top is None:
             template = wording.MEDICAL if medical else wording.NO_ANSWER
