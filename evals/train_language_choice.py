@@ -91,8 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         f"message in one turns English below {STAY}. Development figures (training data), not a "
         "sealed first look.", "", *rows, "",
         "Without the learnt model (the detector's confidence and function words, the rule before "
-        f"it): English lines given Spanish {old[langs == 'en'].mean():.3f}, Spanglish "
-        f"{old[langs == 'spanglish'].mean():.3f}, Spanish {old[langs == 'es'].mean():.3f}.", ""])
+        "it, with the same detector): English lines given Spanish "
+        f"{int(old[langs == 'en'].sum())}, Spanglish {int(old[langs == 'spanglish'].sum())}, "
+        f"Spanish {int(old[langs == 'es'].sum())}.", ""])
     if args.write:
         CHOICE_FILE.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
         REPORT.write_text(report, encoding="utf-8")

@@ -48,8 +48,12 @@ class LanguageDetector:
                     from lingua import Language, LanguageDetectorBuilder
 
                     languages = [getattr(Language, _LINGUA_NAMES[lang]) for lang in self.allowed]
+                    # low accuracy mode: trigram models only, about 8 MB where all n-gram
+                    # models take about 64; the learnt choice reads its signals with the cue
+                    # words, and does as well on them (evals/language-choice.md)
                     self._detector = LanguageDetectorBuilder.from_languages(
-                        *languages).with_preloaded_language_models().build()
+                        *languages).with_low_accuracy_mode().with_preloaded_language_models(
+                        ).build()
                 except Exception:  # the cue words still decide
                     log.exception("Could not load the language detector; cue words decide")
                     self._failed = True
