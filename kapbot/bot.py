@@ -71,8 +71,8 @@ class Bot:
         self._builder: threading.Thread | None = None  # the background build, if one runs
         self._builder_lock = threading.Lock()
         self._snapshot: Snapshot | None = None  # replaced whole, never changed in place
-        # the safety screen: the MiniLM vectors and multilingual ones (a test's embedder alone)
-        multilingual = multilingual or embedder or MultilingualEmbedder(settings.model_concurrency)
+        multilingual = multilingual or embedder or MultilingualEmbedder(  # (a test's: its own)
+            settings.model_concurrency, settings.learnt("models"))
         self.multilingual_index = VectorCache(multilingual, settings.learnt("vectors"))  # corpus's
         self.screener = Screener(
             self.embedder, multilingual,

@@ -190,7 +190,7 @@ class Settings:
     def learnt(self, part: str) -> Path:
         """Where what is learnt from the data is kept (``cache_dir``, else ``data_dir``): ``safety``
         (the classifier and its features), ``ranking`` (section rankers), ``vectors`` (the
-        index's vectors)."""
+        index's vectors), ``models`` (the multilingual encoder's table, memory-mapped)."""
         return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / part
 
     @property

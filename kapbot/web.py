@@ -29,7 +29,6 @@ from starlette.concurrency import run_in_threadpool
 from kapbot import colors, wording
 from kapbot.asgi import ErrorShield, Gate, PageHead, compress_and_cache, request_deadline_protocol
 from kapbot.bot import Bot
-from kapbot.chat import UNKNOWN_FUNCTION, mount_chat
 from kapbot.chatlook import theme_css
 from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
 from kapbot.feedback import FeedbackStore
@@ -159,10 +158,8 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
     limiter = make_limiter(settings.rate_limit_storage, settings.rate_limit_per_minute, "ask")
     ratings = make_limiter(settings.rate_limit_storage, settings.ratings_per_minute, "rate")
     origins = bot.settings.origins
-    app.add_middleware(
-        CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type"], allow_credentials=False, max_age=600,
-    )
+    app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                       allow_headers=["Content-Type"], allow_credentials=False, max_age=600)
 
     # the chat's routes: a body cap, and a per-visitor cap on queued events (never for a crisis);
     # added first, so it runs inside the page policy and the gate (which refuses uploads first)
@@ -252,6 +249,8 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 409)
 
     feedback = FeedbackStore(bot.settings.data_dir / "feedback.sqlite3")
+    from kapbot.chat import UNKNOWN_FUNCTION, mount_chat  # Gradio: after ``serve`` loads models
+
     app = mount_chat(app, bot, limiter, feedback, review=review, ratings=ratings)
     compress_and_cache(app)
     app.add_middleware(ErrorShield, not_found=UNKNOWN_FUNCTION)  # outermost

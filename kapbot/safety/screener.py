@@ -51,6 +51,11 @@ class Screener:
             model = load_or_train(self.featurizer, examples, self.model_folder)
             if self._screen is None or self._screen.model.fingerprint != model.fingerprint:
                 self._screen = SafetyScreen(self.featurizer, model, self.thresholds, self.span)
+            # both encoders loaded now, not on a visitor's first message; the multilingual one
+            # first: its load holds its 65 MB table twice for a moment, before the other model
+            # is in memory (the process's peak stays its working size)
+            self.featurizer.multilingual.embed(["ready"])
+            self.featurizer.base.embed(["ready"])
 
     def check(self, message: str, vector: Sequence[float] | None = None) -> SafetyVerdict:
         """The full screen: every window of the message through the classifier, and the rules.

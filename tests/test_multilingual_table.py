@@ -1,0 +1,34 @@
+"""The multilingual encoder's word-piece table, read from disk as rows are needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kapbot.safety.multilingual import MultilingualEmbedder, RowsOnDisk
+
+
+def test_rows_on_disk_are_the_saved_rows(tmp_path: Path) -> None:
+    table = np.arange(40, dtype=np.uint8).reshape(10, 4)
+    np.save(tmp_path / "t.npy", table)
+    header = np.load(tmp_path / "t.npy", mmap_mode="r")
+    rows = RowsOnDisk(tmp_path / "t.npy", (10, 4), int(header.offset), header.dtype)
+    ids = np.array([3, 0, 3, 9])
+    assert np.array_equal(rows[ids], table[ids])
+    assert rows[np.array([], dtype=np.int64)].shape == (0, 4)
+    with pytest.raises(IndexError):
+        rows[np.array([10])]
+
+
+def test_the_encoder_gives_the_same_vectors_with_its_table_on_disk(tmp_path: Path) -> None:
+    texts = ["¿Cuánto dura una sesión?", "what happens after the journey", "ya no puedo más 😔"]
+    on_disk = MultilingualEmbedder(table_folder=tmp_path)
+    assert on_disk.embed(texts) == MultilingualEmbedder().embed(texts)
+    assert isinstance(on_disk._load()._model.table, RowsOnDisk)
+    saved = list(tmp_path.glob("usem3-table-*.npy"))
+    assert len(saved) == 1 and saved[0].stat().st_size > 60_000_000
+    stamp = saved[0].stat().st_mtime_ns
+    assert MultilingualEmbedder(table_folder=tmp_path).embed(texts[:1]) == on_disk.embed(texts[:1])
+    assert saved[0].stat().st_mtime_ns == stamp  # read again, not written again
