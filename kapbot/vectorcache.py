@@ -46,7 +46,9 @@ class VectorCache:
                 fresh = self.inner.embed([texts[where[k]] for k in missing])
                 known.update(zip(missing, fresh, strict=True))  # float64 on disk: exactly as given
                 npzfile.save_rows(self.path, known, self.name)
-            return [[float(x) for x in known[k]] for k in keys]
+            # a loaded row is a numpy array: its own ``tolist`` is the fast way to floats
+            return [row.tolist() if hasattr(row := known[k], "tolist") else [float(x) for x in row]
+                    for k in keys]
 
 
 def full_model(model_path: str | Path, folder: Path) -> VectorCache:
