@@ -80,12 +80,13 @@ NOTES = """\
   CPU use. In process, the stacks take turns by pass over the questions. The tutorial's torch
   uses both cores for every query, so its tail latency jumps (hundreds of ms) whenever another
   process holds a core. Medians and percentiles over one run each: expect ±20% between runs.
-- **Why the 20-client p95 misses.** kapbot is CPU-bound there: a question costs about 10 ms of
+- **Why the 20-client p95 misses.** kapbot is CPU-bound there: a question costs about 7-8 ms of
   CPU (the ONNX embedding of the message and, for a message of several sentences, of each
-  sentence for the crisis screen, about 6 ms; one Chroma query, about 2.5 ms; the rest in
-  Python), so two cores answer at most about 190 questions a second in process and fewer over
-  HTTP with the load generator on the same cores; 20 clients each waiting behind the other 19
-  then see about 100 ms at the median and more at p95. Meeting 150 ms needs more cores (or
+  sentence for the crisis screen, about 4-6 ms; the multilingual encoder, about 1.5 ms; the
+  search of the index's vectors in memory, about 0.1 ms, and the rest in Python), so two cores
+  answer at most about 250 questions a second in process and far fewer over HTTP with the load
+  generator and the web stack on the same cores (about 60-80 a second here); 20 clients each
+  waiting behind the other 19 then see about 300 ms at the median and more at p95. Meeting 150 ms needs more cores (or
   replicas, see README "Scaling"), or fewer concurrent visitors per process; per-sentence
   screening is kept because it catches crises written in several lower-case sentences.
 - **Growth.** kapbot indexes every sentence and the question banks, so its index is about
