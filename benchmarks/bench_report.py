@@ -86,8 +86,9 @@ NOTES = """\
   search of the index's vectors in memory, about 0.1 ms, and the rest in Python), so two cores
   answer at most about 250 questions a second in process and far fewer over HTTP with the load
   generator and the web stack on the same cores (about 60-80 a second here); 20 clients each
-  waiting behind the other 19 then see about 300 ms at the median and more at p95. Meeting 150 ms needs more cores (or
-  replicas, see README "Scaling"), or fewer concurrent visitors per process; per-sentence
+  waiting behind the other 19 then see about 300 ms at the median and more at p95. Meeting
+  150 ms needs more cores (or replicas, see README "Scaling"), or fewer concurrent visitors per
+  process; per-sentence
   screening is kept because it catches crises written in several lower-case sentences.
 - **Growth.** kapbot indexes every sentence and the question banks, so its index is about
   8× the tutorial's in units and takes longer to build; per question it ranks only the sections
