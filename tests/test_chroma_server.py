@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -106,6 +107,10 @@ def test_outage_is_polite_crisis_still_answered_and_it_recovers(
         server.start()
         assert answers_again(bot, "When should I prune roses?")  # built in the background
         server.stop()
+        held = bot.ask("When should I prune roses?")  # the loaded index's vectors are in memory
+        assert held.kind == "answer" and held.sources[0].section
+        assert bot._snapshot is not None  # as when they could not be read: Chroma is asked
+        bot._snapshot = dataclasses.replace(bot._snapshot, nearest=None, sentence_vectors={})
         gone = bot.ask("When should I prune roses?")
         assert gone.kind == "no_answer" and gone.text.startswith(unavailable)
         assert bot.ask("I want to kill myself").kind == "crisis"
