@@ -35,7 +35,7 @@ from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.store import Store
-from kapbot.text import clean_question
+from kapbot.text import CleanQuestion, clean_question
 from kapbot.vectorcache import VectorCache, full_model
 from kapbot.voices import Voices
 
@@ -171,9 +171,10 @@ class Bot:
         """Answer one visitor message. Never raises: every failure becomes a kind reply.
         ``after_crisis``: the conversation had a crisis reply, so the resources stay in view.
         ``history``: the visitor's earlier messages, oldest first (``kapbot.followup``)."""
-        started = time.perf_counter()
-        answer = self._ask(message, use_bank, followup.clean_history(
-            history, self.settings.max_question_chars), self.langs.of(message, language))
+        started, limit = time.perf_counter(), self.settings.max_question_chars
+        cleaned = clean_question(message, limit)  # once: for its language and its answer
+        answer = self._ask(message, use_bank, followup.clean_history(history, limit),
+                           self.langs.of(message, language, cleaned), cleaned)
         if after_crisis:
             answer = compose.with_reminder(answer, wording.CRISIS_REMINDER)
         try:
@@ -188,10 +189,9 @@ class Bot:
                          answer.reason.split(":")[0])
         return answer
 
-    def _ask(self, message: object, use_bank: bool | None, history: tuple[str, ...] = (),
-             lang: str = "en") -> Answer:
+    def _ask(self, message: object, use_bank: bool | None, history: tuple[str, ...],
+             lang: str, cleaned: CleanQuestion) -> Answer:
         voice, limit = self.langs.voice[lang], self.settings.max_question_chars
-        cleaned = clean_question(message, limit)
         raw = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
         question = cleaned.text or smalltalk.symbols_only(raw, limit)  # emoji alone: as written
         talk = smalltalk.read(question)  # a greeting, thanks, "ok", emoji: read after the screen

@@ -15,7 +15,7 @@ from kapbot.language import Lang, parse_languages
 from kapbot.safety.overlimit import OverLimit
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
-from kapbot.text import clean_question
+from kapbot.text import CleanQuestion, clean_question
 from kapbot.vectorcache import VectorCache
 
 log = logging.getLogger("kapbot")
@@ -43,10 +43,12 @@ class Voices:
         except Exception:
             log.exception("Could not prepare the answers in other languages")
 
-    def of(self, message: object, previous: str | None = None) -> Lang:
+    def of(self, message: object, previous: str | None = None,
+           cleaned: CleanQuestion | None = None) -> Lang:
         """The language of a visitor's raw message; ``previous``: the conversation's so far
-        (``Bot.ask(language=...)``), kept when the message is unclear."""
-        cleaned = clean_question(message, self.max_chars)
+        (``Bot.ask(language=...)``), kept when the message is unclear. ``cleaned``: the message
+        as ``clean_question`` read it, when the caller has it."""
+        cleaned = clean_question(message, self.max_chars) if cleaned is None else cleaned
         if cleaned.problem in ("empty", "not_text"):  # no words in any language (markup alone)
             return self.detector.of_message("", previous, self.max_chars)
         return self.detector.of_message(cleaned.text or message, previous, self.max_chars)
