@@ -99,13 +99,14 @@ def stored_vectors(store: Store, units: list[Unit], fingerprint: str
 
 
 def _ranker(settings: Settings, units: list[Unit], vectors: dict[str, list[float]], key: str,
-            use_bank: bool, table: UnitTable, same: SectionRanker | None = None) -> SectionRanker:
-    """The ranker saved under ``key`` in the cache folder, else ``same`` (a ranker trained on
-    the same lines) or a new one, saved there."""
+            use_bank: bool, table: UnitTable,
+            same: Callable[[], SectionRanker | None] = lambda: None) -> SectionRanker:
+    """The ranker saved under ``key`` in the cache folder, else ``same()`` (a ranker trained on
+    the same lines, asked for only when none is saved) or a new one, saved there."""
     path = settings.learnt("ranking") / f"ranker-{key}.npz"
     ranker = section_ranker.load(path, key)
-    if ranker is None and same is not None:
-        ranker = dataclasses.replace(same, fingerprint=key)
+    if ranker is None and (twin := same()) is not None:
+        ranker = dataclasses.replace(twin, fingerprint=key)
         section_ranker.save(ranker, path)
     if ranker is None:
         with npzfile.one_at_a_time(path.parent, "ranker-training"):  # (or another process)
@@ -115,6 +116,12 @@ def _ranker(settings: Settings, units: list[Unit], vectors: dict[str, list[float
                 ranker = section_ranker.train(units, vectors, use_bank, key, table=table)
                 section_ranker.save(ranker, path)
     return ranker
+
+
+def _if_same_lines(units: list[Unit], with_bank: SectionRanker) -> SectionRanker | None:
+    """The ranker trained with the bank, when the lines without it are the same lines."""
+    same = section_ranker.training_lines(units, False) == section_ranker.training_lines(units, True)
+    return with_bank if same else None
 
 
 def load_rankers(settings: Settings, units: list[Unit], vectors: dict[str, list[float]] | None,
@@ -128,8 +135,7 @@ def load_rankers(settings: Settings, units: list[Unit], vectors: dict[str, list[
     for use_bank in (True, False):
         key = f"{fingerprint}-v{section_ranker.VERSION}-{'bank' if use_bank else 'nobank'}"
         table = UnitTable.build(units, vectors, use_bank)
-        same = out[True][0] if not use_bank and section_ranker.training_lines(units, False) == \
-            section_ranker.training_lines(units, True) else None  # the same lines: same model
+        same = (lambda: None) if use_bank else (lambda: _if_same_lines(units, out[True][0]))
         out[use_bank] = (_ranker(settings, units, vectors, key, use_bank, table, same), table)
     return out
 
