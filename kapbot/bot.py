@@ -220,7 +220,7 @@ class Bot:
             return self._tiered(compose.fixed(question, "no_answer", wording.CONCERN_NOTHING_ASKED,
                                               voice, "concern: nothing asked"), verdict)
         answer = self._answer(reading.text, cleaned.problem, verdict, ranked_vector, use_bank,
-                              voice, () if reading.is_follow_up else asked.readings(question)[1:])
+                              voice, reply.alternatives(question, reading, history))
         return self._tiered(dataclasses.replace(answer, question=question), verdict)
 
     def _tiered(self, answer: Answer, verdict: SafetyVerdict) -> Answer:
@@ -245,7 +245,7 @@ class Bot:
 
     def _answer(self, question: str, problem: str, verdict: SafetyVerdict,
                 vector: list[float] | None, use_bank: bool | None, voice: compose.Voice,
-                parts: tuple[str, ...] = ()) -> Answer:  # parts: its question sentences
+                parts: tuple[followup.Reading, ...] = ()) -> Answer:  # followup.alternatives
         if verdict.label is Label.SCOPE:
             return compose.fixed(question, "no_answer", wording.SCOPE, voice, verdict.decided_by)
         medical = verdict.label is Label.MEDICAL

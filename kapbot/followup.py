@@ -2,8 +2,9 @@
 
 A short or pronoun-led message ("how long does that take?", "and after?", "is that online
 too?") is read together with the question it follows, so it is ranked with that question's
-section; a self-contained question is read alone, whatever came before. The safety screen reads
-the new message on its own as well as in context (``kapbot.bot``).
+section; a self-contained question is read alone, whatever came before. Which of a message's
+readings answers is the decision's call (``kapbot.ranking.reply.alternatives``). The safety
+screen reads the new message on its own as well as in context (``kapbot.bot``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 MAX_HISTORY = 5  # earlier messages read, the most recent ones
 SHORT = 3  # a message of at most this many words is a follow-up
 ANAPHOR_SHORT = 6  # ... and one of at most this many words that points back ("that", "it")
+IN_CONTEXT_WORDS = 10  # any other message this short is also tried with the question before it
 LEADS = ("and", "but", "also", "then", "so", "or", "plus", "what about", "how about",
          "what if", "same for", "and if")
 ANAPHORS = frozenset({"that", "this", "it", "its", "those", "these", "they", "them", "their",
@@ -29,6 +31,7 @@ class Reading:
 
     text: str
     follows: str = ""
+    only_if_unanswered: bool = False  # an alternative taken only when no reading is answered
 
     @property
     def is_follow_up(self) -> bool:
@@ -42,6 +45,10 @@ def clean_history(history: object, limit: int) -> tuple[str, ...]:
         return ()
     texts = [" ".join(h.split())[:limit] for h in history if isinstance(h, str)]
     return tuple(t for t in texts if t)[-MAX_HISTORY:]
+
+
+def word_count(message: str) -> int:
+    return len(_WORD.findall(message.lower().replace("’", "'")))
 
 
 def is_follow_up(message: str) -> bool:
@@ -63,3 +70,4 @@ def read(message: str, history: Sequence[str]) -> Reading:
         return Reading(message)
     previous = read(history[-1], history[:-1]).text
     return Reading(f"{previous} {message}", history[-1])
+

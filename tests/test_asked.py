@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kapbot.bot import Bot
+from kapbot.followup import Reading
 from kapbot.models import RankedSection, Section
 from kapbot.ranking import asked, reply
 from kapbot.ranking.fusion import Ranking
@@ -53,7 +54,8 @@ def test_the_likeliest_reading_is_taken() -> None:
     def best(p_whole: float, p_part: float) -> str:
         retrieve = _retrieve({whole: ("Pruning", p_whole), part: ("Watering", p_part)})
         ranking, _, _, decision, text = reply.best_reading(
-            retrieve, lambda t: [0.0], whole, None, asked.readings(whole)[1:], 0.5)
+            retrieve, lambda t: [0.0], whole, None,
+            [Reading(t) for t in asked.readings(whole)[1:]], 0.5)
         assert decision.probability == max(p_whole, p_part) or text == whole
         taken = "part" if text == part else "whole"
         return f"{taken} {ranking.sections[0].section.heading}"
@@ -63,6 +65,34 @@ def test_the_likeliest_reading_is_taken() -> None:
     assert best(0.7, 0.7) == "whole Pruning"  # a tie: the whole message
     assert best(0.2, 0.4) == "part Watering"  # neither answered: the likelier one still
     assert best(0.3, 0.55) == "part Watering"  # only the question is answered
+
+
+def test_a_reading_with_the_question_before_counts_only_on_that_questions_section() -> None:
+    before, message = "What happens in a session?", "how many of those before the real one?"
+    both = f"{before} {message}"
+
+    def taken(section_before: str, section_both: str) -> str:
+        retrieve = _retrieve({message: ("Fees", 0.2), before: (section_before, 0.9),
+                              both: (section_both, 0.8)})
+        _, _, _, _, text = reply.best_reading(retrieve, lambda t: [0.0], message, None,
+                                              [Reading(both, before)], 0.5)
+        return "both" if text == both else "alone"
+
+    assert taken("Preparation", "Preparation") == "both"  # stays with the earlier question
+    assert taken("Preparation", "Integration") == "alone"  # a new topic: read on its own
+
+
+def test_a_follow_up_is_read_alone_only_when_its_reading_in_context_is_not_answered() -> None:
+    both, alone = "How often should I water? and in winter?", "and in winter?"
+
+    def taken(p_both: float, p_alone: float) -> str:
+        retrieve = _retrieve({both: ("Watering", p_both), alone: ("Pruning", p_alone)})
+        _, _, _, _, text = reply.best_reading(retrieve, lambda t: [0.0], both, None,
+                                              [Reading(alone, only_if_unanswered=True)], 0.5)
+        return "alone" if text == alone else "both"
+
+    assert taken(0.6, 0.9) == "both"  # answered in context: stays there
+    assert taken(0.3, 0.9) == "alone"  # refused in context, answered alone
 
 
 def test_context_then_question_is_ranked_on_its_question_too(tiny_bot: Bot) -> None:

@@ -6,7 +6,15 @@ import json
 
 from kapbot.bot import Bot
 from kapbot.cli import stdin_line
-from kapbot.followup import MAX_HISTORY, clean_history, is_follow_up, read
+from kapbot.followup import (
+    IN_CONTEXT_WORDS,
+    MAX_HISTORY,
+    Reading,
+    clean_history,
+    is_follow_up,
+    read,
+)
+from kapbot.ranking.reply import alternatives
 
 
 def test_short_or_pronoun_led_messages_are_follow_ups() -> None:
@@ -30,6 +38,25 @@ def test_reading_joins_the_previous_question_only_for_a_follow_up() -> None:
     # a follow-up of a follow-up carries the question they both follow
     chained = read("and after?", ["What happens in a session?", "how long is it?"])
     assert chained.text == "What happens in a session? how long is it? and after?"
+
+
+def test_the_other_readings_of_a_message() -> None:
+    history = ["What happens in a ketamine session?"]
+    follow_up = "how long does that take?"
+    assert alternatives(follow_up, read(follow_up, history), history) == (
+        Reading(follow_up, only_if_unanswered=True),)  # it may stand on its own after all
+    unmarked = "how many of those before the real one?"  # 8 words: not taken for a follow-up
+    assert not is_follow_up(unmarked)
+    assert alternatives(unmarked, read(unmarked, history), history) == (
+        Reading(f"{history[0]} {unmarked}", history[0]),)
+    two = "Nervous. Will you stay with me?"  # its question sentence, too
+    assert alternatives(two, read(two, history), history) == (
+        Reading("Will you stay with me?"),
+        Reading(f"{history[0]} {two}", history[0]))
+    long = "different question - can my husband sit in on the session with me?"
+    assert len(long.split()) > IN_CONTEXT_WORDS
+    assert alternatives(long, read(long, history), history) == ()
+    assert alternatives(unmarked, read(unmarked, []), []) == ()
 
 
 def test_history_is_cleaned_and_capped() -> None:

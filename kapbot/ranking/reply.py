@@ -8,7 +8,9 @@ import dataclasses
 from collections.abc import Callable, Sequence
 
 from kapbot import compose, wording
+from kapbot.followup import IN_CONTEXT_WORDS, Reading, read, word_count
 from kapbot.models import Answer
+from kapbot.ranking import asked
 from kapbot.ranking.decide import Decision, decide
 from kapbot.ranking.fusion import Ranking
 from kapbot.ranking.search import SectionSearch
@@ -18,22 +20,57 @@ from kapbot.text import split_sentences
 Retrieve = Callable[[str, "list[float] | None"], tuple[Ranking, list[float], Snapshot]]
 
 
+def alternatives(message: str, reading: Reading, history: Sequence[str]) -> tuple[Reading, ...]:
+    """Other readings of ``message`` to rank beside ``reading`` (the one ``read`` chose); the
+    decision takes the one it answers with the highest probability. A follow-up may stand on
+    its own after all ("and in person, where?"): the message alone, when the follow-up reading
+    is not answered ("and in winter?" after a question on watering stays with watering, though
+    alone it would be about pruning). Any other message: its question sentences (``asked``)
+    and, after an earlier question, the message read with it, which counts only if it stays
+    with the section that question is answered from (an unmarked follow-up such as "how many
+    of those before the real one?", not a new topic), and only for a message of at most
+    ``IN_CONTEXT_WORDS`` words: on the development set a longer one ("different question - can
+    my husband sit in on the session with me?") was a new question."""
+    if reading.is_follow_up:
+        return (Reading(message, only_if_unanswered=True),)
+    out = tuple(Reading(sentence) for sentence in asked.readings(message)[1:])
+    if history and word_count(message) <= IN_CONTEXT_WORDS:
+        before = read(history[-1], history[:-1]).text
+        out += (Reading(f"{before} {message}", before),)
+    return out
+
+
 def best_reading(retrieve: Retrieve, embed: Callable[[str], list[float] | None],
-                 question: str, vector: list[float] | None, parts: Sequence[str],
+                 question: str, vector: list[float] | None, parts: Sequence[Reading],
                  threshold: float) -> tuple[Ranking, list[float], Snapshot, Decision, str]:
-    """Rank ``question`` and each of ``parts`` (its question sentences, ``kapbot.ranking.asked``)
-    and take the reading the decision answers with the highest calibrated probability (the whole
-    message on a tie): ranking, vector, snapshot, decision, and the text that was ranked. Chosen
-    on the development sets over "the question sentences whenever they are answered", which
-    quoted the right section for 2 fewer of evals/questions-dev2.jsonl."""
+    """Rank ``question`` and each of ``parts`` (other readings of the message,
+    ``alternatives``) and take the reading the decision answers with the highest
+    calibrated probability (``question`` on a tie): ranking, vector, snapshot, decision, and the
+    text that was ranked. A part read with an earlier question (``follows``) counts only when
+    its first section is the one that question is answered from; a part ``only_if_unanswered``
+    only when no reading before it is answered. Chosen on the development sets
+    over "the question sentences whenever they are answered", which quoted the right section
+    for 2 fewer of evals/questions-dev2.jsonl."""
     ranking, used, snap = retrieve(question, vector)
     best = (ranking, used, snap, decide(ranking, threshold), question)
     for part in parts:
-        ranking, used, snap = retrieve(part, embed(part))
+        ranking, used, snap = retrieve(part.text, embed(part.text))
         decision = decide(ranking, threshold)
-        if (decision.answer, decision.probability) > (best[3].answer, best[3].probability):
-            best = (ranking, used, snap, decision, part)
+        if (decision.answer, decision.probability) <= (best[3].answer, best[3].probability):
+            continue
+        if part.only_if_unanswered and best[3].answer:
+            continue
+        if part.is_follow_up and not _stays_with(retrieve, part.follows, ranking, threshold):
+            continue
+        best = (ranking, used, snap, decision, part.text)
     return best
+
+
+def _stays_with(retrieve: Retrieve, earlier: str, ranking: Ranking, threshold: float) -> bool:
+    """Whether ``ranking`` puts first the section that ``earlier`` is answered from."""
+    before = retrieve(earlier, None)[0]
+    return (ranking.top is not None and before.top is not None and decide(
+        before, threshold).answer and before.top.section.id == ranking.top.section.id)
 
 
 def from_ranking(search: SectionSearch, snap: Snapshot, question: str, vector: list[float],
