@@ -245,7 +245,7 @@ class Bot:
 
     def _answer(self, question: str, problem: str, verdict: SafetyVerdict,
                 vector: list[float] | None, use_bank: bool | None, voice: compose.Voice,
-                parts: tuple[followup.Reading, ...] = ()) -> Answer:  # followup.alternatives
+                parts: tuple[followup.Reading, ...] = ()) -> Answer:  # reply.alternatives
         if verdict.label is Label.SCOPE:
             return compose.fixed(question, "no_answer", wording.SCOPE, voice, verdict.decided_by)
         medical = verdict.label is Label.MEDICAL

