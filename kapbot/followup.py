@@ -16,7 +16,6 @@ from dataclasses import dataclass
 MAX_HISTORY = 5  # earlier messages read, the most recent ones
 SHORT = 3  # a message of at most this many words is a follow-up
 ANAPHOR_SHORT = 6  # ... and one of at most this many words that points back ("that", "it")
-IN_CONTEXT_WORDS = 10  # any other message this short is also tried with the question before it
 LEADS = ("and", "but", "also", "then", "so", "or", "plus", "what about", "how about",
          "what if", "same for", "and if")
 ANAPHORS = frozenset({"that", "this", "it", "its", "those", "these", "they", "them", "their",
@@ -45,10 +44,6 @@ def clean_history(history: object, limit: int) -> tuple[str, ...]:
         return ()
     texts = [" ".join(h.split())[:limit] for h in history if isinstance(h, str)]
     return tuple(t for t in texts if t)[-MAX_HISTORY:]
-
-
-def word_count(message: str) -> int:
-    return len(_WORD.findall(message.lower().replace("’", "'")))
 
 
 def is_follow_up(message: str) -> bool:

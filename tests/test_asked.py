@@ -71,15 +71,18 @@ def test_a_reading_with_the_question_before_counts_only_on_that_questions_sectio
     before, message = "What happens in a session?", "how many of those before the real one?"
     both = f"{before} {message}"
 
-    def taken(section_before: str, section_both: str) -> str:
-        retrieve = _retrieve({message: ("Fees", 0.2), before: (section_before, 0.9),
+    def taken(section_alone: str, section_before: str, section_both: str) -> str:
+        retrieve = _retrieve({message: (section_alone, 0.2), before: (section_before, 0.9),
                               both: (section_both, 0.8)})
         _, _, _, _, text = reply.best_reading(retrieve, lambda t: [0.0], message, None,
                                               [Reading(both, before)], 0.5)
         return "both" if text == both else "alone"
 
-    assert taken("Preparation", "Preparation") == "both"  # stays with the earlier question
-    assert taken("Preparation", "Integration") == "alone"  # a new topic: read on its own
+    # the context makes the reply surer in the section the message and the question share
+    assert taken("Preparation", "Preparation", "Preparation") == "both"
+    # a new topic ("Do you take insurance?" after integration): not moved to the question's
+    assert taken("Fees", "Preparation", "Preparation") == "alone"
+    assert taken("Preparation", "Preparation", "Integration") == "alone"
 
 
 def test_a_follow_up_is_read_alone_only_when_its_reading_in_context_is_not_answered() -> None:

@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 
 from kapbot import compose, wording
-from kapbot.followup import IN_CONTEXT_WORDS, Reading, read, word_count
+from kapbot.followup import Reading, read
 from kapbot.models import Answer
 from kapbot.ranking import asked
 from kapbot.ranking.decide import Decision, decide
@@ -27,14 +27,13 @@ def alternatives(message: str, reading: Reading, history: Sequence[str]) -> tupl
     is not answered ("and in winter?" after a question on watering stays with watering, though
     alone it would be about pruning). Any other message: its question sentences (``asked``)
     and, after an earlier question, the message read with it, which counts only if it stays
-    with the section that question is answered from (an unmarked follow-up such as "how many
-    of those before the real one?", not a new topic), and only for a message of at most
-    ``IN_CONTEXT_WORDS`` words: on the development set a longer one ("different question - can
-    my husband sit in on the session with me?") was a new question."""
+    in the section the message alone and that question both put first: an unmarked follow-up
+    ("how many of those before the real one?") is answered surer, a new topic ("Do you take
+    insurance?" after a question on integration) is not pulled to the earlier one."""
     if reading.is_follow_up:
         return (Reading(message, only_if_unanswered=True),)
     out = tuple(Reading(sentence) for sentence in asked.readings(message)[1:])
-    if history and word_count(message) <= IN_CONTEXT_WORDS:
+    if history:
         before = read(history[-1], history[:-1]).text
         out += (Reading(f"{before} {message}", before),)
     return out
@@ -47,12 +46,16 @@ def best_reading(retrieve: Retrieve, embed: Callable[[str], list[float] | None],
     ``alternatives``) and take the reading the decision answers with the highest
     calibrated probability (``question`` on a tie): ranking, vector, snapshot, decision, and the
     text that was ranked. A part read with an earlier question (``follows``) counts only when
-    its first section is the one that question is answered from; a part ``only_if_unanswered``
+    its first section is the one ``question`` alone puts first and the one that question is
+    answered from: the context makes the reply surer, never moves it to another section ("Do
+    you take insurance?" after a question on integration is not read as one on integration);
+    a part ``only_if_unanswered``
     only when no reading before it is answered. Chosen on the development sets
     over "the question sentences whenever they are answered", which quoted the right section
     for 2 fewer of evals/questions-dev2.jsonl."""
     ranking, used, snap = retrieve(question, vector)
     best = (ranking, used, snap, decide(ranking, threshold), question)
+    alone = ranking.top
     for part in parts:
         ranking, used, snap = retrieve(part.text, embed(part.text))
         decision = decide(ranking, threshold)
@@ -60,7 +63,10 @@ def best_reading(retrieve: Retrieve, embed: Callable[[str], list[float] | None],
             continue
         if part.only_if_unanswered and best[3].answer:
             continue
-        if part.is_follow_up and not _stays_with(retrieve, part.follows, ranking, threshold):
+        if part.is_follow_up and not (
+                alone is not None and ranking.top is not None
+                and ranking.top.section.id == alone.section.id
+                and _stays_with(retrieve, part.follows, ranking, threshold)):
             continue
         best = (ranking, used, snap, decision, part.text)
     return best

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from kapbot.embeddings import VectorTable
+from kapbot.language import Lang, cue_counts
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit, UnitType
 from kapbot.ranking.fusion import Ranking, Weights, rank
@@ -97,8 +98,9 @@ class SectionSearch:
 
     def clearest_question(self, snap: Snapshot, section_id: str, use_bank: bool) -> str:
         """What a "did you mean" button asks for a section: its FAQ heading when the ranker puts
-        that in the section, else its question the ranker most surely puts there. "" when it
-        has none."""
+        that in the section, else its question the ranker most surely puts there, preferring
+        one without Spanish words (a bank holds Spanglish lines; the buttons of an English
+        reply are English). "" when it has none."""
         trained = snap.rankers.get(use_bank)
         if trained is None:
             return ""
@@ -109,15 +111,16 @@ class SectionSearch:
             return ""
         probabilities, _ = ranker.section_probabilities(table.matrix[rows])  # one call for all
         column = ranker.sections.index(section_id) if section_id in ranker.sections else -1
-        scored: list[tuple[bool, bool, float, str]] = []
+        scored: list[tuple[bool, bool, bool, float, str]] = []
         for row, mine in zip(rows, probabilities, strict=True):
             unit = snap.units[table.ids[row]]
             first = ranker.sections[int(mine.argmax())] if len(mine) else ""
             if unit.origin == "heading" and first == section_id:
                 return unit.text
-            scored.append((first == section_id, reads_as_a_question(unit.text),
+            scored.append((first == section_id, cue_counts(unit.text)[Lang.ES] < 2,
+                           reads_as_a_question(unit.text),
                            float(mine[column]) if column >= 0 else 0.0, unit.text))
-        return tidy_question(max(scored)[3]) if scored else ""
+        return tidy_question(max(scored)[4]) if scored else ""
 
 
 def reads_as_a_question(line: str) -> bool:
