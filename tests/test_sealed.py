@@ -123,21 +123,23 @@ def test_no_line_is_nearly_a_sealed_message(real_bot: Bot) -> None:
 
 
 def test_each_sealed_file_is_as_first_committed() -> None:
-    """A sealed set (and the folder's README) is written once: what is there now is what the
-    commit that added it held. Skipped outside a git checkout."""
+    """A sealed set is written once: the folder holds sets only, each touched by exactly one
+    commit, and what is there now is what that commit held. Skipped outside a git checkout."""
     import shutil
     import subprocess
 
     root = EVALS.parent
     if shutil.which("git") is None or not (root / ".git").exists():
         pytest.skip("not a git checkout")
-    for path in sorted((EVALS / "sealed").iterdir()):
+    assert sorted((EVALS / "sealed").iterdir()) == SEALED  # no README or other file beside them
+    for path in SEALED:
         name = path.relative_to(root).as_posix()
-        added = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--", name],
-                               cwd=root, capture_output=True, text=True, check=True).stdout.split()
-        if not added:
+        commits = subprocess.run(["git", "log", "--format=%H", "--", name], cwd=root,
+                                 capture_output=True, text=True, check=True).stdout.split()
+        if not commits:
             continue  # not committed yet: the commit that adds it is its first version
-        first = subprocess.run(["git", "show", f"{added[-1]}:{name}"], cwd=root,
+        assert len(commits) == 1, f"{name} was changed after the commit that added it"
+        first = subprocess.run(["git", "show", f"{commits[0]}:{name}"], cwd=root,
                                capture_output=True, check=True).stdout
         assert path.read_bytes() == first, f"{name} changed after the commit that added it"
 
