@@ -27,7 +27,7 @@ def alternatives(message: str, reading: Reading, history: Sequence[str]) -> tupl
     is not answered ("and in winter?" after a question on watering stays with watering, though
     alone it would be about pruning). Any other message: its question sentences (``asked``)
     and, after an earlier question, the message read with it, which counts only if it stays
-    in the section the message alone and that question both put first: an unmarked follow-up
+    in the section the message alone puts first: an unmarked follow-up
     ("how many of those before the real one?") is answered surer, a new topic ("Do you take
     insurance?" after a question on integration) is not pulled to the earlier one."""
     if reading.is_follow_up:
@@ -46,13 +46,12 @@ def best_reading(retrieve: Retrieve, embed: Callable[[str], list[float] | None],
     ``alternatives``) and take the reading the decision answers with the highest
     calibrated probability (``question`` on a tie): ranking, vector, snapshot, decision, and the
     text that was ranked. A part read with an earlier question (``follows``) counts only when
-    its first section is the one ``question`` alone puts first and the one that question is
-    answered from: the context makes the reply surer, never moves it to another section ("Do
-    you take insurance?" after a question on integration is not read as one on integration);
-    a part ``only_if_unanswered``
-    only when no reading before it is answered. Chosen on the development sets
-    over "the question sentences whenever they are answered", which quoted the right section
-    for 2 fewer of evals/questions-dev2.jsonl."""
+    its first section is the one ``question`` alone puts first: the context makes the reply
+    surer, never moves it to another section ("Do you take insurance?" after a question on
+    integration is not read as one on integration); a part ``only_if_unanswered`` only when
+    no reading before it is answered. Chosen on the development sets over "the question
+    sentences whenever they are answered", which quoted the right section for 2 fewer of
+    evals/questions-dev2.jsonl."""
     ranking, used, snap = retrieve(question, vector)
     best = (ranking, used, snap, decide(ranking, threshold), question)
     alone = ranking.top
@@ -63,20 +62,11 @@ def best_reading(retrieve: Retrieve, embed: Callable[[str], list[float] | None],
             continue
         if part.only_if_unanswered and best[3].answer:
             continue
-        if part.is_follow_up and not (
-                alone is not None and ranking.top is not None
-                and ranking.top.section.id == alone.section.id
-                and _stays_with(retrieve, part.follows, ranking, threshold)):
+        if part.is_follow_up and (alone is None or ranking.top is None
+                                  or ranking.top.section.id != alone.section.id):
             continue
         best = (ranking, used, snap, decision, part.text)
     return best
-
-
-def _stays_with(retrieve: Retrieve, earlier: str, ranking: Ranking, threshold: float) -> bool:
-    """Whether ``ranking`` puts first the section that ``earlier`` is answered from."""
-    before = retrieve(earlier, None)[0]
-    return (ranking.top is not None and before.top is not None and decide(
-        before, threshold).answer and before.top.section.id == ranking.top.section.id)
 
 
 def from_ranking(search: SectionSearch, snap: Snapshot, question: str, vector: list[float],
