@@ -150,11 +150,12 @@ def test_healthz_is_503_until_the_index_answers(
 def test_a_question_never_loads_torch_on_its_own_thread(
     built: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    data = copy_of(built, tmp_path, index=False)  # the ONNX model is there, the index is not
-    cache = tmp_path / "cache"  # no index vectors: the build must load the model (the screen's
-    shared = Path(os.environ["KAPBOT_CACHE_DIR"]) / "safety"  # features are shared: no need to
-    if shared.is_dir():  # embed its training data again)
-        shutil.copytree(shared, cache / "safety")
+    data = copy_of(built, tmp_path, index=False)  # the index is not there
+    cache = tmp_path / "cache"  # no index vectors: the build must load the model; the ONNX
+    for part in ("onnx", "safety"):  # model is there, and the screen's features (no need to
+        shared = Path(os.environ["KAPBOT_CACHE_DIR"]) / part  # embed its training data again)
+        if shared.is_dir():
+            shutil.copytree(shared, cache / part)
     code = f"""
 import json, sys, threading
 loaded = {{}}
