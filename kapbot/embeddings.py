@@ -90,17 +90,16 @@ class OnnxEmbedder:
             except (OSError, ValueError):
                 return False
 
-        if current():
-            return False
-        # data folders sharing a cache folder share the graph: one process exports it
-        with npzfile.one_at_a_time(self.graph.parent, "onnx-export"):
-            if current():
-                return False
+        def export() -> bool:
             from kapbot.fullmodel import export_onnx
 
             export_onnx(self.path, self.graph)
             stamp_file.write_text(json.dumps(stamp))
-        return True
+            return True
+
+        # data folders sharing a cache folder share the graph: one process exports it
+        return npzfile.made_once(self.graph.parent, "onnx-export",
+                                 lambda: False if current() else None, export)
 
     def _load(self) -> tuple[Any, Any]:
         with self._lock:

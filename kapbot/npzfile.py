@@ -10,9 +10,11 @@ import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def save(path: Path, fingerprint: str = "", **arrays: Any) -> None:
@@ -74,3 +76,15 @@ def one_at_a_time(folder: Path, name: str) -> Iterator[None]:
         yield
     finally:
         os.close(handle)  # (closing releases the lock)
+
+
+def made_once(folder: Path, name: str, find: Callable[[], T | None], make: Callable[[], T]) -> T:
+    """What ``find`` finds (a saved model, say), else ``make``'s, made by one process at a time:
+    one that waited finds what the first made instead of making it again."""
+    found = find()
+    if found is not None:
+        return found
+    with one_at_a_time(folder, name):
+        found = find()
+        return found if found is not None else make()
+

@@ -108,14 +108,17 @@ def _ranker(settings: Settings, units: list[Unit], vectors: dict[str, list[float
     if ranker is None and (twin := same()) is not None:
         ranker = dataclasses.replace(twin, fingerprint=key)
         section_ranker.save(ranker, path)
-    if ranker is None:
-        with npzfile.one_at_a_time(path.parent, "ranker-training"):  # (or another process)
-            ranker = section_ranker.load(path, key)
-            if ranker is None:
-                log.info("Training the section ranker (%s)", key.split("-", 1)[1])
-                ranker = section_ranker.train(units, vectors, use_bank, key, table=table)
-                section_ranker.save(ranker, path)
-    return ranker
+    if ranker is not None:
+        return ranker
+
+    def train() -> SectionRanker:
+        log.info("Training the section ranker (%s)", key.split("-", 1)[1])
+        trained = section_ranker.train(units, vectors, use_bank, key, table=table)
+        section_ranker.save(trained, path)
+        return trained
+
+    return npzfile.made_once(path.parent, "ranker-training",
+                             lambda: section_ranker.load(path, key), train)
 
 
 def _if_same_lines(units: list[Unit], with_bank: SectionRanker) -> SectionRanker | None:

@@ -112,12 +112,8 @@ def load_or_train(featurizer: Featurizer, examples: Sequence[dataset.Example], f
     data and settings, else trained now (deterministic) and saved there."""
     fingerprint = _fingerprint(featurizer, examples, c)
     path = model_path(folder, fingerprint)
-    model = classifier.load(path, fingerprint)
-    if model is not None:
-        return model
-    with npzfile.one_at_a_time(folder, "safety-training"):  # another process may be training it
-        return classifier.load(path, fingerprint) or _train(featurizer, examples, folder, c,
-                                                             fingerprint)
+    return npzfile.made_once(folder, "safety-training", lambda: classifier.load(path, fingerprint),
+                             lambda: _train(featurizer, examples, folder, c, fingerprint))
 
 
 def _train(featurizer: Featurizer, examples: Sequence[dataset.Example], folder: Path, c: float,
