@@ -24,6 +24,7 @@ from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavail
 from kapbot.feedback import FeedbackStore
 from kapbot.gaps import GapLog, is_gap
 from kapbot.history import History
+from kapbot.messagevectors import MessageVectors, Vector
 from kapbot.models import Answer
 from kapbot.ranking import asked, reply
 from kapbot.ranking.fusion import Ranking, Weights
@@ -43,7 +44,6 @@ log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
 
 GRAVITY = {Tier.NONE: 0, Tier.CONCERN: 1, Tier.URGENT: 2}
-MESSAGE_TOKENS = 128  # a message's vector (retrieval and screen) reads at most this many tokens
 
 
 class Bot:
@@ -74,6 +74,7 @@ class Bot:
         multilingual = multilingual or embedder or MultilingualEmbedder(  # (a test's: its own)
             settings.model_concurrency, settings.learnt("models"))
         self.multilingual_index = VectorCache(multilingual, settings.learnt("vectors"))  # corpus's
+        self.vectors = MessageVectors(self.embedder, multilingual)  # a visitor's: not kept
         self.screener = Screener(
             self.embedder, multilingual,
             Thresholds(settings.urgent_threshold, settings.concern_threshold,
@@ -151,11 +152,13 @@ class Bot:
 
     # -- answering ---------------------------------------------------------------------------
     def retrieve(
-        self, question: str, use_bank: bool | None = None, vector: list[float] | None = None
+        self, question: str, use_bank: bool | None = None, vector: list[float] | None = None,
+        multilingual: list[float] | None = None,
     ) -> tuple[Ranking, list[float], Snapshot]:
         """Rank sections for ``question``; also returns the question's embedding and the index
         snapshot that answered (one per answer, even while a new one is swapped in). With no
-        index loaded yet, starts building one in the background and raises ``IndexNotReady``."""
+        index loaded yet, starts building one in the background and raises ``IndexNotReady``.
+        ``vector``, ``multilingual``: the question's vectors, when the caller has them."""
         snap = self._snapshot
         if snap is None:
             self.prepare_in_background()
@@ -163,7 +166,9 @@ class Bot:
         bank = self.settings.use_bank if use_bank is None else use_bank
         if vector is None:
             vector = self.embedder.embed([question])[0]
-        return self.search.rank(snap, question, vector, bank), vector, snap
+        if multilingual is None and bank and snap.multilingual_ranker is not None:
+            multilingual = self.vectors.multilingual_vector(question)
+        return self.search.rank(snap, question, vector, bank, multilingual), vector, snap
 
     def ask(
         self, message: object, use_bank: bool | None = None, after_crisis: bool = False,
@@ -203,13 +208,12 @@ class Bot:
             verdict = self.screener.check(raw)  # its first and last max_question_chars
             return self._tiered(answer if verdict.tier is not Tier.URGENT else
                                 crisis(question, verdict, voice), verdict)
-        vector = self._vector(question)
-        verdict = self.screener.check(question, vector)
+        vectors = self.vectors.both(question)
+        verdict = self.screener.check(question, *vectors)
         reading = followup.read(question, history)
-        ranked_vector = vector
         if reading.is_follow_up:  # screened in context too: the graver verdict stands
-            ranked_vector = self._vector(reading.text)
-            in_context = self.screener.check(reading.text, ranked_vector)
+            vectors = self.vectors.both(reading.text)
+            in_context = self.screener.check(reading.text, *vectors)
             if GRAVITY[in_context.tier] > GRAVITY[verdict.tier]:
                 verdict = in_context
         if verdict.tier is Tier.URGENT:
@@ -219,7 +223,7 @@ class Bot:
         if verdict.tier is Tier.CONCERN and not asked.asks(question):  # "I want to die": no quote
             return self._tiered(compose.fixed(question, "no_answer", wording.CONCERN_NOTHING_ASKED,
                                               voice, "concern: nothing asked"), verdict)
-        answer = self._answer(reading.text, cleaned.problem, verdict, ranked_vector, use_bank,
+        answer = self._answer(reading.text, cleaned.problem, verdict, vectors, use_bank,
                               voice, reply.alternatives(question, reading, history))
         return self._tiered(dataclasses.replace(answer, question=question), verdict)
 
@@ -232,19 +236,8 @@ class Bot:
             return compose.with_resources(answer, wording.CONCERN)
         return answer
 
-    def _vector(self, question: str) -> list[float] | None:
-        """The question's vector (retrieval and screen), or None if the model fails (the rules
-        still screen, and retrieval tries again)."""
-        try:
-            if isinstance(self.embedder, OnnxEmbedder):
-                return self.embedder.embed([question], MESSAGE_TOKENS)[0]
-            return self.embedder.embed([question])[0]
-        except Exception:
-            log.exception("Could not embed a message")
-            return None
-
     def _answer(self, question: str, problem: str, verdict: SafetyVerdict,
-                vector: list[float] | None, use_bank: bool | None, voice: compose.Voice,
+                vectors: tuple[Vector, Vector], use_bank: bool | None, voice: compose.Voice,
                 parts: tuple[followup.Reading, ...] = ()) -> Answer:  # reply.alternatives
         if verdict.label is Label.SCOPE:
             return compose.fixed(question, "no_answer", wording.SCOPE, voice, verdict.decided_by)
@@ -258,10 +251,11 @@ class Bot:
             if voice.lang != "en" and (snap := self._snapshot) is not None:  # kapbot.crosslingual
                 return self.langs.across.answer(snap.corpus, question, voice, medical,
                                                 snap.multilingual_ranker,
-                                                self.settings.answer_threshold)
+                                                self.settings.answer_threshold, vectors[1])
+            known = {question: vectors[1]}  # the multilingual vector of the text the screen read
             ranking, vector, snap, decision, question = reply.best_reading(
-                lambda text, v: self.retrieve(text, use_bank, v), self._vector, question, vector,
-                parts, self.settings.answer_threshold)
+                lambda text, v: self.retrieve(text, use_bank, v, known.get(text)),
+                self.vectors.minilm, question, vectors[0], parts, self.settings.answer_threshold)
             if medical and (not decision.answer or ranking.top is None):  # nothing to quote
                 return compose.fixed(question, "medical", wording.MEDICAL, voice,
                                      verdict.decided_by)

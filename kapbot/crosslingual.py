@@ -162,13 +162,15 @@ class CrossLingual:
 
     def answer(self, corpus: Corpus, question: str, voice: compose.Voice,
                medical: bool = False, ranker: tuple[SectionRanker, UnitTable] | None = None,
-               answer_threshold: float = 0.5) -> Answer:
+               answer_threshold: float = 0.5, vector: Sequence[float] | None = None) -> Answer:
         """The reply to a question in ``voice.lang``: the best section quoted unchanged (framed in
         the visitor's language), or the not-covered reply (the medical one for a medical-sounding
         question the writing does not answer). ``ranker``: the multilingual section ranker,
-        whose decision must agree (module docstring)."""
+        whose decision must agree (module docstring). ``vector``: the question's vector by
+        ``embedder``, when the caller has it."""
         index = self._rows(corpus)
-        vector = self._unit_vectors(self.embedder, [question])[0]
+        vector = (self._unit_vectors(self.embedder, [question])[0] if vector is None
+                  else vector if getattr(self.embedder, "unit_length", False) else _unit(vector))
         sims = self._similarities(index, question, vector)
         probabilities, sure = ({}, None) if ranker is None else ranker_reading(ranker, vector)
         match = self.rank(corpus, question, voice.lang, sims, probabilities)

@@ -13,7 +13,8 @@ PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexic
         "compose", "wording", "evaluation", "errors", "guard", "review", "colors", "chatview",
         "chatlook",
         "safety.policy", "safety.scoring", "safety.ngrams"}
-ADAPTERS = {"corpus", "embeddings", "npzfile", "vectorcache", "fullmodel", "snapshot", "store",
+ADAPTERS = {"corpus", "embeddings", "messagevectors", "npzfile", "vectorcache", "fullmodel",
+            "snapshot", "store",
             "ranking.search",
             "bot",
             "ranking.ranker", "ranking.ridge", "ranking.nearest", "ranking.reply", "__main__",

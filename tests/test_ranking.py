@@ -52,6 +52,20 @@ def test_ranker_probability_adds_to_the_fused_score() -> None:
     assert alone.top is not None and alone.top.section is B
 
 
+def test_the_multilingual_rankers_probability_is_blended_with_the_rankers() -> None:
+    hits = [(unit(A, "sentence"), 0.5), (unit(B, "sentence"), 0.5)]
+    alone = rank(hits, {}, SECTIONS, ranker={A.id: 0.6, B.id: 0.4})
+    both = rank(hits, {}, SECTIONS, ranker={A.id: 0.6, B.id: 0.4},
+                multilingual={A.id: 0.1, B.id: 0.9})
+    assert alone.top is not None and alone.top.section is A and "m" not in alone.top.signals
+    assert both.top is not None and both.top.section is B and both.top.signals["m"] == 0.9
+    w = Weights().multilingual
+    assert both.top.score == round(0.4 * 0.5 / 0.6 + (1 - w) * 0.4 + w * 0.9, 4)
+    # a section only the multilingual ranker found is ranked too
+    found = rank([], {}, SECTIONS, ranker={}, multilingual={B.id: 0.7})
+    assert found.top is not None and found.top.section is B
+
+
 def test_decision_is_a_type_with_suggestions() -> None:
     hits = [(unit(A, "sentence"), 0.7), (unit(B, "sentence"), 0.65)]
     ranked = rank(hits, {}, SECTIONS, ranker={A.id: 0.5, B.id: 0.45})

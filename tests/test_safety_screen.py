@@ -195,6 +195,21 @@ def test_the_screen_reads_every_window(tmp_path: Path) -> None:
     assert screen.check("I just took all my pills").decided_by == "rule: overdose-in-progress"
 
 
+def test_the_screen_reuses_the_vectors_it_is_given(tmp_path: Path) -> None:
+    base, multilingual = FakeEmbedder(), FakeEmbedder()
+    featurizer = Featurizer(base, multilingual)
+    screen = SafetyScreen(featurizer, load_or_train(featurizer, _examples(TOY), tmp_path), T)
+    message = "how long is a session?"
+    base.calls = multilingual.calls = 0
+    computed = screen.check(message)
+    assert (base.calls, multilingual.calls) == (1, 1)
+    given = screen.check(message, base.embed([message])[0], multilingual.embed([message])[0])
+    assert (base.calls, multilingual.calls) == (2, 2)  # only the two calls made here
+    assert given == computed
+    other = FakeEmbedder().embed(["i want to die tonight"])[0]  # vectors are read, not ignored
+    assert screen.check(message, other, other).crisis != computed.crisis
+
+
 @pytest.mark.model
 def test_the_multilingual_encoder_never_goes_through_the_thread_limit() -> None:
     from kapbot.safety.multilingual import MultilingualEmbedder

@@ -139,6 +139,17 @@ def test_the_multilingual_ranker_is_trained_only_with_another_language(
     english = Bot(dataclasses.replace(tiny_settings, languages="en"), embedder=fake_embedder)
     english.prepare()
     assert english._snapshot is not None and english._snapshot.multilingual_ranker is None
+    # an English question is ranked by it too (signal "m"), except without the question bank,
+    # which it learnt from; and a question's multilingual vector is made once, for the screen
+    # and the ranker alike
+    question = "when should I water the roses?"
+    top = both.retrieve(question)[0].top
+    assert top is not None and "m" in top.signals
+    assert "m" not in (both.retrieve(question, use_bank=False)[0].top or top).signals
+    assert "m" not in (english.retrieve(question)[0].top or top).signals
+    calls = fake_embedder.calls
+    assert both.ask(question).kind == "answer"
+    assert fake_embedder.calls - calls == 2  # its MiniLM and its multilingual vector, once each
 
 
 def test_a_spanish_question_the_writing_does_not_cover_is_refused(real_bot: Bot) -> None:

@@ -7,9 +7,14 @@ For each section, five signals on an absolute 0..1 scale:
   p  best cosine similarity to one of its passages (embedded with their heading path);
   s  best cosine similarity to one of its sentences;
   l  best BM25 score (squashed to 0..1) of its passages and sentences;
-  r  the trained section ranker's probability (``kapbot.ranking.ranker``).
+  r  the trained section ranker's probability (``kapbot.ranking.ranker``);
+  m  when there is one, the probability of the same kind of ranker trained on the multilingual
+     vectors (USE v3) of the same lines: a second model of the same question, whose errors
+     are not all MiniLM's.
 The fused score is the weighted mean of the first four (without ``q`` for a section that has no
-questions) plus ``r``. Whether the first section is quoted is ``kapbot.ranking.decide``'s call.
+questions) plus the rankers' term: ``r``, or with ``m`` the blend ``(1 - w)·r + w·m``
+(``Weights.multilingual``). Whether the first section is quoted is ``kapbot.ranking.decide``'s
+call.
 """
 
 from __future__ import annotations
@@ -29,6 +34,14 @@ class Weights:
     sentence: float = 0.4
     lexical: float = 0.2
     question_lexical: float = 0.2  # BM25 over the questions, added to each question's cosine
+    # the multilingual ranker's share of the rankers' term: 0.5 quoted the right section for 5
+    # more of 244 development questions (evals/answers-dev.md), 1.0 (added to r) for 4, with
+    # fewer "did you mean" offers and follow-ups answered
+    multilingual: float = 0.5
+
+    def rankers(self, r: float, m: float | None) -> float:
+        """The rankers' term: ``r`` alone, or blended with the multilingual ranker's ``m``."""
+        return r if m is None else (1 - self.multilingual) * r + self.multilingual * m
 
     def fuse(self, q: float | None, p: float, s: float, lx: float) -> float:
         """Weighted mean; a section with no questions to match (``q`` None) is not penalised."""
@@ -68,10 +81,11 @@ def rank(
     use_bank: bool = True,
     question_lexical: Mapping[str, float] | None = None,
     ranker: Mapping[str, float] | None = None,
+    multilingual: Mapping[str, float] | None = None,
 ) -> Ranking:
     """Rank sections from dense ``hits`` (unit, similarity), per-section lexical scores,
     per-question lexical scores (by unit id), which strengthen a question match, and the
-    trained ranker's probability per section (``ranker``)."""
+    trained rankers' probabilities per section (``ranker``; ``multilingual``, when given)."""
     best: dict[str, dict[str, float]] = {}
     not_covered, example = 0.0, ""
     question_lexical = question_lexical or {}
@@ -100,16 +114,20 @@ def rank(
     for section_id in [sid for sid in best if lexical.get(sid, 0.0) > 0] + word_only:
         best.setdefault(section_id, {})["l"] = lexical[section_id]
     ranker = ranker or {}
-    for section_id in heapq.nsmallest(WORD_ONLY_SECTIONS, ranker,
-                                      key=lambda sid: (-ranker[sid], sid)):
-        if section_id in sections:
-            best.setdefault(section_id, {})
+    for probabilities in (ranker, multilingual or {}):
+        for section_id in heapq.nsmallest(WORD_ONLY_SECTIONS, probabilities,
+                                          key=lambda sid: (-probabilities[sid], sid)):
+            if section_id in sections:
+                best.setdefault(section_id, {})
     ranked = []
     for section_id, sig in best.items():
         full = {k: round(max(0.0, sig.get(k, 0.0)), 4) for k in ("q", "p", "s", "l")}
         full["r"] = round(ranker.get(section_id, 0.0), 4)
+        if multilingual is not None:
+            full["m"] = round(multilingual.get(section_id, 0.0), 4)
         q = full["q"] if "q" in sig else None
-        score = weights.fuse(q, full["p"], full["s"], full["l"]) + full["r"]
+        score = (weights.fuse(q, full["p"], full["s"], full["l"])
+                 + weights.rankers(full["r"], full.get("m")))
         ranked.append(RankedSection(sections[section_id], round(score, 4), full))
     ranked.sort(key=lambda p: (-p.score, p.section.id))
     return Ranking(tuple(ranked), round(not_covered, 4), example, nearest[1], nearest[2],

@@ -1,7 +1,8 @@
 """Searching one index snapshot for a question: dense hits from the Chroma store, lexical BM25
-from memory and the trained ranker's probabilities, fused by ``kapbot.ranking.fusion``, with the
-calibrated probability that the first section answers; and the per-sentence scores of the
-section that will be quoted.
+from memory and the trained rankers' probabilities (the MiniLM one, and the multilingual one when
+the snapshot has it and the question's multilingual vector is given), fused by
+``kapbot.ranking.fusion``, with the calibrated probability that the first section answers; and
+the per-sentence scores of the section that will be quoted.
 """
 
 from __future__ import annotations
@@ -26,8 +27,11 @@ class SectionSearch:
         self.store = store
         self.weights = weights
 
-    def rank(self, snap: Snapshot, question: str, vector: list[float], use_bank: bool) -> Ranking:
-        """Sections ranked for ``question`` (whose embedding is ``vector``)."""
+    def rank(self, snap: Snapshot, question: str, vector: list[float], use_bank: bool,
+             multilingual: list[float] | None = None) -> Ranking:
+        """Sections ranked for ``question`` (whose embedding is ``vector``, and whose
+        multilingual one is ``multilingual``: read by the snapshot's multilingual ranker, which
+        learnt the question bank too, so not for a ranking without the bank)."""
         hits = self.dense_hits(snap, vector)
         lexical: dict[str, float] = {}
         for i, score in snap.bm25.sparse(question).items():
@@ -42,8 +46,11 @@ class SectionSearch:
             return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical)
         ranker, table = trained
         probabilities, not_covered = ranker.probabilities(vector)
+        second = None
+        if use_bank and multilingual is not None and snap.multilingual_ranker is not None:
+            second = snap.multilingual_ranker[0].probabilities(multilingual)[0]
         ranking = rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical,
-                       probabilities)
+                       probabilities, second)
         if ranking.top is None:
             return ranking
         features = features_for(ranker, table, vector, ranking.top.section.id,

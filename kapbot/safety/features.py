@@ -31,17 +31,19 @@ class Featurizer:
     def name(self) -> str:
         return f"{self.base.name}+{self.multilingual.name}"
 
-    def features(self, texts: Sequence[str], base_vectors: Sequence[Sequence[float]] | None = None
-                 ) -> Any:
-        """One row per text. ``base_vectors``: the texts' MiniLM vectors when the caller has
-        them already (the question's, computed for retrieval)."""
+    def features(self, texts: Sequence[str], base_vectors: Sequence[Sequence[float]] | None = None,
+                 multilingual_vectors: Sequence[Sequence[float]] | None = None) -> Any:
+        """One row per text. ``base_vectors``, ``multilingual_vectors``: the texts' MiniLM and
+        multilingual vectors when the caller has them already (the question's, computed for
+        retrieval)."""
         import numpy as np
 
         texts = list(texts)
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         base = base_vectors if base_vectors is not None else self.base.embed(texts)
-        multi = self.multilingual.embed(texts)
+        multi = (multilingual_vectors if multilingual_vectors is not None
+                 else self.multilingual.embed(texts))
         return np.hstack([np.asarray(base, dtype=np.float32),
                           np.asarray(multi, dtype=np.float32)])
 
@@ -82,10 +84,10 @@ class Remembered(Featurizer):
         super().__init__(featurizer.base, featurizer.multilingual)
         self.rows = rows
 
-    def features(self, texts: Sequence[str], base_vectors: Sequence[Sequence[float]] | None = None
-                 ) -> Any:
+    def features(self, texts: Sequence[str], base_vectors: Sequence[Sequence[float]] | None = None,
+                 multilingual_vectors: Sequence[Sequence[float]] | None = None) -> Any:
         import numpy as np
 
         if texts and all(t in self.rows for t in texts):
             return np.stack([self.rows[t] for t in texts])
-        return super().features(texts, base_vectors)
+        return super().features(texts, base_vectors, multilingual_vectors)

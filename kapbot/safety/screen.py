@@ -83,16 +83,20 @@ class SafetyScreen:
         self.thresholds = thresholds
         self.span = span
 
-    def check(self, message: str, vector: Sequence[float] | None = None) -> SafetyVerdict:
-        """``vector``: the message's MiniLM vector, when the caller has it already."""
+    def check(self, message: str, vector: Sequence[float] | None = None,
+              multilingual: Sequence[float] | None = None) -> SafetyVerdict:
+        """``vector``, ``multilingual``: the message's MiniLM and multilingual vectors, when
+        the caller has them already."""
         texts = windows(message, self.span)
         alone = sentences(message, self.span)
         every = texts + alone
-        base = None
-        if vector is not None and texts[0] == message:
-            rest = self.featurizer.base.embed(every[1:]) if len(every) > 1 else []
-            base = [list(vector), *rest]
-        probabilities = self.model.probabilities(self.featurizer.features(every, base), every)
+        given: list[list[list[float]] | None] = [None, None]
+        for i, (known, model) in enumerate(((vector, self.featurizer.base),
+                                            (multilingual, self.featurizer.multilingual))):
+            if known is not None and texts[0] == message:
+                given[i] = [list(known), *(model.embed(every[1:]) if len(every) > 1 else [])]
+        probabilities = self.model.probabilities(
+            self.featurizer.features(every, given[0], given[1]), every)
         return decide(probabilities[: len(texts)], self.thresholds, first_match(message),
                       probabilities[len(texts) :], first_match(message, "concern"))
 

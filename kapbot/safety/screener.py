@@ -57,14 +57,16 @@ class Screener:
             self.featurizer.multilingual.embed(["ready"])
             self.featurizer.base.embed(["ready"])
 
-    def check(self, message: str, vector: Sequence[float] | None = None) -> SafetyVerdict:
+    def check(self, message: str, vector: Sequence[float] | None = None,
+              multilingual: Sequence[float] | None = None) -> SafetyVerdict:
         """The full screen: every window of the message through the classifier, and the rules.
-        ``vector``: the message's MiniLM vector when the caller has it (reused, not recomputed).
-        If the classifier cannot run, the rules decide alone."""
+        ``vector``, ``multilingual``: the message's MiniLM and multilingual vectors when the
+        caller has them (reused, not recomputed). If the classifier cannot run, the rules
+        decide alone."""
         screen = self._screen
         if screen is not None:
             try:
-                return screen.check(message, vector)
+                return screen.check(message, vector, multilingual)
             except Exception:
                 log.exception("The safety classifier failed; the rules still screen")
         return self.rules_only(message)
