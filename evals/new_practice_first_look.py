@@ -51,6 +51,15 @@ def evaluate(site: Path, questions: Path, name: str) -> tuple[dict[str, float], 
     return figures, took, summary
 
 
+def as_eval_case(row: dict[str, object]) -> dict[str, object]:
+    """A sealed row as ``kapbot eval`` reads it: without its phase, and a writer's
+    ``not_covered`` (the question sets' word, as in p5) as the eval's ``no_answer``."""
+    case = {k: v for k, v in row.items() if k != "phase"}
+    if case["expect"] == "not_covered":
+        case["expect"] = "no_answer"
+    return case
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("practice", type=Path)
@@ -69,8 +78,8 @@ def main() -> int:
     files = {}
     for phase in ("before_teaching", "after_teaching"):
         files[phase] = work / f"{phase}.jsonl"
-        files[phase].write_text("".join(json.dumps({k: v for k, v in r.items() if k != "phase"})
-                                        + "\n" for r in rows if r["phase"] == phase))
+        files[phase].write_text("".join(json.dumps(as_eval_case(r)) + "\n"
+                                        for r in rows if r["phase"] == phase))
     steps: list[tuple[str, str, float]] = []
     table: list[tuple[str, dict[str, float], str]] = []
 
