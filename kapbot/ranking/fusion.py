@@ -35,8 +35,8 @@ class Weights:
     lexical: float = 0.2
     question_lexical: float = 0.2  # BM25 over the questions, added to each question's cosine
     # the multilingual ranker's share of the rankers' term: 0.5 quoted the right section for 5
-    # more of 244 development questions (evals/answers-dev.md), 1.0 (added to r) for 4, with
-    # fewer "did you mean" offers and follow-ups answered
+    # more of 244 development questions (evals/answers-dev.md); 1.0 (added to r) for 4, with 2
+    # fewer answered or offered and 1 fewer follow-up answered
     multilingual: float = 0.5
 
     def rankers(self, r: float, m: float | None) -> float:
