@@ -8,9 +8,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
+import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,6 +37,40 @@ from kapbot.text import words  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 EVALS = ROOT / "evals"
+MODEL_FIXTURES = frozenset({"real_bot", "real_settings", "real_embedder"})
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In each process that runs tests (an xdist worker, or pytest alone), load or train the
+    safety classifiers of the shipped corpus and of the second practice on a background thread,
+    while the model-free tests run first (``pytest_collection_modifyitems``): a fresh clone trains
+    them once, about two minutes, which the first test that needs one used to wait out. The
+    classifiers are made once across processes (``kapbot.npzfile.made_once``); a test that needs
+    one before it is ready waits for it, as before."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None and getattr(
+            session.config.option, "numprocesses", None):
+        return  # the controller of an xdist run runs no test
+    threading.Thread(target=_ready_screens, name="kapbot-test-screens", daemon=True).start()
+
+
+def _ready_screens() -> None:
+    with tempfile.TemporaryDirectory(prefix="kapbot-test-screens-") as data:
+        for config in (ROOT / "kapbot.toml", ROOT / "tests" / "second_practice" / "kapbot.toml"):
+            with contextlib.suppress(Exception):  # the tests that need one make it themselves
+                Bot(load(config_path=config, environ={}, data_dir=data,
+                         cache_dir=os.environ["KAPBOT_CACHE_DIR"])).screener.ready()
+
+
+def _needs_models(item: pytest.Item) -> bool:
+    return bool(MODEL_FIXTURES & set(getattr(item, "fixturenames", ()))) or any(
+        item.get_closest_marker(name) is not None for name in ("model", "slow"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Test files without the real models first (whole files: ``--dist loadfile``), so both
+    workers run them while the classifiers are made (``pytest_sessionstart``)."""
+    heavy = {item.path for item in items if _needs_models(item)}
+    items.sort(key=lambda item: item.path in heavy)  # stable: each file's order is kept
 
 
 class FakeEmbedder:
