@@ -28,7 +28,7 @@ def test_fused_score_is_weighted_mean_of_signals() -> None:
 
 def test_no_bank_ignores_bank_questions_and_not_covered_examples() -> None:
     hits = [(unit(A, "question", "bank"), 0.95), (unit(A, "sentence"), 0.5),
-            (unit(B, "question", "heading"), 0.7), (unit(B, "sentence"), 0.5),
+            (unit(B, "sentence"), 0.6),
             (Unit("nc.md#intro-q1", "question", "nc.md#intro", "price?", "", NOT_COVERED), 0.99)]
     with_bank = rank(hits, {}, SECTIONS)
     without = rank(hits, {}, SECTIONS, use_bank=False)
@@ -39,6 +39,19 @@ def test_no_bank_ignores_bank_questions_and_not_covered_examples() -> None:
     # a section with nothing to match question-to-question is scored on its text alone
     a = next(p for p in without.sections if p.section is A)
     assert a.score == round((0.4 * 0.5) / 0.6, 4)
+
+
+def test_an_faq_heading_is_not_a_question_match() -> None:
+    """On pages without banks only FAQ entries have questions: their heading would give them a
+    question-to-question score that the body sections, matched against statements, can't
+    reach. The heading counts for the gaps report's nearest question, not for ``q``."""
+    hits = [(unit(A, "question", "heading"), 0.8), (unit(A, "sentence"), 0.4),
+            (unit(B, "sentence"), 0.5)]
+    ranking = rank(hits, {}, SECTIONS)
+    assert ranking.top is not None and ranking.top.section is B
+    a = next(p for p in ranking.sections if p.section is A)
+    assert a.signals["q"] == 0.0 and a.score == round(0.4 * 0.4 / 0.6, 4)
+    assert ranking.nearest_section == A.id and ranking.nearest_similarity == 0.8
 
 
 def test_ranker_probability_adds_to_the_fused_score() -> None:

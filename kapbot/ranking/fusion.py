@@ -1,9 +1,15 @@
 """Fusing retrieval signals into a ranking of sections. Pure.
 
 For each section, five signals on an absolute 0..1 scale:
-  q  best cosine similarity between the question and the section's questions (FAQ heading and
-     question bank), plus a little of their BM25 word match: MiniLM separates paraphrased
-     questions well, and the words catch what it blurs ("cost" against "long");
+  q  best cosine similarity between the question and the section's question bank, plus a
+     little of their BM25 word match: MiniLM separates paraphrased questions well, and the
+     words catch what it blurs ("cost" against "long"). An FAQ entry's own heading is not one
+     of them (it reaches the section through its passages and the rankers): on pages without
+     banks only the FAQ entries had a ``q``, and a question matched against a question scores
+     higher than against a statement, so FAQ entries beat the body sections that answer
+     (development: the right section first for 116 → 120 of 155 questions on three practices'
+     pages alone; the banked dev sets unchanged, `evals/pages_alone_dev.py`,
+     `evals/answers_dev.py`);
   p  best cosine similarity to one of its passages (embedded with their heading path);
   s  best cosine similarity to one of its sentences;
   l  best BM25 score (squashed to 0..1) of its passages and sentences;
@@ -71,6 +77,7 @@ class Ranking:
 
 
 WORD_ONLY_SECTIONS = 10
+FAQ_HEADING = "heading"  # a question unit's origin when it is an FAQ entry's own heading
 
 
 def rank(
@@ -102,6 +109,8 @@ def rank(
         if unit.section_id not in sections:
             continue
         if unit.origin == "bank" and not use_bank:
+            continue
+        if unit.origin == FAQ_HEADING:  # see the module's docstring: the ranker learns it
             continue
         key = {"question": "q", "passage": "p", "sentence": "s"}[unit.type]
         signals = best.setdefault(unit.section_id, {})
