@@ -220,11 +220,11 @@ class Bot:
             return self._tiered(crisis(question, verdict, voice), verdict)
         if talk:
             return self._tiered(smalltalk.reply(question, talk, voice, self.settings), verdict)
-        if verdict.tier is Tier.CONCERN and not asked.asks(question):  # "I want to die": no quote
-            return self._tiered(compose.fixed(question, "no_answer", wording.CONCERN_NOTHING_ASKED,
-                                              voice, "concern: nothing asked"), verdict)
         answer = self._answer(reading.text, cleaned.problem, verdict, vectors, use_bank,
                               voice, reply.alternatives(question, reading, history))
+        if verdict.tier is Tier.CONCERN and not asked.worth_quoting(question, answer):
+            return self._tiered(compose.fixed(question, "no_answer", wording.CONCERN_NOTHING_ASKED,
+                                              voice, "concern: nothing asked"), verdict)
         return self._tiered(dataclasses.replace(answer, question=question), verdict)
 
     def _tiered(self, answer: Answer, verdict: SafetyVerdict) -> Answer:

@@ -19,6 +19,7 @@ question is embedded by ``embedder`` and never stored.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections.abc import Mapping, Sequence
@@ -186,5 +187,6 @@ class CrossLingual:
         sentences = split_sentences(top.section.text)
         rows = [index.where.get((top.section.id, sentence)) for sentence in sentences]
         scores = [sims[row] if row is not None else 0.0 for row in rows]  # which to quote
-        return compose.answer(question, top, sentences, scores, voice, self.max_words,
-                              match.passages[:5], why)
+        answer = compose.answer(question, top, sentences, scores, voice, self.max_words,
+                                match.passages[:5], why)
+        return answer if sure is None else dataclasses.replace(answer, confidence=sure)

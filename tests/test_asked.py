@@ -9,7 +9,7 @@ import pytest
 
 from kapbot.bot import Bot
 from kapbot.followup import Reading
-from kapbot.models import RankedSection, Section
+from kapbot.models import Answer, RankedSection, Section
 from kapbot.ranking import asked, reply
 from kapbot.ranking.fusion import Ranking
 
@@ -111,3 +111,20 @@ def test_context_then_question_is_ranked_on_its_question_too(tiny_bot: Bot) -> N
 ])
 def test_whether_a_message_asks_anything(message: str, expected: bool) -> None:
     assert asked.asks(message) is expected
+
+
+def _reply(kind: str, confidence: float) -> Answer:
+    return Answer("q", kind, "text", (), "disclaimer", "https://example.com/book",  # type: ignore[arg-type]
+                  confidence=confidence)
+
+
+@pytest.mark.parametrize(("message", "kind", "confidence", "expected"), [
+    ("I want to die", "answer", 0.74, False),  # no question, the writing not sure: no quote
+    ("I want to die", "no_answer", 0.95, False),  # nothing to quote
+    ("cuantas sesiones voy a necesitar en total", "answer", 0.8, True),  # dictated, unpunctuated
+    ("and after?", "no_answer", 0.0, True),  # asks: the normal reply, whatever it is
+])
+def test_what_is_quoted_below_the_resources(message: str, kind: str, confidence: float,
+                                            expected: bool) -> None:
+    assert asked.worth_quoting(message, _reply(kind, confidence)) is expected
+    assert asked.UNASKED_ANSWER_SURE == 0.8
