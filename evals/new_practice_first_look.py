@@ -52,12 +52,9 @@ def evaluate(site: Path, questions: Path, name: str) -> tuple[dict[str, float], 
 
 
 def as_eval_case(row: dict[str, object]) -> dict[str, object]:
-    """A sealed row as ``kapbot eval`` reads it: without its phase, and a writer's
-    ``not_covered`` (the question sets' word, as in p5) as the eval's ``no_answer``."""
-    case = {k: v for k, v in row.items() if k != "phase"}
-    if case["expect"] == "not_covered":
-        case["expect"] = "no_answer"
-    return case
+    """A sealed row as ``kapbot eval`` reads it: without its phase (``kapbot eval`` reads a
+    writer's ``not_covered`` itself)."""
+    return {k: v for k, v in row.items() if k != "phase"}
 
 
 def main() -> int:

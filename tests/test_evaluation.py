@@ -76,6 +76,11 @@ def test_bad_lines_name_file_and_line() -> None:
         parse_safety(['{"id": 1, "message": "m", "expect": "maybe"}'], "s.jsonl")
 
 
+def test_not_covered_is_read_as_no_answer() -> None:
+    case, = parse_cases(['{"id": "w1", "question": "q", "expect": "not_covered"}'])
+    assert case.expect == "no_answer"
+
+
 def test_a_spanish_reply_has_its_footer() -> None:
     # a Spanish crisis reply ends with the Spanish footer: it used to be scored as missing one
     from kapbot.compose import Voice, fixed
