@@ -42,8 +42,9 @@ def asks(message: str) -> bool:
 # a message with no question in it, to which the resources are shown first ("concern"), is
 # quoted below them only when the writing very likely answers it: dictated and unpunctuated
 # questions ("cuantas sesiones voy a necesitar en total") have no question sentence.
-# Development (evals/spanish-dev3.jsonl and the others: 43 such messages): at 0.8, 10 of 14
-# answerable ones quoted, none of the 10 crisis ones (the highest was 0.74)
+# Development (evals/spanish-dev3.jsonl and the others: 43 such messages): at 0.8, 9 of 14
+# answerable ones quoted, none of the 10 crisis ones (the highest was 0.74). On the sealed
+# e10, 3 more of 22 crisis messages got a quote below the resources (evals/HISTORY.md)
 UNASKED_ANSWER_SURE = 0.8
 
 
