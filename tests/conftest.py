@@ -50,6 +50,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("PYTEST_XDIST_WORKER") is None and getattr(
             session.config.option, "numprocesses", None):
         return  # the controller of an xdist run runs no test
+    # numpy whole, before the thread imports it too: a test importing it at the same moment met
+    # a half-made numpy (RecursionError in numpy.__getattr__) when pytest ran in one process
+    import numpy
+    import numpy.exceptions  # noqa: F401
+
     threading.Thread(target=_ready_screens, name="kapbot-test-screens", daemon=True).start()
 
 
