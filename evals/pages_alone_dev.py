@@ -77,7 +77,7 @@ def measure(practice: Path, work: Path, cases_out: bool,
                          "sections": [[r.section.heading, r.score, r.signals]
                                       for r in ranking.sections]})
         if row["expect"] == "answer":
-            for signal in ("fused", "s", "r", "m", "q", "l"):
+            for signal in ("fused", "q", "p", "s", "l", "r", "m"):
                 order = sorted(ranking.sections, key=lambda r: -(
                     r.score if signal == "fused" else r.signals.get(signal, 0.0)))
                 first = norm(order[0].section.heading) if order else ""

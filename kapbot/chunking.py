@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kapbot.markdown import NOT_COVERED
-from kapbot.models import Section, Unit
+from kapbot.models import FAQ_HEADING, Section, Unit
 from kapbot.text import split_sentences
 
 
@@ -56,7 +56,7 @@ def section_units(section: Section, chunk_size: int, chunk_overlap: int) -> list
         )
     questions: list[tuple[str, str]] = []
     if section.is_faq:
-        questions.append((section.heading, "heading"))
+        questions.append((section.heading, FAQ_HEADING))
     questions.extend((q, "bank") for q in section.questions)
     for n, (question, origin) in enumerate(questions, start=1):
         units.append(Unit(f"{section.id}-q{n}", "question", section.id, question, "", origin, n))

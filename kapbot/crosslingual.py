@@ -182,11 +182,13 @@ class CrossLingual:
         top = match.top
         if not ok or top is None:
             template = wording.MEDICAL if medical else wording.NO_ANSWER
-            return compose.fixed(question, "medical" if medical else "no_answer", template,
-                                 voice, why, match.passages[:5])
-        sentences = split_sentences(top.section.text)
-        rows = [index.where.get((top.section.id, sentence)) for sentence in sentences]
-        scores = [sims[row] if row is not None else 0.0 for row in rows]  # which to quote
-        answer = compose.answer(question, top, sentences, scores, voice, self.max_words,
-                                match.passages[:5], why)
+            answer = compose.fixed(question, "medical" if medical else "no_answer", template,
+                                   voice, why, match.passages[:5])
+        else:
+            sentences = split_sentences(top.section.text)
+            rows = [index.where.get((top.section.id, sentence)) for sentence in sentences]
+            scores = [sims[row] if row is not None else 0.0 for row in rows]  # which to quote
+            answer = compose.answer(question, top, sentences, scores, voice, self.max_words,
+                                    match.passages[:5], why)
+        # the decision's probability, as an English reply carries it (review; kapbot.bot's gate)
         return answer if sure is None else dataclasses.replace(answer, confidence=sure)

@@ -15,6 +15,7 @@ Kind = Literal["answer", "no_answer", "crisis", "medical", "invalid", "greeting"
                "acknowledgement"]
 KINDS: tuple[Kind, ...] = ("answer", "no_answer", "crisis", "medical", "invalid", "greeting",
                            "acknowledgement")
+FAQ_HEADING = "heading"  # the origin of a question unit that is an FAQ entry's own heading
 UnitType = Literal["passage", "sentence", "question"]
 
 
@@ -62,7 +63,7 @@ class Unit:
     section_id: str
     text: str  # what is embedded and matched (passages carry their heading path)
     quote: str  # the therapist's words, unchanged ("" for questions)
-    origin: str = "text"  # "text", "heading" (an FAQ question) or "bank"
+    origin: str = "text"  # "text", FAQ_HEADING (an FAQ question) or "bank"
     position: int = 0
 
     def metadata(self) -> dict[str, Any]:

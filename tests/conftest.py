@@ -52,7 +52,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return  # the controller of an xdist run runs no test
     # numpy whole, before the thread imports it too: a test importing it at the same moment met
     # a half-made numpy (RecursionError in numpy.__getattr__) when pytest ran in one process
-    import numpy
     import numpy.exceptions  # noqa: F401
 
     threading.Thread(target=_ready_screens, name="kapbot-test-screens", daemon=True).start()

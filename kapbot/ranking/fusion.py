@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kapbot.markdown import NOT_COVERED
-from kapbot.models import RankedSection, Section, Unit
+from kapbot.models import FAQ_HEADING, RankedSection, Section, Unit
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,6 @@ class Ranking:
 
 
 WORD_ONLY_SECTIONS = 10
-FAQ_HEADING = "heading"  # a question unit's origin when it is an FAQ entry's own heading
 
 
 def rank(

@@ -12,7 +12,7 @@ import dataclasses
 from kapbot.embeddings import VectorTable
 from kapbot.language import Lang, cue_counts
 from kapbot.lexical import BM25
-from kapbot.models import Section, Unit, UnitType
+from kapbot.models import FAQ_HEADING, Section, Unit, UnitType
 from kapbot.ranking.fusion import Ranking, Weights, rank
 from kapbot.ranking.ranker import features_for
 from kapbot.snapshot import Snapshot
@@ -122,7 +122,7 @@ class SectionSearch:
         for row, mine in zip(rows, probabilities, strict=True):
             unit = snap.units[table.ids[row]]
             first = ranker.sections[int(mine.argmax())] if len(mine) else ""
-            if unit.origin == "heading" and first == section_id:
+            if unit.origin == FAQ_HEADING and first == section_id:
                 return unit.text
             scored.append((first == section_id, cue_counts(unit.text)[Lang.ES] < 2,
                            reads_as_a_question(unit.text),
