@@ -8,31 +8,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
 import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-for key, value in {
-    # one safety classifier for every test bot and server (trained once per machine and data)
-    "KAPBOT_CACHE_DIR": str(Path(__file__).resolve().parent.parent / ".test-cache"),
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "ANONYMIZED_TELEMETRY": "False",
-    "TOKENIZERS_PARALLELISM": "false",
-}.items():
-    os.environ[key] = value
+from .prepare import TEST_ENV, ready_screens
 
-from kapbot.bot import Bot  # noqa: E402
-from kapbot.settings import Settings, load  # noqa: E402
-from kapbot.text import words  # noqa: E402
+os.environ.update(TEST_ENV)  # before kapbot is imported: it reads the cache folder
+
+from kapbot.bot import Bot
+from kapbot.settings import Settings, load
+from kapbot.text import words
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -58,11 +49,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def _ready_screens() -> None:
-    with tempfile.TemporaryDirectory(prefix="kapbot-test-screens-") as data:
-        for config in (ROOT / "kapbot.toml", ROOT / "tests" / "second_practice" / "kapbot.toml"):
-            with contextlib.suppress(Exception):  # the tests that need one make it themselves
-                Bot(load(config_path=config, environ={}, data_dir=data,
-                         cache_dir=os.environ["KAPBOT_CACHE_DIR"])).screener.ready()
+    # the first worker readies the shipped corpus's classifier first, the second the second
+    # practice's: the texts' features are made once, then both fit at once, one core each
+    ready_screens(second_first=os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0")
 
 
 def _needs_models(item: pytest.Item) -> bool:

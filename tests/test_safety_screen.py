@@ -179,11 +179,20 @@ def test_the_classifier_is_rebuilt_when_its_data_changes(tmp_path: Path) -> None
     assert model_path(tmp_path, before.fingerprint).is_file()
 
 
-def test_the_cache_keeps_the_newest_classifiers(tmp_path: Path) -> None:
+def test_the_cache_keeps_the_most_recently_used_classifiers(tmp_path: Path) -> None:
     featurizer = Featurizer(FakeEmbedder(), FakeEmbedder())
+    kept = load_or_train(featurizer, _examples(TOY), tmp_path)  # the first, and used throughout
+    others = []
     for n in range(KEEP_MODELS + 2):
-        load_or_train(featurizer, _examples([*TOY, (f"question number {n}", "other")]), tmp_path)
+        others.append(load_or_train(
+            featurizer, _examples([*TOY, (f"question number {n}", "other")]), tmp_path))
+        assert load_or_train(featurizer, _examples(TOY), tmp_path).fingerprint == kept.fingerprint
     assert len(list(tmp_path.glob("safety-model-*.npz"))) == KEEP_MODELS
+    assert model_path(tmp_path, kept.fingerprint).is_file()
+    gone = [m for m in others if not model_path(tmp_path, m.fingerprint).is_file()]
+    assert gone == others[:3]  # the three least recently used
+    # a lock file goes with its classifier
+    assert len(list(tmp_path.glob(".safety-training-*.lock"))) == KEEP_MODELS
 
 
 def test_the_screen_reads_every_window(tmp_path: Path) -> None:

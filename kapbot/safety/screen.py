@@ -9,7 +9,9 @@ reply. Nothing here needs the index, Chroma or a network: the crisis reply never
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,7 +27,9 @@ log = logging.getLogger("kapbot.safety")
 WINDOW_CHARS = 240  # a window: consecutive sentences up to about this many characters
 MOST_SENTENCES = 40  # sentences of a long message also read alone (the first and last ones)
 MIN_SENTENCES = 4  # from this many sentences, each is also read alone (windows dilute a crisis)
-KEEP_MODELS = 6  # trained classifiers kept in the cache folder (one per corpus and data)
+# trained classifiers kept in the cache folder (one per corpus and data), the least recently
+# used going first: 2 MB each
+KEEP_MODELS = 12
 # a line of the practice's own corrections (``kapbot teach --crisis/--not-crisis``) counts as
 # this many shipped lines: one correction moves the message it names past the urgent threshold
 PRACTICE_WEIGHT = 10.0
@@ -116,15 +120,28 @@ def load_or_train(featurizer: Featurizer, examples: Sequence[dataset.Example], f
     data and settings, else trained now (deterministic) and saved there."""
     fingerprint = _fingerprint(featurizer, examples, c)
     path = model_path(folder, fingerprint)
-    return npzfile.made_once(folder, "safety-training", lambda: classifier.load(path, fingerprint),
+    # one lock per model: two processes training different corpora's classifiers fit at once
+    # (each fit keeps one core busy); the texts' features have a lock of their own (``_train``)
+    return npzfile.made_once(folder, f"safety-training-{fingerprint[:16]}",
+                             lambda: _load(path, fingerprint),
                              lambda: _train(featurizer, examples, folder, c, fingerprint))
+
+
+def _load(path: Path, fingerprint: str) -> classifier.SafetyModel | None:
+    model = classifier.load(path, fingerprint)
+    if model is not None:
+        with contextlib.suppress(OSError):  # used now: the last to go (``_keep_newest``)
+            os.utime(path)
+    return model
 
 
 def _train(featurizer: Featurizer, examples: Sequence[dataset.Example], folder: Path, c: float,
            fingerprint: str) -> classifier.SafetyModel:
     path = model_path(folder, fingerprint)
     log.info("Training the safety classifier on %d examples", len(examples))
-    features = FeatureCache(folder, featurizer).features([ex.text for ex in examples])
+    cache = FeatureCache(folder, featurizer)
+    with npzfile.one_at_a_time(folder, "safety-features"):  # embedded by one process at a time:
+        features = cache.features([ex.text for ex in examples])  # the next finds them saved
     model = classifier.train(features, [ex.text for ex in examples], [ex.label for ex in examples],
                              [ex.weight for ex in examples], fingerprint, c)
     classifier.save(model, path)
@@ -146,13 +163,22 @@ def model_path(folder: Path, fingerprint: str) -> Path:
 
 
 def _keep_newest(folder: Path) -> None:
-    models = sorted(folder.glob("safety-model-*.npz"), key=lambda p: p.stat().st_mtime)
+    """The ``KEEP_MODELS`` most recently used classifiers stay (a load touches its file)."""
+    models = sorted(folder.glob("safety-model-*.npz"), key=_used)
     for old in models[:-KEEP_MODELS]:
         old.unlink(missing_ok=True)
+        key = old.stem.removeprefix("safety-model-")
+        (folder / f".safety-training-{key}.lock").unlink(missing_ok=True)
+
+
+def _used(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # gone meanwhile (another process's clean-up)
+        return 0.0
 
 
 def _give_back_memory() -> None:
-    import contextlib
     import ctypes
     import gc
 
