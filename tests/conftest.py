@@ -89,6 +89,16 @@ class FakeEmbedder:
         return out
 
 
+# A page the shipped corpus lacks. test_model and test_reload each add this same page, under
+# this name, to a copy of the corpus: their classifier and rankers are then trained once (by
+# whichever runs first; ``.test-cache``) instead of once each.
+NEW_PAGE_NAME = "parking.md"
+NEW_PAGE = (
+    "---\ntitle: Visiting the office\nurl: https://example.org/visit\n---\n"
+    "# Visiting the office\n\nThere is free street parking on Elm Street, and the office is "
+    "on the second floor.\n\n<!-- questions\n- Where do I park?\n- is there parking\n-->\n"
+)
+
 TINY_ARTICLE = """---
 title: Tending the Garden
 url: https://example.org/garden

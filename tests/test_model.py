@@ -14,7 +14,7 @@ from kapbot.evalrun import run_kapbot, run_safety
 from kapbot.evaluation import parse_cases, parse_safety
 from kapbot.safety import dataset
 
-from .conftest import CORPUS, EVALS
+from .conftest import CORPUS, EVALS, NEW_PAGE, NEW_PAGE_NAME
 
 pytestmark = pytest.mark.model
 
@@ -135,12 +135,7 @@ def test_a_new_document_is_answered_without_code_changes(real_bot: Bot, tmp_path
 
     folder = Path(str(tmp_path)) / "corpus"
     shutil.copytree(CORPUS, folder)
-    (folder / "parking.md").write_text(
-        "---\ntitle: Visiting the office\nurl: https://example.org/visit\n---\n"
-        "# Visiting the office\n\nThere is free street parking on Elm Street, and the office is "
-        "on the second floor.\n\n<!-- questions\n- Where do I park?\n- is there parking\n-->\n",
-        encoding="utf-8",
-    )
+    (folder / NEW_PAGE_NAME).write_text(NEW_PAGE, encoding="utf-8")
     settings = real_bot.settings.replace(corpus_dir=folder, data_dir=Path(str(tmp_path)) / "d")
     # the same encoders as the real bot (the screen's cached training features then serve)
     bot = Bot(settings, embedder=real_bot.embedder,

@@ -17,23 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS, ROOT
+from .conftest import CORPUS, NEW_PAGE, NEW_PAGE_NAME, ROOT
 from .servers import free_port, wait_for
 
 pytestmark = pytest.mark.slow
-
-GIFT = """---
-title: Gift certificates
-url: https://example.org/gifts
-kind: FAQ
----
-# Gift certificates
-
-### Do you offer gift certificates?
-
-Gift certificates for a first consultation can be bought through the office.
-"""
-
 
 def _ask(base: str, question: str) -> dict:
     request = urllib.request.Request(base + "/api/ask", data=json.dumps(
@@ -65,14 +52,14 @@ def test_reload_picks_up_a_new_file_while_visitors_are_answered(
     live: tuple[str, dict[str, str], int]
 ) -> None:
     base, env, _ = live
-    assert _ask(base, "Do you offer gift certificates?")["kind"] == "no_answer"
+    assert _ask(base, "Where do I park?")["kind"] == "no_answer"
     forbidden = urllib.request.Request(base + "/admin/reload", data=b"", method="POST")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(forbidden, timeout=30)
     assert refused.value.code == 403  # only `kapbot reload`, with the server's token
 
     corpus = Path(env["KAPBOT_CORPUS_DIR"])
-    (corpus / "gifts.md").write_text(GIFT, encoding="utf-8")
+    (corpus / NEW_PAGE_NAME).write_text(NEW_PAGE, encoding="utf-8")
     (corpus / "broken.md").write_text("---\ntitle: [unclosed\n---\n# Broken\n\nText.\n",
                                       encoding="utf-8")
     kinds: list[str] = []
@@ -94,18 +81,18 @@ def test_reload_picks_up_a_new_file_while_visitors_are_answered(
     assert out.stdout.startswith("Reloaded: index rebuilt (the corpus or index settings changed)")
     assert "broken.md:2: front matter is not valid YAML" in out.stderr  # named, with its line
     assert len(kinds) >= 3 and set(kinds) == {"answer"}  # answered throughout the rebuild
-    gift = _ask(base, "Do you offer gift certificates?")
-    assert gift["kind"] == "answer"
-    assert gift["sources"][0]["title"] == "Gift certificates"
+    parking = _ask(base, "Where do I park?")
+    assert parking["kind"] == "answer"
+    assert parking["sources"][0]["title"] == "Visiting the office"
     assert _ask(base, "What is ketamine integration?")["kind"] == "answer"  # the rest loaded
 
 
 def test_sighup_reloads_too(live: tuple[str, dict[str, str], int]) -> None:
     base, env, pid = live
     corpus = Path(env["KAPBOT_CORPUS_DIR"])
-    (corpus / "gifts.md").unlink(missing_ok=True)
+    (corpus / NEW_PAGE_NAME).unlink(missing_ok=True)
     os.kill(pid, signal.SIGHUP)
     deadline = time.time() + 120
-    while _ask(base, "Do you offer gift certificates?")["kind"] != "no_answer":
+    while _ask(base, "Where do I park?")["kind"] != "no_answer":
         assert time.time() < deadline, "SIGHUP did not reload"
         time.sleep(0.5)
