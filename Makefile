@@ -45,7 +45,7 @@ lint: install
 	$(BIN)/mypy
 
 # The linters and the test suite's one-time training (tests/prepare.py: classifiers, rankers and
-# vectors into .test-cache, about two minutes on a fresh clone) side by side, then the tests.
+# vectors into .test-cache, about three minutes on a fresh clone) side by side, then the tests.
 test: tools
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint test-cache
 	$(BIN)/python -m pytest
