@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .prepare import TEST_ENV, ready_screens
+from .prepare import TEST_ENV, copy_indexes, ready_screens
 
 os.environ.update(TEST_ENV)  # before kapbot is imported: it reads the cache folder
 
@@ -174,6 +174,7 @@ def real_embedder() -> object:
 @pytest.fixture(scope="session")
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data = tmp_path_factory.mktemp("real-data")
+    copy_indexes(data)  # made by `make test` beforehand (tests/prepare.py), when it was
     return load(config_path=ROOT / "kapbot.toml", environ={}, data_dir=str(data),
                 cache_dir=os.environ["KAPBOT_CACHE_DIR"])
 

@@ -1,8 +1,8 @@
 """What the test suite makes once per machine (in ``.test-cache``), made ahead of the tests.
 
 ``make test`` runs ``python -m tests.prepare`` beside the linters (``make -j2``), so on a fresh
-clone the safety classifiers, the section rankers and the index vectors of the shipped corpus and
-of the second practice are trained while mypy runs, not while the first model test waits. A
+clone the safety classifiers, the section rankers and the indexes of the shipped corpus and of
+the second practice are made while mypy runs, not while each worker's first model test waits. A
 pytest run alone (no ``make``) does the same on a background thread (``conftest``): the
 classifiers only, while the model-free tests run first. Everything here is made once across
 processes (``kapbot.npzfile.made_once``): whoever comes second loads what the first saved.
@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = (ROOT / "kapbot.toml", ROOT / "tests" / "second_practice" / "kapbot.toml")
+INDEXES = ROOT / ".test-cache" / "indexes"  # a data folder with both practices' indexes
 # the environment of every test process: one cache for every test bot and server (trained once
 # per machine and data), offline, no telemetry
 TEST_ENV = {
@@ -44,19 +45,29 @@ def ready_screens(second_first: bool = False) -> None:
 
 
 def main() -> int:
-    """Both practices' classifiers, then their indexes (whose vectors and rankers are cached)."""
+    """Both practices' classifiers, then their indexes, in ``INDEXES`` (whose vectors and
+    rankers are cached): each test process starts from a copy (``copy_indexes``)."""
     os.environ.update(TEST_ENV)
     from kapbot.bot import Bot
     from kapbot.settings import load
 
     ready_screens()
     for config in CONFIGS:
-        with tempfile.TemporaryDirectory(prefix="kapbot-test-prepare-") as data:
-            Bot(load(config_path=config, environ={}, data_dir=data,
-                     cache_dir=TEST_ENV["KAPBOT_CACHE_DIR"])).prepare()
-    print("tests/prepare.py: the test suite's classifiers, rankers and vectors are ready",
+        Bot(load(config_path=config, environ={}, data_dir=str(INDEXES),
+                 cache_dir=TEST_ENV["KAPBOT_CACHE_DIR"])).prepare()
+    print("tests/prepare.py: the test suite's classifiers, rankers and indexes are ready",
           file=sys.stderr)
     return 0
+
+
+def copy_indexes(data_dir: Path) -> None:
+    """The indexes ``main`` built, copied into a test process's data folder (when there are
+    any): its bots then find them up to date instead of building their own. A stale copy is
+    rebuilt there as any outdated index is."""
+    import shutil
+
+    if (INDEXES / "chroma").is_dir() and not (data_dir / "chroma").exists():
+        shutil.copytree(INDEXES / "chroma", data_dir / "chroma")
 
 
 if __name__ == "__main__":
