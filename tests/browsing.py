@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .conftest import ROOT
+from .prepare import copy_indexes
 from .servers import FIRST_START, free_port, running, serving_folder
 
 # Debian's Chromium when installed, otherwise Playwright's own (None): `make test` installs one
@@ -38,7 +39,9 @@ def served(data: Path, host: Path | None = None, pages: Mapping[str, str] | None
            seconds: float = FIRST_START) -> Iterator[tuple[str, str]]:
     """``app.py`` on a free port with its data in ``data`` and, when ``host`` is given, a static
     server of that folder (an allowed origin) holding ``pages`` (name → HTML, ``{app}`` replaced
-    by the chat's address). Yields (the chat's address, the host's, or "")."""
+    by the chat's address). Yields (the chat's address, the host's, or ""). The server starts
+    from a copy of the indexes ``make test`` made (``tests/prepare.py``), when there are any."""
+    copy_indexes(data)
     app = f"http://127.0.0.1:{free_port()}"
     with ExitStack() as stack:
         origin = ""
