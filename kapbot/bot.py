@@ -21,9 +21,6 @@ from kapbot import compose, followup, smalltalk, wording
 from kapbot.corpus import Corpus
 from kapbot.embeddings import Embedder, OnnxEmbedder
 from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavailable
-from kapbot.feedback import FeedbackStore
-from kapbot.gaps import GapLog, is_gap
-from kapbot.history import History
 from kapbot.messagevectors import MessageVectors, Vector
 from kapbot.models import Answer
 from kapbot.ranking import asked, reply
@@ -35,6 +32,9 @@ from kapbot.safety.policy import Label, SafetyVerdict, Thresholds, Tier
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
 from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
+from kapbot.storage.feedback import FeedbackStore
+from kapbot.storage.gaps import GapLog, is_gap
+from kapbot.storage.history import History
 from kapbot.store import Store
 from kapbot.text import CleanQuestion, clean_question
 from kapbot.vectorcache import VectorCache, full_model

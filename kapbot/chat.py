@@ -13,8 +13,8 @@ from gradio.route_utils import FnIndexInferError
 from kapbot import chatlook, chatview, wording
 from kapbot import review as review_text
 from kapbot.bot import Bot
-from kapbot.feedback import FeedbackStore
 from kapbot.guard import Limiter, RateLimiter, visitor_key
+from kapbot.storage.feedback import FeedbackStore
 
 # What Gradio raises for a function the chat does not have (`kapbot.asgi.ErrorShield`: 404).
 UNKNOWN_FUNCTION: tuple[type[Exception], ...] = (FnIndexInferError,)

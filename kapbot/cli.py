@@ -100,7 +100,7 @@ def _progress(done: int, total: int) -> None:
 def _private_data(settings: Settings, umask: bool = True) -> None:
     """The data folder is this user's only (700); with ``umask``, so is every file and folder
     this process creates from now on (umask 077: files 600, folders 700, from creation)."""
-    from kapbot.sqlitedb import PRIVATE_DIR, private_dir
+    from kapbot.storage.sqlitedb import PRIVATE_DIR, private_dir
 
     if umask:
         os.umask(0o077)

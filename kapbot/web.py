@@ -31,11 +31,11 @@ from kapbot.asgi import ErrorShield, Gate, PageHead, compress_and_cache, request
 from kapbot.bot import Bot
 from kapbot.chatlook import theme_css
 from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
-from kapbot.feedback import FeedbackStore
 from kapbot.guard import RateLimiter, visitor_key
 from kapbot.settings import Settings
 from kapbot.sharedlimit import make_limiter
-from kapbot.sqlitedb import PRIVATE_FILE, private_dir
+from kapbot.storage.feedback import FeedbackStore
+from kapbot.storage.sqlitedb import PRIVATE_FILE, private_dir
 from kapbot.webguard import ChatGuard, limit_malloc_arenas
 
 log = logging.getLogger("kapbot.web")

@@ -149,7 +149,7 @@ def test_thumbs_count_once_per_reply_and_are_limited(tmp_path: Path) -> None:
 
 
 def test_feedback_files_from_before_get_one_rating_per_reply(tmp_path: Path) -> None:
-    from kapbot.feedback import SCHEMA, FeedbackStore
+    from kapbot.storage.feedback import SCHEMA, FeedbackStore
 
     path = tmp_path / "feedback.sqlite3"
     with sqlite3.connect(path) as conn:  # a file written before replies had an id

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from kapbot.bot import Bot
 from kapbot.gapreport import render_report
-from kapbot.gaps import GapLog
 from kapbot.review import decided_by, explain
 from kapbot.settings import Settings
+from kapbot.storage.gaps import GapLog
 
 from .conftest import FakeEmbedder
 
