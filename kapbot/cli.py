@@ -116,7 +116,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     _private_data(settings)
     bot = _bot(settings)
     report = bot.prepare(force=args.force, progress=_progress)
-    from kapbot.embeddings import OnnxEmbedder
+    from kapbot.index.embeddings import OnnxEmbedder
 
     if isinstance(bot.embedder, OnnxEmbedder):  # the question model too, so `ask` needs no torch
         bot.embedder.ensure_exported()

@@ -33,10 +33,10 @@ from kapbot.evaluation import (
     score,
     score_safety,
 )
+from kapbot.index.store import Store
 from kapbot.markdown import NOT_COVERED
 from kapbot.models import Answer, Unit
 from kapbot.plaineval import checked_cases
-from kapbot.store import Store
 from kapbot.text import split_sentences
 
 
