@@ -202,7 +202,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    from kapbot.web import serve
+    from kapbot.web.app import serve
 
     _private_data(settings)
     serve(settings, host=args.host or settings.host, port=args.port or settings.port,

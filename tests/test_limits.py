@@ -113,7 +113,7 @@ def test_two_replicas_share_a_limit_in_redis(tmp_path: Path, redis: RedisServer)
 
 
 def test_unreachable_store_falls_back_to_this_process(tmp_path: Path) -> None:
-    from kapbot.sharedlimit import SharedLimiter
+    from kapbot.web.sharedlimit import SharedLimiter
 
     port = RedisServer(tmp_path).port  # a free port: nothing listens there
     limiter = SharedLimiter(f"redis://127.0.0.1:{port}", 2, "ask")

@@ -18,7 +18,7 @@ from kapbot.settings import Settings
 from kapbot.storage.feedback import FeedbackStore
 from kapbot.storage.gaps import GapLog
 from kapbot.storage.history import History
-from kapbot.web import ADMIN_TOKEN_FILE, admin_token
+from kapbot.web.app import ADMIN_TOKEN_FILE, admin_token
 
 from .conftest import ROOT
 from .servers import free_port, wait_for
