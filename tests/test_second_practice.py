@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from kapbot.bot import Bot
-from kapbot.evalrun import run_kapbot
-from kapbot.evaluation import parse_cases
 from kapbot.settings import Settings, load
+from kapbot.workbench.evalrun import run_kapbot
+from kapbot.workbench.evaluation import parse_cases
 
 from .conftest import ROOT
 

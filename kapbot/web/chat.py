@@ -10,12 +10,12 @@ from typing import Any
 import gradio as gr
 from gradio.route_utils import FnIndexInferError
 
-from kapbot import review as review_text
 from kapbot import wording
 from kapbot.bot import Bot
 from kapbot.guard import Limiter, RateLimiter, visitor_key
 from kapbot.storage.feedback import FeedbackStore
 from kapbot.web import chatlook, chatview
+from kapbot.workbench import review as review_text
 
 # What Gradio raises for a function the chat does not have (`kapbot.web.asgi.ErrorShield`: 404).
 UNKNOWN_FUNCTION: tuple[type[Exception], ...] = (FnIndexInferError,)
