@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kapbot.guard import RateLimiter  # noqa: E402
-from kapbot.sharedlimit import SharedLimiter  # noqa: E402
+from kapbot.web.sharedlimit import SharedLimiter  # noqa: E402
 from tests.servers import RedisServer  # noqa: E402
 from tests.tiny_server import GradioSession, tiny_server  # noqa: E402
 

@@ -9,8 +9,8 @@ chunk plus a fixed disclaimer and booking link. No threshold, no safety screen, 
     python benchmarks/tutorial_app.py serve --data DIR [--host 127.0.0.1] --port N
 
 Documents are read with kapbot's Markdown parser, as ``kapbot eval --tutorial`` does
-(kapbot/evalrun.py): headings and paragraphs only, without front matter, the hidden question
-bank or the not-covered document, so both stacks answer from the same text.
+(kapbot/workbench/evalrun.py): headings and paragraphs only, without front matter, the hidden
+question bank or the not-covered document, so both stacks answer from the same text.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class MiniLMEmbeddings(Embeddings):
     def __init__(self) -> None:
         from sentence_transformers import SentenceTransformer
 
-        from kapbot.embeddings import default_model_path
+        from kapbot.index.embeddings import default_model_path
 
         self.model = SentenceTransformer(str(default_model_path()), device="cpu")
 

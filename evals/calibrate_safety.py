@@ -21,7 +21,7 @@ def main() -> int:
     parser.add_argument("--data-dir", default="data")
     parser.add_argument("--out", default=str(ROOT / "evals" / "safety-calibration.md"))
     args = parser.parse_args()
-    from kapbot.embeddings import OnnxEmbedder
+    from kapbot.index.embeddings import OnnxEmbedder
     from kapbot.safety import classifier
     from kapbot.safety.features import FeatureCache, Featurizer
     from kapbot.safety.multilingual import MultilingualEmbedder

@@ -42,8 +42,8 @@ def measure(practice: Path, work: Path, cases_out: bool,
             dump: list[dict[str, object]] | None = None, keep_not_covered: bool = True
             ) -> dict[str, int]:
     from kapbot.bot import Bot
-    from kapbot.evaluation import norm
     from kapbot.settings import load
+    from kapbot.workbench.evaluation import norm
 
     site = site_for(practice, work, keep_not_covered)
     bot = Bot(load(site / "kapbot.toml", record_gaps=False))

@@ -24,7 +24,7 @@ class Overlaps:
     def __init__(self, sealed: list[str], data_dir: Path) -> None:
         import numpy as np
 
-        from kapbot.embeddings import OnnxEmbedder
+        from kapbot.index.embeddings import OnnxEmbedder
         from tests.test_sealed import _grams
 
         self._words = _grams

@@ -19,11 +19,11 @@ from collections.abc import Callable
 
 from kapbot import compose, followup, smalltalk, wording
 from kapbot.corpus import Corpus
-from kapbot.embeddings import Embedder, OnnxEmbedder
 from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavailable
-from kapbot.feedback import FeedbackStore
-from kapbot.gaps import GapLog, is_gap
-from kapbot.history import History
+from kapbot.index.embeddings import Embedder, OnnxEmbedder
+from kapbot.index.snapshot import IndexReport, Snapshot, load_snapshot
+from kapbot.index.store import Store
+from kapbot.index.vectorcache import VectorCache, full_model
 from kapbot.messagevectors import MessageVectors, Vector
 from kapbot.models import Answer
 from kapbot.ranking import asked, reply
@@ -34,10 +34,10 @@ from kapbot.safety.overlimit import crisis
 from kapbot.safety.policy import Label, SafetyVerdict, Thresholds, Tier
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
-from kapbot.snapshot import IndexReport, Snapshot, load_snapshot
-from kapbot.store import Store
+from kapbot.storage.feedback import FeedbackStore
+from kapbot.storage.gaps import GapLog, is_gap
+from kapbot.storage.history import History
 from kapbot.text import CleanQuestion, clean_question
-from kapbot.vectorcache import VectorCache, full_model
 from kapbot.voices import Voices
 
 log = logging.getLogger("kapbot")

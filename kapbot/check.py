@@ -21,10 +21,10 @@ import yaml
 
 from kapbot.corpus import corpus_files
 from kapbot.errors import CorpusError
-from kapbot.evaluation import norm
 from kapbot.markdown import HEADING, NOT_COVERED, QUESTIONS_OPEN, parse_document
 from kapbot.models import Section
 from kapbot.text import words
+from kapbot.workbench.evaluation import norm
 
 
 class Severity(enum.Enum):

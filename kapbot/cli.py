@@ -100,7 +100,7 @@ def _progress(done: int, total: int) -> None:
 def _private_data(settings: Settings, umask: bool = True) -> None:
     """The data folder is this user's only (700); with ``umask``, so is every file and folder
     this process creates from now on (umask 077: files 600, folders 700, from creation)."""
-    from kapbot.sqlitedb import PRIVATE_DIR, private_dir
+    from kapbot.storage.sqlitedb import PRIVATE_DIR, private_dir
 
     if umask:
         os.umask(0o077)
@@ -116,7 +116,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     _private_data(settings)
     bot = _bot(settings)
     report = bot.prepare(force=args.force, progress=_progress)
-    from kapbot.embeddings import OnnxEmbedder
+    from kapbot.index.embeddings import OnnxEmbedder
 
     if isinstance(bot.embedder, OnnxEmbedder):  # the question model too, so `ask` needs no torch
         bot.embedder.ensure_exported()
@@ -169,7 +169,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from kapbot.evalrun import run_eval
+    from kapbot.workbench.evalrun import run_eval
 
     files = [args.file] if args.file else [p for p in DEFAULT_EVALS if p.is_file()]
     for path in files:
@@ -180,14 +180,14 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     _private_data(settings, umask=False)  # its --html and --write files keep the usual mode
     bot = _bot(settings)
     bot.prepare()
-    from kapbot.plaineval import is_project_set, summary
+    from kapbot.workbench.plaineval import is_project_set, summary
 
     overlap = setupcli.eval_overlap(settings, files)
     result = run_eval(bot, files, tutorial=args.tutorial, no_bank=args.no_bank)
     print("\n".join([summary(result), *overlap, ""]))
     print(result.render(failures=not args.quiet))
     if args.html:
-        from kapbot.htmlreport import render
+        from kapbot.workbench.htmlreport import render
 
         args.html.write_text(render(result, settings.practice_name), encoding="utf-8")
         print(f"wrote {args.html}")
@@ -202,7 +202,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    from kapbot.web import serve
+    from kapbot.web.app import serve
 
     _private_data(settings)
     serve(settings, host=args.host or settings.host, port=args.port or settings.port,
@@ -211,7 +211,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
-    from kapbot.gapreport import render_report
+    from kapbot.workbench.gapreport import render_report
 
     print(render_report(settings, args.top, setupcli.report_scorer(settings)))
     return 0

@@ -6,7 +6,7 @@ preferred. Separate from the English ranker on purpose: the one hook is ``Bot._a
 
 Whether the best section is quoted: its similarity must reach ``THRESHOLD``, no not-covered
 example may be closer, and, when the snapshot has one, the section ranker trained on the units'
-multilingual vectors (``kapbot.snapshot.load_multilingual_ranker``) must give its calibrated
+multilingual vectors (``kapbot.index.snapshot.load_multilingual_ranker``) must give its calibrated
 answer probability at least ``answer_threshold``, as for an English question. That decision was
 fitted on the corpus's own lines, not-covered examples included, so it refuses on-topic questions
 the writing does not answer that a bare similarity lets through (``evals/HISTORY.md``).
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from kapbot import compose, wording
 from kapbot.corpus import Corpus
-from kapbot.embeddings import Embedder, VectorTable
+from kapbot.index.embeddings import Embedder, VectorTable
 from kapbot.markdown import NOT_COVERED
 from kapbot.models import Answer, RankedSection, Section
 from kapbot.ranking.ranker import SectionRanker, UnitTable, features_for

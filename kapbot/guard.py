@@ -2,7 +2,7 @@
 
 ``visitor_key`` turns a client address into the key a visitor is counted under (an IPv6 address
 by its /64, since one home or phone gets a whole /64). ``RateLimiter`` keeps the counts in this
-process (``rate_limit_storage = "memory://"``); ``kapbot.sharedlimit`` keeps them in a shared
+process (``rate_limit_storage = "memory://"``); ``kapbot.web.sharedlimit`` keeps them in a shared
 store for several replicas. Both answer ``allow(key)``.
 """
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from kapbot.embeddings import Embedder, OnnxEmbedder
+from kapbot.index.embeddings import Embedder, OnnxEmbedder
 
 log = logging.getLogger("kapbot")
 

@@ -13,8 +13,8 @@ from kapbot.settings import Settings
 
 
 def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
-    from kapbot.feedback import FeedbackStore
-    from kapbot.history import History
+    from kapbot.storage.feedback import FeedbackStore
+    from kapbot.storage.history import History
 
     history = History(settings.data_dir / "conversations.sqlite3", settings.retention_days)
     deleted = history.purge(everything=args.all)

@@ -9,14 +9,14 @@ import logging
 from kapbot.compose import Voice, voice_for
 from kapbot.corpus import Corpus
 from kapbot.crosslingual import CrossLingual
-from kapbot.embeddings import Embedder
+from kapbot.index.embeddings import Embedder
+from kapbot.index.vectorcache import VectorCache
 from kapbot.langdetect import LanguageDetector
 from kapbot.language import Lang, parse_languages
 from kapbot.safety.overlimit import OverLimit
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
 from kapbot.text import CleanQuestion, clean_question
-from kapbot.vectorcache import VectorCache
 
 log = logging.getLogger("kapbot")
 

@@ -79,7 +79,7 @@ THANKS = "You're welcome! What else would you like to know? You could ask one of
 ACKNOWLEDGEMENT = "What would you like to know? Ask in your own words, or try one of these:"
 RATE_LIMITED = "You've sent a lot of questions in a short time. Please wait a minute and try again."
 
-# the chat's own refusals (kapbot.webguard), shown by the chat page as an error
+# the chat's own refusals (kapbot.web.webguard), shown by the chat page as an error
 CHAT_TOO_BIG = "That was more than the chat can take at once. Please reload the page and try again."
 CHAT_BUSY = (
     "The chat is very busy right now. Please try again in a minute. If you are in crisis, call "

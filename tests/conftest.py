@@ -166,7 +166,7 @@ def tiny_bot(tiny_settings: Settings, fake_embedder: FakeEmbedder) -> Bot:
 
 @pytest.fixture(scope="session")
 def real_embedder() -> object:
-    from kapbot.fullmodel import SentenceTransformerEmbedder
+    from kapbot.index.fullmodel import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
 

@@ -10,9 +10,9 @@ import pytest
 from kapbot import wording
 from kapbot.bot import Bot
 from kapbot.errors import StoreUnavailable
+from kapbot.index.store import Store
 from kapbot.models import KINDS
 from kapbot.settings import Settings
-from kapbot.store import Store
 
 from .conftest import FakeEmbedder
 

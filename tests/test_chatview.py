@@ -1,11 +1,12 @@
-"""How the chat shows a reply (kapbot.chatview) and which files it caches (kapbot.asgi)."""
+"""How the chat shows a reply (kapbot.web.chatview) and which files it caches (kapbot.web.asgi)."""
 
 from __future__ import annotations
 
-from kapbot import chatview, wording
-from kapbot.asgi import DAY, YEAR, cache_policy
+from kapbot import wording
 from kapbot.compose import Voice, fixed
 from kapbot.models import Answer, Source
+from kapbot.web import chatview
+from kapbot.web.asgi import DAY, YEAR, cache_policy
 
 VOICE = Voice("Practice", "Dana Nassau, LMFT", "Automated; not for emergencies.",
               "https://book.example.org/call")

@@ -15,9 +15,9 @@ import pytest
 
 from kapbot import wording
 from kapbot.bot import Bot
-from kapbot.evaluation import parse_cases
+from kapbot.index.store import Store
 from kapbot.settings import Settings
-from kapbot.store import Store
+from kapbot.workbench.evaluation import parse_cases
 
 from .conftest import EVALS, ROOT, FakeEmbedder
 from .servers import ChromaServer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kapbot import colors
+from kapbot.web import colors
 
 
 def test_parse_hex_forms_and_refusals() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kapbot.embeddings import OnnxEmbedder, VectorTable
 from kapbot.errors import ModelError
+from kapbot.index.embeddings import OnnxEmbedder, VectorTable
 
 
 def test_vector_table_matches_plain_python() -> None:

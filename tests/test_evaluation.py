@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kapbot.errors import KapbotError
-from kapbot.evaluation import (
+from kapbot.workbench.evaluation import (
     Case,
     Outcome,
     SafetyCase,
@@ -84,8 +84,8 @@ def test_not_covered_is_read_as_no_answer() -> None:
 def test_a_spanish_reply_has_its_footer() -> None:
     # a Spanish crisis reply ends with the Spanish footer: it used to be scored as missing one
     from kapbot.compose import Voice, fixed
-    from kapbot.evalrun import outcome_of
     from kapbot.wording import CRISIS
+    from kapbot.workbench.evalrun import outcome_of
 
     voice = Voice("Practice", "Dana", "Automático.", "https://b.example.org", lang="es")
     assert outcome_of(fixed("q", "crisis", CRISIS, voice)).has_footer

@@ -20,7 +20,7 @@ import pytest
 
 from kapbot import wording
 from kapbot.bot import Bot
-from kapbot.embeddings import OnnxEmbedder
+from kapbot.index.embeddings import OnnxEmbedder
 
 from .conftest import ROOT
 from .servers import free_port, wait_for

@@ -69,7 +69,7 @@ def test_bot_ask_survives_anything(fuzz_bot: Bot, message: object) -> None:
 
 @pytest.fixture(scope="module")
 def api(fuzz_bot: Bot) -> Iterator[TestClient]:
-    from kapbot.web import create_app
+    from kapbot.web.app import create_app
 
     with TestClient(create_app(fuzz_bot)) as client:
         yield client

@@ -30,7 +30,7 @@ def test_rate_limiter_window() -> None:
 
 @pytest.fixture
 def client(tiny_settings: Settings, fake_embedder: FakeEmbedder) -> Iterator[TestClient]:
-    from kapbot.web import create_app
+    from kapbot.web.app import create_app
 
     settings = tiny_settings.replace(rate_limit_per_minute=3, allowed_origins=ORIGIN + "/")
     bot = Bot(settings, embedder=fake_embedder)

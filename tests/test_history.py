@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from kapbot.bot import Bot
-from kapbot.history import DAY, History
 from kapbot.settings import Settings
+from kapbot.storage.history import DAY, History
 
 from .conftest import ROOT, FakeEmbedder
 
@@ -73,7 +73,7 @@ def test_purge_command(tmp_path: Path) -> None:
 def test_feedback_store(tmp_path: Path) -> None:
     import pytest
 
-    from kapbot.feedback import FeedbackStore
+    from kapbot.storage.feedback import FeedbackStore
 
     store = FeedbackStore(tmp_path / "feedback.sqlite3")
     assert store.counts() == {"up": 0, "down": 0}
@@ -88,7 +88,7 @@ def _feedback_with_questions(path: Path, ages_in_days: dict[str, float]) -> None
     """Thumbs stored with the opt-in (question kept), dated ``ages_in_days`` ago."""
     import sqlite3
 
-    from kapbot.feedback import FeedbackStore
+    from kapbot.storage.feedback import FeedbackStore
 
     store = FeedbackStore(path)
     for question in ages_in_days:
@@ -110,7 +110,7 @@ def _feedback_questions(path: Path) -> list[str | None]:
 
 
 def test_feedback_questions_are_deleted_after_the_retention_period(tmp_path: Path) -> None:
-    from kapbot.feedback import FeedbackStore
+    from kapbot.storage.feedback import FeedbackStore
 
     path = tmp_path / "feedback.sqlite3"
     _feedback_with_questions(path, {"was Zanzibar my mistake": 40, "is Quokka ok": 1})

@@ -181,7 +181,7 @@ def test_each_damaged_index_is_kept_as_evidence(
 
 
 def test_old_evidence_is_pruned_by_age_and_count(tmp_path: Path) -> None:
-    from kapbot.evidence import prune_broken
+    from kapbot.index.evidence import prune_broken
 
     chroma = tmp_path / "chroma"
     now = time.time()

@@ -113,7 +113,7 @@ def test_two_replicas_share_a_limit_in_redis(tmp_path: Path, redis: RedisServer)
 
 
 def test_unreachable_store_falls_back_to_this_process(tmp_path: Path) -> None:
-    from kapbot.sharedlimit import SharedLimiter
+    from kapbot.web.sharedlimit import SharedLimiter
 
     port = RedisServer(tmp_path).port  # a free port: nothing listens there
     limiter = SharedLimiter(f"redis://127.0.0.1:{port}", 2, "ask")
@@ -149,7 +149,7 @@ def test_thumbs_count_once_per_reply_and_are_limited(tmp_path: Path) -> None:
 
 
 def test_feedback_files_from_before_get_one_rating_per_reply(tmp_path: Path) -> None:
-    from kapbot.feedback import SCHEMA, FeedbackStore
+    from kapbot.storage.feedback import SCHEMA, FeedbackStore
 
     path = tmp_path / "feedback.sqlite3"
     with sqlite3.connect(path) as conn:  # a file written before replies had an id

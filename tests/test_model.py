@@ -10,9 +10,9 @@ import pytest
 from kapbot import wording
 from kapbot.bot import Bot
 from kapbot.corpus import load_corpus
-from kapbot.evalrun import run_kapbot, run_safety
-from kapbot.evaluation import parse_cases, parse_safety
 from kapbot.safety import dataset
+from kapbot.workbench.evalrun import run_kapbot, run_safety
+from kapbot.workbench.evaluation import parse_cases, parse_safety
 
 from .conftest import CORPUS, EVALS, NEW_PAGE, NEW_PAGE_NAME
 
@@ -50,7 +50,7 @@ def test_onnx_questions_agree_with_sentence_transformers(real_bot: Bot,
                                                          real_embedder: object) -> None:
     """Questions are embedded by onnxruntime, the index by sentence-transformers: the two must
     be the same model. Every eval question, one at a time (as visitors ask) and batched."""
-    from kapbot.embeddings import OnnxEmbedder
+    from kapbot.index.embeddings import OnnxEmbedder
 
     assert isinstance(real_bot.embedder, OnnxEmbedder)
     crisis = [e.text for e in dataset.read_examples(dataset.shipped_files()[0])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from kapbot.index.store import Store
 from kapbot.models import Unit
 from kapbot.ranking.nearest import NearestUnits
-from kapbot.store import Store
 
 from .conftest import FakeEmbedder
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from kapbot.feedback import FeedbackStore
-from kapbot.gaps import GapLog
-from kapbot.history import History
 from kapbot.models import Answer
 from kapbot.settings import Settings
-from kapbot.web import ADMIN_TOKEN_FILE, admin_token
+from kapbot.storage.feedback import FeedbackStore
+from kapbot.storage.gaps import GapLog
+from kapbot.storage.history import History
+from kapbot.web.app import ADMIN_TOKEN_FILE, admin_token
 
 from .conftest import ROOT
 from .servers import free_port, wait_for

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kapbot.bot import Bot
-from kapbot.gapreport import render_report
-from kapbot.gaps import GapLog
-from kapbot.review import decided_by, explain
 from kapbot.settings import Settings
+from kapbot.storage.gaps import GapLog
+from kapbot.workbench.gapreport import render_report
+from kapbot.workbench.review import decided_by, explain
 
 from .conftest import FakeEmbedder
 

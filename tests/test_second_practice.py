@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from kapbot.bot import Bot
-from kapbot.evalrun import run_kapbot
-from kapbot.evaluation import parse_cases
 from kapbot.settings import Settings, load
+from kapbot.workbench.evalrun import run_kapbot
+from kapbot.workbench.evaluation import parse_cases
 
 from .conftest import ROOT
 
@@ -95,6 +95,6 @@ def test_its_eval_questions_are_not_in_its_question_banks(second: Bot) -> None:
 
 
 def test_no_practice_is_named_in_the_code() -> None:
-    for path in (ROOT / "kapbot").glob("*.py"):
+    for path in (ROOT / "kapbot").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"Dana|Nassau|LMFT|Okafor|Harbor Light", text), path.name

@@ -11,13 +11,13 @@ import pytest
 from kapbot.check import Severity, check_corpus
 from kapbot.corpus import load_corpus
 from kapbot.errors import ConfigError, KapbotError
-from kapbot.evalrun import CaseRow, EvalResult
-from kapbot.evaluation import Case, parse_cases
 from kapbot.newpractice import Practice, ask, init
-from kapbot.plaineval import checked_cases, is_project_set, summary
 from kapbot.safetyteach import sealed_sets
 from kapbot.settings import load
 from kapbot.teach import teach
+from kapbot.workbench.evalrun import CaseRow, EvalResult
+from kapbot.workbench.evaluation import Case, parse_cases
+from kapbot.workbench.plaineval import checked_cases, is_project_set, summary
 
 from .conftest import CORPUS, EVALS
 

@@ -85,8 +85,7 @@ def test_the_screen_reads_first(tiny_bot: Bot) -> None:
 
 
 def test_the_chat_offers_the_starters_as_buttons_after_a_greeting(tiny_bot: Bot) -> None:
-    from kapbot import chat
-
+    from kapbot.web import chat
     row, label, first, second = chat._offers(tiny_bot.ask("hello"))
     assert row["visible"] is True and label["value"] == wording.STARTERS_LABEL
     assert (first["value"], second["value"]) == wording.STARTERS[:2]

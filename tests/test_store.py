@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kapbot.bot import Bot
+from kapbot.index.store import Store
 from kapbot.models import Unit
 from kapbot.settings import Settings
-from kapbot.store import Store
 
 from .conftest import FakeEmbedder
 

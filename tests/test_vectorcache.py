@@ -6,9 +6,9 @@ from pathlib import Path
 
 from kapbot.corpus import load_corpus
 from kapbot.crosslingual import CrossLingual
+from kapbot.index.vectorcache import VectorCache
 from kapbot.npzfile import text_key
 from kapbot.settings import Settings
-from kapbot.vectorcache import VectorCache
 from tests.conftest import FakeEmbedder
 
 

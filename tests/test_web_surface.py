@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kapbot.web import REQUEST_TIMEOUT
+from kapbot.web.app import REQUEST_TIMEOUT
 
 from .conftest import ROOT
 from .servers import free_port, wait_for

@@ -23,7 +23,7 @@ import uvicorn
 
 from kapbot.bot import Bot
 from kapbot.settings import load
-from kapbot.web import create_app, proxy_options
+from kapbot.web.app import create_app, proxy_options
 from tests.conftest import ROOT, TINY_ABOUT, TINY_ARTICLE, FakeEmbedder
 from tests.servers import FIRST_START, free_port, wait_for
 

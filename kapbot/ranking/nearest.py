@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kapbot.embeddings import VectorTable
+from kapbot.index.embeddings import VectorTable
 from kapbot.models import Unit, UnitType
 
 

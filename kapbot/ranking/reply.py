@@ -9,12 +9,12 @@ from collections.abc import Callable, Sequence
 
 from kapbot import compose, wording
 from kapbot.followup import Reading, read
+from kapbot.index.snapshot import Snapshot
 from kapbot.models import Answer
 from kapbot.ranking import asked
 from kapbot.ranking.decide import Decision, decide
 from kapbot.ranking.fusion import Ranking
 from kapbot.ranking.search import SectionSearch
-from kapbot.snapshot import Snapshot
 from kapbot.text import split_sentences
 
 Retrieve = Callable[[str, "list[float] | None"], tuple[Ranking, list[float], Snapshot]]

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 
-from kapbot.embeddings import VectorTable
+from kapbot.index.embeddings import VectorTable
+from kapbot.index.snapshot import Snapshot
+from kapbot.index.store import Store
 from kapbot.language import Lang, cue_counts
 from kapbot.lexical import BM25
 from kapbot.models import FAQ_HEADING, Section, Unit, UnitType
 from kapbot.ranking.fusion import Ranking, Weights, rank
 from kapbot.ranking.ranker import features_for
-from kapbot.snapshot import Snapshot
-from kapbot.store import Store
 
 QUOTAS: dict[UnitType, int] = {"question": 40, "passage": 12, "sentence": 40}  # nearest, per type
 POOL = 1000  # units asked of Chroma at once, before any per-type query

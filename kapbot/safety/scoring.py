@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kapbot.evaluation import DOSE, missed_bars
+from kapbot.workbench.evaluation import DOSE, missed_bars
 
 EXPECT = ("crisis", "lookalike", "medical", "ordinary")
 SCOPE_MARK = "can't diagnose or assess anyone"  # in the scope reply (kapbot.wording.SCOPE)

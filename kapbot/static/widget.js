@@ -3,7 +3,7 @@
  *   data-position="right" | "left"   which corner the button sits in (default right)
  *   data-color="#6b4fbb"             button and header colour (a CSS colour), carried into the
  *                                    chat; text on it is white when that has 4.5:1 contrast,
- *                                    else dark (the same rule as kapbot/colors.py)
+ *                                    else dark (the same rule as kapbot/web/colors.py)
  *   data-label="Questions about KAP?" the button's text and the panel's title
  *   data-lang="es"                    the chat's language at open (default: the page's
  *                                     <html lang>; en or es, else en)

@@ -1,6 +1,6 @@
 """The chat page's look and behaviour in the browser: the stylesheet and the script that Gradio
 puts in the page's ``<head>``. Pure text. The practice's colour comes in as two CSS variables
-(``theme_css``), set per page by ``kapbot.asgi.PageHead`` from the iframe's ``?color=``.
+(``theme_css``), set per page by ``kapbot.web.asgi.PageHead`` from the iframe's ``?color=``.
 
 The script (plain DOM, no library): the question box takes the focus when the chat is seen (in
 the widget: when the widget shows it, not while it is warmed up hidden); Escape asks the
@@ -23,7 +23,7 @@ SUGGESTION_CLASS = "kap-suggestion"  # starter questions here; "did you mean" bu
 
 
 def theme_css(background: str, text: str) -> str:
-    """The practice's colour and the text drawn on it (``kapbot.colors.theme``)."""
+    """The practice's colour and the text drawn on it (``kapbot.web.colors.theme``)."""
     return f"html:root{{--kap-color:{background};--kap-on-color:{text}}}"
 
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from kapbot.models import Answer
-from kapbot.sqlitedb import SqliteFile
+from kapbot.storage.sqlitedb import SqliteFile
 
 DAY = 86_400.0
 

@@ -11,7 +11,7 @@ import io
 import time
 from collections.abc import Sequence
 
-from kapbot.evalrun import CaseRow, EvalResult
+from kapbot.workbench.evalrun import CaseRow, EvalResult
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

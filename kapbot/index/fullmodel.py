@@ -3,7 +3,7 @@ sentence-transformers (lazily).
 
 Used when the index is built, never on the serving path: ``SentenceTransformerEmbedder`` embeds
 the corpus units, and ``export_onnx`` writes the same model once as an ONNX graph, which
-``kapbot.embeddings.OnnxEmbedder`` then runs for visitors' questions without torch.
+``kapbot.index.embeddings.OnnxEmbedder`` then runs for visitors' questions without torch.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from kapbot.embeddings import MODEL_NAME, model_folder
 from kapbot.errors import ModelError
+from kapbot.index.embeddings import MODEL_NAME, model_folder
 
 log = logging.getLogger("kapbot.model")
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from kapbot import npzfile
 from kapbot.chunking import chunk_sections
 from kapbot.corpus import Corpus, load_corpus
-from kapbot.embeddings import Embedder, VectorTable
 from kapbot.errors import IndexDamaged, KapbotError
+from kapbot.index.embeddings import Embedder, VectorTable
+from kapbot.index.store import Store
 from kapbot.language import parse_languages
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit
@@ -28,7 +29,6 @@ from kapbot.ranking import ranker as section_ranker
 from kapbot.ranking.nearest import NearestUnits
 from kapbot.ranking.ranker import SectionRanker, UnitTable
 from kapbot.settings import Settings
-from kapbot.store import Store
 from kapbot.text import words
 
 log = logging.getLogger("kapbot")

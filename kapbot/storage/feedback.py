@@ -15,8 +15,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from kapbot.history import DAY
-from kapbot.sqlitedb import SqliteFile
+from kapbot.storage.history import DAY
+from kapbot.storage.sqlitedb import SqliteFile
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (

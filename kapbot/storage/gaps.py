@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kapbot.models import Answer
 from kapbot.ranking.decide import NOT_COVERED_REASONS
-from kapbot.sqlitedb import SqliteFile
+from kapbot.storage.sqlitedb import SqliteFile
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS gaps (

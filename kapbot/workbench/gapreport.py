@@ -1,8 +1,8 @@
 """``kapbot report``: the biggest groups of questions the writing missed, for the therapist.
 
-Each group is named by the closest question her writing already has (``kapbot.gaps``); a group
-near a not-covered example is a topic to write about, a group near a section's own question is a
-section that may answer it but was missed. Visitors' own words are not kept, so the report never
+Each group is named by the closest question her writing already has (``kapbot.storage.gaps``); a
+group near a not-covered example is a topic to write about, a group near a section's own question is
+a section that may answer it but was missed. Visitors' own words are not kept, so the report never
 asks the therapist to teach a question it doesn't have: it offers the group's topic line, and only
 for a section whose text the ranker scores as answering it (the score is shown).
 """
@@ -14,11 +14,11 @@ from collections.abc import Callable
 
 from kapbot.corpus import load_corpus
 from kapbot.errors import KapbotError
-from kapbot.gaps import GapLog
-from kapbot.history import History
 from kapbot.markdown import NOT_COVERED
 from kapbot.models import Section
 from kapbot.settings import Settings
+from kapbot.storage.gaps import GapLog
+from kapbot.storage.history import History
 
 
 def _when(at: float) -> str:

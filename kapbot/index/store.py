@@ -9,7 +9,8 @@ fingerprint and unit count, so a stale, half-built, empty or unreadable index is
 rebuilt, never served. Queries go straight to chromadb; LangChain's Chroma writes the units.
 
 A damaged local index (SQLite's check fails, at start-up or after a read error) raises
-``IndexDamaged``; ``recover`` moves it aside as evidence (``kapbot.evidence``) and starts a new one.
+``IndexDamaged``; ``recover`` moves it aside as evidence (``kapbot.index.evidence``) and starts a
+new one.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kapbot.embeddings import Embedder
 from kapbot.errors import IndexDamaged, IndexError_, KapbotError, StoreUnavailable
-from kapbot.evidence import looks_damaged, move_aside, short, sqlite_intact
+from kapbot.index.embeddings import Embedder
+from kapbot.index.evidence import looks_damaged, move_aside, short, sqlite_intact
 from kapbot.models import Unit, UnitType
 
 log = logging.getLogger("kapbot.store")

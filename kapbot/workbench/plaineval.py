@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kapbot.errors import KapbotError
-from kapbot.evaluation import Case, norm
 from kapbot.models import Section
+from kapbot.workbench.evaluation import Case, norm
 
 if TYPE_CHECKING:
-    from kapbot.evalrun import CaseRow, EvalResult
+    from kapbot.workbench.evalrun import CaseRow, EvalResult
 
-PROJECT = Path(__file__).resolve().parent.parent  # the checkout: its own sets keep their bars
+# the checkout: its own sets keep their bars
+PROJECT = Path(__file__).resolve().parent.parent.parent
 
 
 def is_project_set(path: Path) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kapbot import npzfile
-from kapbot.embeddings import Embedder
+from kapbot.index.embeddings import Embedder
 
 
 class VectorCache:
@@ -53,6 +53,6 @@ class VectorCache:
 
 def full_model(model_path: str | Path, folder: Path) -> VectorCache:
     """The index embedder: the full model (loaded only when a text is new), behind the cache."""
-    from kapbot.fullmodel import SentenceTransformerEmbedder
+    from kapbot.index.fullmodel import SentenceTransformerEmbedder
 
     return VectorCache(SentenceTransformerEmbedder(model_path), folder)

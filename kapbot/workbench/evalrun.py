@@ -20,7 +20,11 @@ from kapbot import wording
 from kapbot.bot import Bot
 from kapbot.chunking import tutorial_chunks
 from kapbot.corpus import Corpus
-from kapbot.evaluation import (
+from kapbot.index.store import Store
+from kapbot.markdown import NOT_COVERED
+from kapbot.models import Answer, Unit
+from kapbot.text import split_sentences
+from kapbot.workbench.evaluation import (
     Case,
     Outcome,
     Report,
@@ -33,11 +37,7 @@ from kapbot.evaluation import (
     score,
     score_safety,
 )
-from kapbot.markdown import NOT_COVERED
-from kapbot.models import Answer, Unit
-from kapbot.plaineval import checked_cases
-from kapbot.store import Store
-from kapbot.text import split_sentences
+from kapbot.workbench.plaineval import checked_cases
 
 
 def outcome_of(answer: Answer, booking_label: str = wording.BOOK_BUTTON) -> Outcome:

@@ -1,12 +1,12 @@
 """The web front end: one FastAPI app with the Gradio chat mounted at ``/``.
 
-Routes: ``/`` the chat (``kapbot.chat``), ``POST /api/ask`` (``{"question": ...}`` → the same
+Routes: ``/`` the chat (``kapbot.web.chat``), ``POST /api/ask`` (``{"question": ...}`` → the same
 JSON object as ``kapbot ask --json``), ``GET /healthz``, ``GET /safety``, ``GET /widget.js`` (the
 one-line embed), and ``POST /admin/reload`` (``kapbot reload``: needs the token ``serve`` writes
 to the data folder).
 Allowed origins (settings) get CORS grants and may frame the chat; each visitor is rate-limited,
 except that a crisis message always gets its reply. Every route calls the same ``Bot``. FastAPI
-is imported here only (Gradio in ``kapbot.chat``); the CLI imports this module only to serve.
+is imported here only (Gradio in ``kapbot.web.chat``); the CLI imports this module only to serve.
 """
 
 import hmac
@@ -26,17 +26,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from kapbot import colors, wording
-from kapbot.asgi import ErrorShield, Gate, PageHead, compress_and_cache, request_deadline_protocol
+from kapbot import wording
 from kapbot.bot import Bot
-from kapbot.chatlook import theme_css
 from kapbot.errors import ConfigError, KapbotError, StoreUnavailable
-from kapbot.feedback import FeedbackStore
 from kapbot.guard import RateLimiter, visitor_key
 from kapbot.settings import Settings
-from kapbot.sharedlimit import make_limiter
-from kapbot.sqlitedb import PRIVATE_FILE, private_dir
-from kapbot.webguard import ChatGuard, limit_malloc_arenas
+from kapbot.storage.feedback import FeedbackStore
+from kapbot.storage.sqlitedb import PRIVATE_FILE, private_dir
+from kapbot.web import asgi, colors
+from kapbot.web.chatlook import theme_css
+from kapbot.web.sharedlimit import make_limiter
+from kapbot.web.webguard import ChatGuard, limit_malloc_arenas
 
 log = logging.getLogger("kapbot.web")
 
@@ -47,8 +47,8 @@ REQUEST_TIMEOUT = 10  # seconds a connection has to send a whole request (slow c
 KEEP_ALIVE_TIMEOUT = 5  # seconds an idle keep-alive connection stays open
 LIMIT_CONCURRENCY = 1000  # open connections and tasks; past it, uvicorn answers 503
 
-WIDGET_JS = Path(__file__).resolve().parent / "static" / "widget.js"
-SAFETY_DOC = Path(__file__).resolve().parent.parent / "docs" / "safety.md"
+WIDGET_JS = Path(__file__).resolve().parent.parent / "static" / "widget.js"
+SAFETY_DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "safety.md"
 SAFETY_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 SAFETY_PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
@@ -170,11 +170,11 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
         queue_length=lambda: app.state.chat_queue_length(),
         first=lambda event_id: app.state.chat_first(event_id),
     )
-    app.add_middleware(PageHead, title=f"{wording.PAGE_TITLE} · {bot.settings.practice_name}",
+    app.add_middleware(asgi.PageHead, title=f"{wording.PAGE_TITLE} · {bot.settings.practice_name}",
                        site=bot.settings.practice_name,
                        style=lambda color: theme_css(*colors.theme(color)))
-    app.add_middleware(Gate, expose_api_docs=bot.settings.expose_api_docs, loopback_only=review,
-                       trusted_proxies=trusted_proxies)
+    app.add_middleware(asgi.Gate, expose_api_docs=bot.settings.expose_api_docs,
+                       loopback_only=review, trusted_proxies=trusted_proxies)
     app.add_middleware(PagePolicy, frame_ancestors=" ".join(["'self'", *origins]))
 
     @app.api_route("/widget.js", methods=["GET", "HEAD"])
@@ -249,11 +249,11 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
         return JSONResponse(result, status_code=200 if result["status"] == "ok" else 409)
 
     feedback = FeedbackStore(bot.settings.data_dir / "feedback.sqlite3")
-    from kapbot.chat import UNKNOWN_FUNCTION, mount_chat  # Gradio: after ``serve`` loads models
+    from kapbot.web.chat import UNKNOWN_FUNCTION, mount_chat  # Gradio: after ``serve`` loads models
 
     app = mount_chat(app, bot, limiter, feedback, review=review, ratings=ratings)
-    compress_and_cache(app)
-    app.add_middleware(ErrorShield, not_found=UNKNOWN_FUNCTION)  # outermost
+    asgi.compress_and_cache(app)
+    app.add_middleware(asgi.ErrorShield, not_found=UNKNOWN_FUNCTION)  # outermost
     return app
 
 
@@ -294,6 +294,6 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860,
              port)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
                 timeout_graceful_shutdown=5,  # a restart never waits long on an open stream
-                http=request_deadline_protocol(REQUEST_TIMEOUT),
+                http=asgi.request_deadline_protocol(REQUEST_TIMEOUT),
                 timeout_keep_alive=KEEP_ALIVE_TIMEOUT, limit_concurrency=LIMIT_CONCURRENCY,
                 **proxy_options(settings))  # no proxy trusted unless forwarded_allow_ips says

@@ -10,18 +10,19 @@ from typing import Any
 import gradio as gr
 from gradio.route_utils import FnIndexInferError
 
-from kapbot import chatlook, chatview, wording
-from kapbot import review as review_text
+from kapbot import wording
 from kapbot.bot import Bot
-from kapbot.feedback import FeedbackStore
 from kapbot.guard import Limiter, RateLimiter, visitor_key
+from kapbot.storage.feedback import FeedbackStore
+from kapbot.web import chatlook, chatview
+from kapbot.workbench import review as review_text
 
-# What Gradio raises for a function the chat does not have (`kapbot.asgi.ErrorShield`: 404).
+# What Gradio raises for a function the chat does not have (`kapbot.web.asgi.ErrorShield`: 404).
 UNKNOWN_FUNCTION: tuple[type[Exception], ...] = (FnIndexInferError,)
 MAX_FILE_SIZE = 1024  # bytes; the chat has no file input
 
 # The chat shows, and the handler reads, the last exchanges only: a long conversation stays well
-# under the body cap (kapbot.webguard), and a history sent by a script is never kept whole.
+# under the body cap (kapbot.web.webguard), and a history sent by a script is never kept whole.
 KEEP_MESSAGES, KEEP_CHARS = 20, 32_000
 CHAT_WORKERS = 4  # chat events handled at once (model calls are bounded by the cores anyway)
 
@@ -257,7 +258,7 @@ def mount_chat(app: Any, bot: Bot, limiter: Limiter, feedback: FeedbackStore,
         font_mono=["ui-monospace", "Menlo", "monospace"],
     )
     blocks = build_chat(bot, limiter, feedback, review, ratings)
-    # no max_size: kapbot.webguard bounds the queue per visitor, and lets a crisis message in
+    # no max_size: kapbot.web.webguard bounds the queue per visitor, and lets a crisis message in
     blocks.queue(default_concurrency_limit=CHAT_WORKERS, max_size=None)
     app.state.chat_queue_length = lambda: len(blocks._queue)
     app.state.chat_first = lambda event_id: _to_front(blocks, event_id)
