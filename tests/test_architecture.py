@@ -85,3 +85,15 @@ def test_modules_stay_small() -> None:
     for path in PACKAGE.rglob("*.py"):
         lines = len(path.read_text(encoding="utf-8").splitlines())
         assert lines <= 300, f"{path.name} has {lines} lines"
+
+
+def test_every_package_is_in_the_wheel() -> None:
+    """A folder of modules missing from pyproject's ``packages`` works in the editable install
+    the tests use and is silently left out of a built wheel (``kapbot.ranking`` was)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    folders = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("*.py")
+               if "__pycache__" not in p.parts}
+    assert folders <= listed, f"not in pyproject.toml's packages: {sorted(folders - listed)}"
