@@ -69,8 +69,8 @@ def load_documents(corpus: Path) -> list[Any]:
     """One LangChain Document per corpus document: its headings and paragraphs."""
     from langchain_core.documents import Document
 
-    from kapbot.corpus import load_corpus
-    from kapbot.markdown import NOT_COVERED
+    from kapbot.corpus.markdown import NOT_COVERED
+    from kapbot.corpus.reader import load_corpus
 
     docs = []
     for doc in load_corpus(corpus).documents:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 
 from kapbot import compose, followup, smalltalk, wording
-from kapbot.corpus import Corpus
+from kapbot.corpus.reader import Corpus
 from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavailable
 from kapbot.index.embeddings import Embedder, OnnxEmbedder
 from kapbot.index.snapshot import IndexReport, Snapshot, load_snapshot

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from kapbot.compose import Voice, voice_for
-from kapbot.corpus import Corpus
+from kapbot.corpus.reader import Corpus
 from kapbot.crosslingual import CrossLingual
 from kapbot.index.embeddings import Embedder
 from kapbot.index.vectorcache import VectorCache

@@ -8,15 +8,16 @@ from pathlib import Path
 from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
-PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexical", "followup",
+PURE = {"settings", "tomlhint", "models", "text", "lexical", "followup",
         "language", "compose", "wording", "errors", "guard",
+        "corpus.markdown", "corpus.chunking",
         "ranking.fusion", "ranking.decide", "ranking.asked",
         "safety.policy", "safety.scoring", "safety.ngrams",
         "web.colors", "web.chatview", "web.chatlook",
         "workbench.evaluation", "workbench.review"}
-ADAPTERS = {"corpus", "messagevectors", "npzfile", "bot", "__main__", "cli", "teach", "langdetect",
-            "crosslingual", "voices", "newpractice", "check", "safetyteach", "setupcli", "opscli",
-            "smalltalk",
+ADAPTERS = {"messagevectors", "npzfile", "bot", "__main__", "cli", "langdetect",
+            "crosslingual", "voices", "safetyteach", "setupcli", "opscli", "smalltalk",
+            "corpus.reader", "corpus.teach", "corpus.newpractice", "corpus.check",
             "index.embeddings", "index.vectorcache", "index.fullmodel", "index.snapshot",
             "index.store", "index.evidence",
             "ranking.search", "ranking.ranker", "ranking.ridge", "ranking.nearest", "ranking.reply",
@@ -41,7 +42,7 @@ HEAVY = {
     "starlette": {"web.app", "web.asgi"}, "uvicorn": {"web.app", "web.asgi"},
     "limits": {"web.sharedlimit"}, "redis": {"web.sharedlimit"},
     "markdown_it": {"web.app"}, "nh3": {"text"}, "pysbd": {"text"},
-    "langchain_text_splitters": {"chunking"},
+    "langchain_text_splitters": {"corpus.chunking"},
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kapbot.corpus import load_corpus
+from kapbot.corpus.reader import load_corpus
 from kapbot.crosslingual import CrossLingual
 from kapbot.index.vectorcache import VectorCache
 from kapbot.npzfile import text_key

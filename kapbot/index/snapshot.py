@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kapbot import npzfile
-from kapbot.chunking import chunk_sections
-from kapbot.corpus import Corpus, load_corpus
+from kapbot.corpus.chunking import chunk_sections
+from kapbot.corpus.reader import Corpus, load_corpus
 from kapbot.errors import IndexDamaged, KapbotError
 from kapbot.index.embeddings import Embedder, VectorTable
 from kapbot.index.store import Store
