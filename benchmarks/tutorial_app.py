@@ -46,7 +46,7 @@ class MiniLMEmbeddings(Embeddings):
     def __init__(self) -> None:
         from sentence_transformers import SentenceTransformer
 
-        from kapbot.index.embeddings import default_model_path
+        from kapbot.index.modelfolder import default_model_path
 
         self.model = SentenceTransformer(str(default_model_path()), device="cpu")
 
