@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from kapbot import text
-from kapbot.corpus import load_corpus
+from kapbot.corpus.reader import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 5

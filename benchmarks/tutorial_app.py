@@ -46,7 +46,7 @@ class MiniLMEmbeddings(Embeddings):
     def __init__(self) -> None:
         from sentence_transformers import SentenceTransformer
 
-        from kapbot.index.embeddings import default_model_path
+        from kapbot.index.modelfolder import default_model_path
 
         self.model = SentenceTransformer(str(default_model_path()), device="cpu")
 
@@ -69,8 +69,8 @@ def load_documents(corpus: Path) -> list[Any]:
     """One LangChain Document per corpus document: its headings and paragraphs."""
     from langchain_core.documents import Document
 
-    from kapbot.corpus import load_corpus
-    from kapbot.markdown import NOT_COVERED
+    from kapbot.corpus.markdown import NOT_COVERED
+    from kapbot.corpus.reader import load_corpus
 
     docs = []
     for doc in load_corpus(corpus).documents:

@@ -26,7 +26,7 @@ def main() -> int:
     args = parser.parse_args()
     from sealed_overlaps import Overlaps
 
-    from kapbot.corpus import load_corpus
+    from kapbot.corpus.reader import load_corpus
     from tests.test_sealed import _sealed
 
     overlaps = Overlaps(_sealed(ordinary=False), Path(args.data_dir))

@@ -27,7 +27,7 @@ def main() -> int:
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
     from kapbot.bot import Bot
-    from kapbot.corpus import load_corpus
+    from kapbot.corpus.reader import load_corpus
     from kapbot.safety.policy import Label, Tier
     from kapbot.settings import load
 

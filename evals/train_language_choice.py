@@ -5,14 +5,15 @@ never saw.
 
 Data: the safety training lines (``kapbot/safety/data/train/*.jsonl``, 30 writers), each labelled
 by its writer ``en``, ``es`` or ``spanglish``; a Spanish or Spanglish line should get a Spanish
-reply. Features: ``kapbot.language.features`` over the real detector's signals. Model: a
+reply. Features: ``kapbot.language.choice.features`` over the real detector's signals. Model: a
 logistic regression (scikit-learn, C = 1). Leave-one-writer-out: each writer's lines are scored
 by a model fitted on the other 29, at each candidate level; ``SWITCH`` is the level a message
 outside a Spanish conversation needs (few English lines may pass it), ``STAY`` the level below
 which a message in a Spanish conversation turns English (few Spanish lines may fall under it).
 
-``--write`` saves the final model (fitted on every writer) to ``kapbot/language_choice.json``
-and the report to ``evals/language-choice.md``; without it, both are printed.
+``--write`` saves the final model (fitted on every writer) to
+``kapbot/language/language_choice.json`` and the report to ``evals/language-choice.md``; without
+it, both are printed.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE))
 
-from kapbot.langdetect import CHOICE_FILE, LanguageDetector  # noqa: E402
-from kapbot.language import Lang, choose, features  # noqa: E402
+from kapbot.language.choice import Lang, choose, features  # noqa: E402
+from kapbot.language.langdetect import CHOICE_FILE, LanguageDetector  # noqa: E402
 
 TRAIN = HERE / "kapbot/safety/data/train"
 REPORT = HERE / "evals/language-choice.md"

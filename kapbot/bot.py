@@ -18,12 +18,13 @@ import time
 from collections.abc import Callable
 
 from kapbot import compose, followup, smalltalk, wording
-from kapbot.corpus import Corpus
+from kapbot.corpus.reader import Corpus
 from kapbot.errors import IndexDamaged, IndexNotReady, KapbotError, StoreUnavailable
 from kapbot.index.embeddings import Embedder, OnnxEmbedder
 from kapbot.index.snapshot import IndexReport, Snapshot, load_snapshot
 from kapbot.index.store import Store
 from kapbot.index.vectorcache import VectorCache, full_model
+from kapbot.language.voices import Voices
 from kapbot.messagevectors import MessageVectors, Vector
 from kapbot.models import Answer
 from kapbot.ranking import asked, reply
@@ -38,7 +39,6 @@ from kapbot.storage.feedback import FeedbackStore
 from kapbot.storage.gaps import GapLog, is_gap
 from kapbot.storage.history import History
 from kapbot.text import CleanQuestion, clean_question
-from kapbot.voices import Voices
 
 log = logging.getLogger("kapbot")
 answers_log = logging.getLogger("kapbot.answers")  # kind, counts and latency; never message text
@@ -248,7 +248,8 @@ class Bot:
         if problem == "not_english":
             return compose.fixed(question, "no_answer", wording.NOT_ENGLISH, voice, "not_english")
         try:
-            if voice.lang != "en" and (snap := self._snapshot) is not None:  # kapbot.crosslingual
+            # kapbot.language.crosslingual
+            if voice.lang != "en" and (snap := self._snapshot) is not None:
                 return self.langs.across.answer(snap.corpus, question, voice, medical,
                                                 snap.multilingual_ranker,
                                                 self.settings.answer_threshold, vectors[1])

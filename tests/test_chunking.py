@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from kapbot.chunking import chunk_sections, tutorial_chunks
-from kapbot.markdown import parse_document
+from kapbot.corpus.chunking import chunk_sections, tutorial_chunks
+from kapbot.corpus.markdown import parse_document
 
 LONG = " ".join(f"Sentence number {i} talks about gardens and water." for i in range(60))
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kapbot.corpus import load_corpus
+from kapbot.corpus.markdown import NOT_COVERED
+from kapbot.corpus.reader import load_corpus
 from kapbot.errors import CorpusError
-from kapbot.markdown import NOT_COVERED
 
 from .conftest import CORPUS, ROOT
 

@@ -8,8 +8,8 @@ import pytest
 
 from kapbot.bot import Bot
 from kapbot.errors import ConfigError
-from kapbot.langdetect import CHOICE_FILE, LanguageDetector, load_odds
-from kapbot.language import Lang, Signals, SpanishOdds, choose, features, parse_languages
+from kapbot.language.choice import Lang, Signals, SpanishOdds, choose, features, parse_languages
+from kapbot.language.langdetect import CHOICE_FILE, LanguageDetector, load_odds
 from kapbot.settings import Settings
 
 from .conftest import FakeEmbedder

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kapbot.markdown import parse_document, slugify
+from kapbot.corpus.markdown import parse_document, slugify
 
 
 def test_sections_headings_and_bank() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from kapbot import wording
 from kapbot.bot import Bot
-from kapbot.corpus import load_corpus
+from kapbot.corpus.reader import load_corpus
 from kapbot.safety import dataset
 from kapbot.workbench.evalrun import run_kapbot, run_safety
 from kapbot.workbench.evaluation import parse_cases, parse_safety

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.lexical import BM25
-from kapbot.markdown import NOT_COVERED
 from kapbot.models import RankedSection, Section, Unit
 from kapbot.ranking.decide import Verdict, decide
 from kapbot.ranking.fusion import Ranking, Weights, rank

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kapbot.bot import Bot
-from kapbot.corpus import load_corpus
+from kapbot.corpus.reader import load_corpus
 from kapbot.safety import dataset
 from kapbot.safety.rules import rules
 from kapbot.text import STOPWORDS

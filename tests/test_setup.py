@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from kapbot.check import Severity, check_corpus
-from kapbot.corpus import load_corpus
+from kapbot.corpus.check import Severity, check_corpus
+from kapbot.corpus.newpractice import Practice, ask, init
+from kapbot.corpus.reader import load_corpus
+from kapbot.corpus.teach import teach
 from kapbot.errors import ConfigError, KapbotError
-from kapbot.newpractice import Practice, ask, init
 from kapbot.safetyteach import sealed_sets
 from kapbot.settings import load
-from kapbot.teach import teach
 from kapbot.workbench.evalrun import CaseRow, EvalResult
 from kapbot.workbench.evaluation import Case, parse_cases
 from kapbot.workbench.plaineval import checked_cases, is_project_set, summary

@@ -12,8 +12,8 @@ import pytest
 
 from kapbot import compose, wording
 from kapbot.bot import Bot
-from kapbot.corpus import load_corpus
-from kapbot.crosslingual import CrossLingual, Match, decide
+from kapbot.corpus.reader import load_corpus
+from kapbot.language.crosslingual import CrossLingual, Match, decide
 from kapbot.models import RankedSection, Section
 from kapbot.safety.multilingual import MultilingualEmbedder
 from kapbot.settings import Settings

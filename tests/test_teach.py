@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kapbot.corpus import load_corpus
+from kapbot.corpus.reader import load_corpus
+from kapbot.corpus.teach import clean, teach
 from kapbot.errors import KapbotError
-from kapbot.teach import clean, teach
 
 
 def _questions(corpus: Path, section_id: str) -> tuple[str, ...]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kapbot.corpus import load_corpus
-from kapbot.crosslingual import CrossLingual
+from kapbot.corpus.reader import load_corpus
 from kapbot.index.vectorcache import VectorCache
+from kapbot.language.crosslingual import CrossLingual
 from kapbot.npzfile import text_key
 from kapbot.settings import Settings
 from tests.conftest import FakeEmbedder

@@ -1,6 +1,7 @@
 """The index: the corpus's units embedded and kept in Chroma, the models that embed them, and what
 one version of it serves.
 
+    modelfolder.py  where the embedding model lives (the installed package's copy, or a folder)
     embeddings.py   questions embedded on the serving path (onnxruntime + tokenizers, lazily)
     fullmodel.py    the full PyTorch model: index building and the one-time ONNX export (lazily)
     vectorcache.py  the index's vectors remembered between builds: a rebuild embeds only new text

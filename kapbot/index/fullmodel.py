@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kapbot.errors import ModelError
-from kapbot.index.embeddings import MODEL_NAME, model_folder
+from kapbot.index.modelfolder import MODEL_NAME, model_folder
 
 log = logging.getLogger("kapbot.model")
 

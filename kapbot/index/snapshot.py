@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kapbot import npzfile
-from kapbot.chunking import chunk_sections
-from kapbot.corpus import Corpus, load_corpus
+from kapbot.corpus.chunking import chunk_sections
+from kapbot.corpus.reader import Corpus, load_corpus
 from kapbot.errors import IndexDamaged, KapbotError
 from kapbot.index.embeddings import Embedder, VectorTable
 from kapbot.index.store import Store
-from kapbot.language import parse_languages
+from kapbot.language.choice import parse_languages
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit
 from kapbot.ranking import ranker as section_ranker
@@ -67,7 +67,7 @@ class Snapshot:
     # Chroma is asked instead)
     nearest: NearestUnits | None = field(default=None, compare=False)
     # the ranker over the units' multilingual vectors (with the bank): its calibrated decision
-    # says whether a question in another language is covered (``kapbot.crosslingual``)
+    # says whether a question in another language is covered (``kapbot.language.crosslingual``)
     multilingual_ranker: tuple[SectionRanker, UnitTable] | None = field(default=None,
                                                                       compare=False)
 

@@ -29,7 +29,7 @@ import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from kapbot.markdown import NOT_COVERED
+from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.models import FAQ_HEADING, RankedSection, Section, Unit
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from kapbot import npzfile
-from kapbot.markdown import NOT_COVERED
+from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.models import Unit
 
 VERSION = 3  # bump when training changes: cached rankers are retrained

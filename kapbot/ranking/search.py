@@ -12,7 +12,7 @@ import dataclasses
 from kapbot.index.embeddings import VectorTable
 from kapbot.index.snapshot import Snapshot
 from kapbot.index.store import Store
-from kapbot.language import Lang, cue_counts
+from kapbot.language.choice import Lang, cue_counts
 from kapbot.lexical import BM25
 from kapbot.models import FAQ_HEADING, Section, Unit, UnitType
 from kapbot.ranking.fusion import Ranking, Weights, rank

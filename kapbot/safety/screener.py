@@ -81,7 +81,7 @@ class Screener:
 
 def _corpus_questions(folder: Path) -> list[str]:
     """The practice's bank lines and FAQ headings: ordinary visitor questions."""
-    from kapbot.corpus import load_corpus
+    from kapbot.corpus.reader import load_corpus
 
     try:
         corpus = load_corpus(folder, log_problems=False)  # the index build logs them

@@ -171,7 +171,7 @@ def build_chat(bot: Bot, limiter: Limiter, feedback: FeedbackStore,
             return "Ask a question first; then pick the section that answers it."
         if not section_id:
             return "Pick the section that answers the last question."
-        from kapbot.teach import teach
+        from kapbot.corpus.teach import teach
 
         try:
             taught = teach(settings.corpus_dir, section_id, asked)

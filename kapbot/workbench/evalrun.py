@@ -18,10 +18,10 @@ from typing import Any
 
 from kapbot import wording
 from kapbot.bot import Bot
-from kapbot.chunking import tutorial_chunks
-from kapbot.corpus import Corpus
+from kapbot.corpus.chunking import tutorial_chunks
+from kapbot.corpus.markdown import NOT_COVERED
+from kapbot.corpus.reader import Corpus
 from kapbot.index.store import Store
-from kapbot.markdown import NOT_COVERED
 from kapbot.models import Answer, Unit
 from kapbot.text import split_sentences
 from kapbot.workbench.evaluation import (

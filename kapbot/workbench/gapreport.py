@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from kapbot.corpus import load_corpus
+from kapbot.corpus.markdown import NOT_COVERED
+from kapbot.corpus.reader import load_corpus
 from kapbot.errors import KapbotError
-from kapbot.markdown import NOT_COVERED
 from kapbot.models import Section
 from kapbot.settings import Settings
 from kapbot.storage.gaps import GapLog

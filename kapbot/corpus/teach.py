@@ -16,9 +16,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kapbot.corpus import load_corpus
+from kapbot.corpus.markdown import HEADING, QUESTIONS_OPEN
+from kapbot.corpus.reader import load_corpus
 from kapbot.errors import KapbotError
-from kapbot.markdown import HEADING, QUESTIONS_OPEN
 from kapbot.models import Section
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from kapbot.corpus import corpus_files
+from kapbot.corpus.markdown import HEADING, NOT_COVERED, QUESTIONS_OPEN, parse_document
+from kapbot.corpus.reader import corpus_files
 from kapbot.errors import CorpusError
-from kapbot.markdown import HEADING, NOT_COVERED, QUESTIONS_OPEN, parse_document
 from kapbot.models import Section
 from kapbot.text import words
 from kapbot.workbench.evaluation import norm

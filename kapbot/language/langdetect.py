@@ -1,9 +1,9 @@
 """The language detector: ``lingua-language-detector`` (offline; its models are in the wheel),
 limited to the configured languages. The only module that imports ``lingua``. It reads a
 message's ``Signals`` for the learnt choice between English and Spanish, whose weights it loads
-from ``kapbot/language_choice.json`` (``evals/train_language_choice.py`` writes it). If the
-detector cannot load, the message's cue words alone decide (``kapbot.language.choose``); if the
-weights cannot, the detector's confidences and the cue words do."""
+from ``kapbot/language/language_choice.json`` (``evals/train_language_choice.py`` writes it). If
+the detector cannot load, the message's cue words alone decide (``kapbot.language.choice.choose``);
+if the weights cannot, the detector's confidences and the cue words do."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kapbot.language import Lang, Signals, SpanishOdds, choose
+from kapbot.language.choice import Lang, Signals, SpanishOdds, choose
 
 log = logging.getLogger("kapbot")
 

@@ -1,4 +1,4 @@
-"""Which language a visitor writes in. Pure: the detector's signals (``kapbot.langdetect``)
+"""Which language a visitor writes in. Pure: the detector's signals (``kapbot.language.langdetect``)
 and the message's own cues in, a ``Lang`` out.
 
 Between English and Spanish the choice is learnt (``SpanishOdds``): a logistic model over the
@@ -90,7 +90,7 @@ def features(text: str, signals: Signals) -> list[float]:
 
 @dataclass(frozen=True)
 class SpanishOdds:
-    """The learnt choice between English and Spanish (``kapbot/language_choice.json``)."""
+    """The learnt choice between English and Spanish (``kapbot/language/language_choice.json``)."""
 
     weights: tuple[float, ...]  # one per ``features``
     bias: float

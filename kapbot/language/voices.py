@@ -1,18 +1,18 @@
-"""The bot's languages: which one a message is in (``kapbot.langdetect``), the voice each reply
-is framed in (``compose.voice_for``), the over-limit replies in each language, and answers to
-questions not in English (``kapbot.crosslingual``)."""
+"""The bot's languages: which one a message is in (``kapbot.language.langdetect``), the voice
+each reply is framed in (``compose.voice_for``), the over-limit replies in each language, and
+answers to questions not in English (``kapbot.language.crosslingual``)."""
 
 from __future__ import annotations
 
 import logging
 
 from kapbot.compose import Voice, voice_for
-from kapbot.corpus import Corpus
-from kapbot.crosslingual import CrossLingual
+from kapbot.corpus.reader import Corpus
 from kapbot.index.embeddings import Embedder
 from kapbot.index.vectorcache import VectorCache
-from kapbot.langdetect import LanguageDetector
-from kapbot.language import Lang, parse_languages
+from kapbot.language.choice import Lang, parse_languages
+from kapbot.language.crosslingual import CrossLingual
+from kapbot.language.langdetect import LanguageDetector
 from kapbot.safety.overlimit import OverLimit
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings

@@ -26,9 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kapbot import compose, wording
-from kapbot.corpus import Corpus
+from kapbot.corpus.markdown import NOT_COVERED
+from kapbot.corpus.reader import Corpus
 from kapbot.index.embeddings import Embedder, VectorTable
-from kapbot.markdown import NOT_COVERED
 from kapbot.models import Answer, RankedSection, Section
 from kapbot.ranking.ranker import SectionRanker, UnitTable, features_for
 from kapbot.text import split_sentences

@@ -7,14 +7,15 @@ Each section yields
   * questions: an FAQ heading (origin "heading") and the section's question bank (origin
     "bank"), each pointing at the section; id ``file#slug-qn``. A ``not-covered`` document
     yields only questions (origin "not-covered"): they point at no text.
-A heading alone is never a unit: sections without text do not exist (see ``kapbot.markdown``).
+A heading alone is never a unit: sections without text do not exist (see
+``kapbot.corpus.markdown``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kapbot.markdown import NOT_COVERED
+from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.models import FAQ_HEADING, Section, Unit
 from kapbot.text import split_sentences
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kapbot.corpus.markdown import parse_document
 from kapbot.errors import CorpusError
-from kapbot.markdown import parse_document
 from kapbot.models import Document, Section
 
 log = logging.getLogger("kapbot.corpus")

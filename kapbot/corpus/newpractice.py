@@ -5,7 +5,7 @@ the chat), an empty ``corpus/`` holding one commented example page and one examp
 names start with ``_``, so kapbot does not read them), and a general ``not-covered.md`` that names
 no practice and no city. Fee and insurance questions go into it only when the therapist says the
 pages don't publish them. The shipped practice in the project's ``corpus/`` is an example and is
-never copied. The starter files are package data in ``kapbot/starter/``.
+never copied. The starter files are package data in ``kapbot/corpus/starter/``.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def ask(given: dict[str, str | None], prompt: Callable[[str], str]) -> dict[str,
 
 
 def _starter(name: str) -> str:
-    return resources.files("kapbot.starter").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("kapbot.corpus.starter").joinpath(name).read_text(encoding="utf-8")
 
 
 def _toml(value: str) -> str:
