@@ -45,13 +45,13 @@ def ready_screens(second_first: bool = False) -> None:
 
 
 def main() -> int:
-    """Both practices' classifiers, then their indexes, in ``INDEXES`` (whose vectors and
-    rankers are cached): each test process starts from a copy (``copy_indexes``)."""
+    """Each practice's classifier and index (``Bot.prepare`` readies both), the indexes in
+    ``INDEXES`` (their vectors and rankers cached): each test process starts from a copy
+    (``copy_indexes``)."""
     os.environ.update(TEST_ENV)
     from kapbot.bot import Bot
     from kapbot.settings import load
 
-    ready_screens()
     for config in CONFIGS:
         Bot(load(config_path=config, environ={}, data_dir=str(INDEXES),
                  cache_dir=TEST_ENV["KAPBOT_CACHE_DIR"])).prepare()
