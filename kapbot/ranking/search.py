@@ -107,7 +107,15 @@ class SectionSearch:
         """What a "did you mean" button asks for a section: its FAQ heading when the ranker puts
         that in the section, else its question the ranker most surely puts there, preferring
         one without Spanish words (a bank holds Spanglish lines; the buttons of an English
-        reply are English). "" when it has none."""
+        reply are English). "" when it has none. Found once per snapshot and section (2.6 ms
+        each, under two thirds of answers show buttons; benchmarks/results.md)."""
+        known = snap.button_questions.get((section_id, use_bank))
+        if known is None:
+            known = snap.button_questions[(section_id, use_bank)] = self._clearest_question(
+                snap, section_id, use_bank)
+        return known
+
+    def _clearest_question(self, snap: Snapshot, section_id: str, use_bank: bool) -> str:
         trained = snap.rankers.get(use_bank)
         if trained is None:
             return ""
