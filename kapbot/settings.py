@@ -192,7 +192,7 @@ class Settings:
         """Where what is learnt from the data is kept (``cache_dir``, else ``data_dir``): ``safety``
         (the classifier and its features), ``ranking`` (section rankers), ``vectors`` (the
         index's vectors), ``models`` (the multilingual encoder's table, memory-mapped), ``onnx``
-        (MiniLM's ONNX copy)."""
+        (MiniLM's ONNX copy), ``chunks`` (the text splitter's chunks)."""
         return (Path(self.cache_dir) if self.cache_dir else self.data_dir) / part
 
     @property

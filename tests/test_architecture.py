@@ -19,7 +19,7 @@ ADAPTERS = {"messagevectors", "npzfile", "bot", "__main__", "cli", "safetyteach"
             "opscli", "smalltalk",
             "corpus.reader", "corpus.teach", "corpus.newpractice", "corpus.check",
             "language.langdetect", "language.crosslingual", "language.voices",
-            "index.embeddings", "index.vectorcache", "index.fullmodel", "index.snapshot",
+            "index.embeddings", "index.vectorcache", "index.splitcache", "index.fullmodel", "index.snapshot",
             "index.store", "index.evidence", "index.modelfolder",
             "ranking.search", "ranking.ranker", "ranking.ridge", "ranking.nearest", "ranking.reply",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",

@@ -13,14 +13,18 @@ A heading alone is never a unit: sections without text do not exist (see
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.models import FAQ_HEADING, Section, Unit
 from kapbot.text import split_sentences
 
+Split = Callable[[str, int, int], list[str]]  # (text, chunk_size, chunk_overlap) -> chunks
 
-def _split(text: str, chunk_size: int, chunk_overlap: int) -> list[str]:
+
+def split_text(text: str, chunk_size: int, chunk_overlap: int) -> list[str]:
+    """The section's text in chunks of at most ``chunk_size`` characters (LangChain's
+    ``RecursiveCharacterTextSplitter``); a shorter text is one chunk."""
     if len(text) <= chunk_size:
         return [text]
     from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -40,7 +44,8 @@ def heading_context(section: Section) -> str:
     return " > ".join(path)
 
 
-def section_units(section: Section, chunk_size: int, chunk_overlap: int) -> list[Unit]:
+def section_units(section: Section, chunk_size: int, chunk_overlap: int,
+                  split: Split = split_text) -> list[Unit]:
     units: list[Unit] = []
     if section.doc_kind == NOT_COVERED:
         return [
@@ -48,7 +53,7 @@ def section_units(section: Section, chunk_size: int, chunk_overlap: int) -> list
             for n, q in enumerate(section.questions, start=1)
         ]
     context = heading_context(section)
-    for n, chunk in enumerate(_split(section.text, chunk_size, chunk_overlap), start=1):
+    for n, chunk in enumerate(split(section.text, chunk_size, chunk_overlap), start=1):
         text = f"{context}\n{chunk}"
         units.append(Unit(f"{section.id}-{n}", "passage", section.id, text, chunk, "text", n))
     for n, sentence in enumerate(split_sentences(section.text), start=1):
@@ -65,11 +70,14 @@ def section_units(section: Section, chunk_size: int, chunk_overlap: int) -> list
 
 
 def chunk_sections(
-    sections: Iterable[Section], chunk_size: int = 900, chunk_overlap: int = 150
+    sections: Iterable[Section], chunk_size: int = 900, chunk_overlap: int = 150,
+    split: Split = split_text,
 ) -> list[Unit]:
+    """Every section's units. ``split``: how a long text is cut (``split_text``, or the same
+    remembered between starts: ``kapbot.index.splitcache``)."""
     units: list[Unit] = []
     for section in sections:
-        units.extend(section_units(section, chunk_size, chunk_overlap))
+        units.extend(section_units(section, chunk_size, chunk_overlap, split))
     return units
 
 

@@ -21,6 +21,7 @@ from kapbot.corpus.chunking import chunk_sections
 from kapbot.corpus.reader import Corpus, load_corpus
 from kapbot.errors import IndexDamaged, KapbotError
 from kapbot.index.embeddings import Embedder, VectorTable
+from kapbot.index.splitcache import SplitCache
 from kapbot.index.store import Store
 from kapbot.language.choice import parse_languages
 from kapbot.lexical import BM25
@@ -180,7 +181,10 @@ def load_snapshot(
     damaged local index (found here or by an earlier read) is moved aside and rebuilt.
     ``multilingual``: the encoder of the ranker for questions in other languages."""
     corpus = load_corpus(settings.corpus_dir)
-    units = chunk_sections(corpus.sections, settings.chunk_size, settings.chunk_overlap)
+    splits = SplitCache(settings.learnt("chunks") / "splits.json")
+    units = chunk_sections(corpus.sections, settings.chunk_size, settings.chunk_overlap,
+                           splits.split)
+    splits.save()
     fingerprint = corpus.fingerprint(settings.index_fingerprint(), model_name)
     if store.damaged:
         store.recover(store.damaged)
