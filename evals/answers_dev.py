@@ -2,7 +2,7 @@
 
     PYTHONPATH=$PWD python evals/answers_dev.py [--data DIR] [--write REPORT.md] [--cases]
 
-Sets: ``evals/questions-dev2.jsonl`` (scored as ``evals/question_first_look.py`` scores a
+Sets: ``evals/questions-dev2.jsonl`` and ``evals/questions-dev3.jsonl`` (scored as ``evals/question_first_look.py`` scores a
 sealed set: exact sentence, right section, answered or offered, refusals, follow-ups),
 ``evals/questions.jsonl`` and the second practice's ``questions.jsonl`` and ``holdout.jsonl``
 (their ``sections`` lists: right section, answered or offered, refusals; exact = every
@@ -24,6 +24,7 @@ from question_first_look import norm, report  # noqa: E402
 
 SETS = {  # name: (file, kapbot.toml or None)
     "dev2": (HERE / "evals/questions-dev2.jsonl", None),
+    "dev3": (HERE / "evals/questions-dev3.jsonl", None),
     "questions": (HERE / "evals/questions.jsonl", None),
     "practice2": (HERE / "tests/second_practice/questions.jsonl",
                   HERE / "tests/second_practice/kapbot.toml"),
