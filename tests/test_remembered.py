@@ -48,6 +48,9 @@ def test_other_sizes_are_split_afresh_and_a_damaged_file_is_rebuilt(tmp_path: Pa
     damaged.save()
     assert len(json.loads(path.read_text())) == 1
     assert SplitCache(path).split("short", 300, 50) == ["short"]  # never split, never kept
+    key = next(iter(json.loads(path.read_text())))
+    path.write_text(json.dumps({key: "not a list of chunks"}))
+    assert SplitCache(path).split(LONG, 300, 50) == split_text(LONG, 300, 50)
 
 
 def test_a_start_on_an_unchanged_corpus_imports_no_splitter(real_bot: Bot) -> None:

@@ -47,8 +47,9 @@ class SplitCache:
         if self._known is None:
             try:
                 known = json.loads(self.path.read_text(encoding="utf-8"))
-                self._known = {str(k): [str(c) for c in v] for k, v in known.items()}
-            except (OSError, ValueError, AttributeError, TypeError):
+                self._known = {str(k): v for k, v in known.items()  # anything else: split again
+                               if isinstance(v, list) and all(isinstance(c, str) for c in v)}
+            except (OSError, ValueError, AttributeError):
                 self._known = {}
         return self._known
 
