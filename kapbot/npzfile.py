@@ -1,8 +1,8 @@
-"""Arrays saved beside the index (the safety classifier, the section ranker, cached features
-and vectors): one ``.npz`` each, written atomically (to a private temporary name, then renamed,
-so a reader never sees half a file and two writers never mix), read without pickle, and, when a
-fingerprint is given, read only if it matches. Derived data, never committed: a missing or stale
-file is simply rebuilt."""
+"""Arrays saved beside the index (the safety classifier, the section ranker, cached features and
+vectors, the splitter's chunks as one text): one ``.npz`` each, written atomically (to a private
+temporary name, then renamed, so a reader never sees half a file and two writers never mix), read
+without pickle, and, when a fingerprint is given, read only if it matches. Derived data, never
+committed: a missing or stale file is simply rebuilt."""
 
 from __future__ import annotations
 
@@ -76,6 +76,19 @@ def one_at_a_time(folder: Path, name: str) -> Iterator[None]:
         yield
     finally:
         os.close(handle)  # (closing releases the lock)
+
+
+def save_text(path: Path, text: str, fingerprint: str = "") -> None:
+    """One text (JSON, say) saved as ``save`` saves arrays."""
+    import numpy as np
+
+    save(path, fingerprint, text=np.array(text))
+
+
+def load_text(path: Path, fingerprint: str | None = None) -> str | None:
+    """The text ``save_text`` saved, or None as for ``load``."""
+    saved = load(path, fingerprint)
+    return str(saved["text"]) if saved is not None and "text" in saved else None
 
 
 def made_once(folder: Path, name: str, find: Callable[[], T | None], make: Callable[[], T]) -> T:

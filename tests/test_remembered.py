@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kapbot import npzfile
 from kapbot.bot import Bot
 from kapbot.corpus.chunking import chunk_sections, split_text
 from kapbot.corpus.markdown import parse_document
@@ -17,11 +18,25 @@ from .conftest import ROOT
 
 LONG = " ".join(f"Sentence number {n} says a little about the preparation sessions." for n in
                 range(40))
+def kept(path: Path) -> dict[str, object]:
+    """The chunks the file holds, by key."""
+    saved = npzfile.load_text(path)
+    assert saved is not None
+    return dict(json.loads(saved))
+
+
+def keep(path: Path, chunks: dict[str, object]) -> None:
+    """Write ``chunks`` into the file as a hand-edited one would be (same splitter version)."""
+    saved = npzfile.load(path)
+    assert saved is not None
+    npzfile.save_text(path, json.dumps(chunks), str(saved["fingerprint"]))
+
+
 DOC = f"---\ntitle: T\n---\n# T\n\n## Preparation\n\n{LONG}\n\n## Short\n\nOne short line.\n"
 
 
 def test_remembered_chunks_are_the_splitters_own(tmp_path: Path) -> None:
-    path = tmp_path / "chunks" / "splits.json"
+    path = tmp_path / "chunks" / "splits.npz"
     cache = SplitCache(path)
     chunks = cache.split(LONG, 300, 50)
     assert chunks == split_text(LONG, 300, 50) and len(chunks) > 1
@@ -33,23 +48,23 @@ def test_remembered_chunks_are_the_splitters_own(tmp_path: Path) -> None:
 
 
 def test_other_sizes_are_split_afresh_and_a_damaged_file_is_rebuilt(tmp_path: Path) -> None:
-    path = tmp_path / "splits.json"
+    path = tmp_path / "splits.npz"
     cache = SplitCache(path)
     cache.split(LONG, 300, 50)
     cache.save()
-    assert len(json.loads(path.read_text())) == 1
+    assert len(kept(path)) == 1
     other = SplitCache(path)
     assert other.split(LONG, 500, 50) == split_text(LONG, 500, 50)
     other.save()
-    assert len(json.loads(path.read_text())) == 2
-    path.write_text("{not json")
+    assert len(kept(path)) == 2
+    path.write_bytes(b"not a numpy file")
     damaged = SplitCache(path)
     assert damaged.split(LONG, 300, 50) == split_text(LONG, 300, 50)
     damaged.save()
-    assert len(json.loads(path.read_text())) == 1
+    assert len(kept(path)) == 1
     assert SplitCache(path).split("short", 300, 50) == ["short"]  # never split, never kept
-    key = next(iter(json.loads(path.read_text())))
-    path.write_text(json.dumps({key: "not a list of chunks"}))
+    key = next(iter(kept(path)))
+    keep(path, {key: "not a list of chunks"})
     assert SplitCache(path).split(LONG, 300, 50) == split_text(LONG, 300, 50)
 
 
@@ -59,6 +74,7 @@ def test_a_start_on_an_unchanged_corpus_imports_no_splitter(real_bot: Bot) -> No
     code = f"""
 import sys
 from pathlib import Path
+from kapbot import npzfile
 from kapbot.bot import Bot
 from kapbot.settings import load
 bot = Bot(load(config_path=Path({str(ROOT / "kapbot.toml")!r}), environ={{}},

@@ -181,7 +181,7 @@ def load_snapshot(
     damaged local index (found here or by an earlier read) is moved aside and rebuilt.
     ``multilingual``: the encoder of the ranker for questions in other languages."""
     corpus = load_corpus(settings.corpus_dir)
-    splits = SplitCache(settings.learnt("chunks") / "splits.json")
+    splits = SplitCache(settings.learnt("chunks") / "splits.npz")
     units = chunk_sections(corpus.sections, settings.chunk_size, settings.chunk_overlap,
                            splits.split)
     splits.save()

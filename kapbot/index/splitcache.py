@@ -4,21 +4,20 @@ Chunking a section longer than ``chunk_size`` asks LangChain's ``RecursiveCharac
 (``kapbot.corpus.chunking.split_text``). Every start chunks the corpus again to check that the
 index matches it, and importing the splitter alone took 0.2-0.3 s of each cold ``kapbot ask``
 (about 2 s in all; ``benchmarks/results.md``). ``SplitCache`` keeps each text's chunks in one
-JSON file, keyed by a hash of the text, the two sizes and the splitter's installed version, so
-a start whose corpus has not changed imports no splitter, and an upgraded splitter chunks
-afresh. The chunks are the splitter's own, so the units, the fingerprint and the index are
-the same with or without the file. Derived data, never committed; a missing or damaged file is
-rebuilt.
+file (``kapbot.npzfile``: written atomically, saved under the splitter's installed version, so an
+upgraded splitter chunks afresh), keyed by a hash of the text and the two sizes: a start whose
+corpus has not changed imports no splitter. The chunks are the splitter's own, so the units, the
+fingerprint and the index are the same with or without the file. Derived data, never committed;
+a missing or damaged file is rebuilt.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
 from pathlib import Path
 
+from kapbot import npzfile
 from kapbot.corpus.chunking import split_text
 
 log = logging.getLogger("kapbot")
@@ -45,38 +44,33 @@ class SplitCache:
 
     def _load(self) -> dict[str, list[str]]:
         if self._known is None:
+            saved = npzfile.load_text(self.path, self._version)
             try:
-                known = json.loads(self.path.read_text(encoding="utf-8"))
+                known = json.loads(saved) if saved is not None else {}
                 self._known = {str(k): v for k, v in known.items()  # anything else: split again
                                if isinstance(v, list) and all(isinstance(c, str) for c in v)}
-            except (OSError, ValueError, AttributeError):
+            except (ValueError, AttributeError):
                 self._known = {}
         return self._known
-
-    def _key(self, text: str, chunk_size: int, chunk_overlap: int) -> str:
-        line = f"{self._version}\0{chunk_size}\0{chunk_overlap}\0{text}"
-        return hashlib.sha256(line.encode()).hexdigest()
 
     def split(self, text: str, chunk_size: int, chunk_overlap: int) -> list[str]:
         if len(text) <= chunk_size:  # never split: nothing to remember
             return split_text(text, chunk_size, chunk_overlap)
         known = self._load()
-        key = self._key(text, chunk_size, chunk_overlap)
+        key = npzfile.text_key(f"{chunk_size}\0{chunk_overlap}\0{text}")
         if key not in known:
             known[key] = split_text(text, chunk_size, chunk_overlap)
             self._added = True
         return list(known[key])
 
     def save(self) -> None:
-        """Write the file if anything was added (atomically); a failure is logged, not raised:
-        the next start chunks again."""
+        """Write the file if anything was added; a failure is logged, not raised: the next start
+        chunks again."""
         if not self._added or self._known is None:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(self._known, ensure_ascii=False), encoding="utf-8")
-            os.replace(temporary, self.path)
+            npzfile.save_text(self.path, json.dumps(self._known, ensure_ascii=False),
+                              self._version)
             self._added = False
         except OSError as exc:
             log.warning("Could not save the chunk cache at %s: %s", self.path, exc)
