@@ -66,16 +66,50 @@ def save_rows(path: Path, rows: dict[str, Any], fingerprint: str = "") -> None:
 @contextlib.contextmanager
 def one_at_a_time(folder: Path, name: str) -> Iterator[None]:
     """While held, no other process holds ``name`` in ``folder``: two servers (or test workers)
-    starting together train a classifier once, the second then loads what the first saved."""
+    starting together train a classifier once, the second then loads what the first saved.
+
+    A lock file may be removed (``remove_lock``) while another process waits on it; the lock
+    taken is kept only if its file is still the one at the path, else it is taken again."""
     import fcntl
 
     folder.mkdir(parents=True, exist_ok=True)
-    handle = os.open(folder / f".{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
+    path = folder / f".{name}.lock"
+    while True:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(handle, fcntl.LOCK_EX)
+        if _same_file(handle, path):
+            break
+        os.close(handle)  # removed while we waited: lock the file now at the path
+    try:
         yield
     finally:
         os.close(handle)  # (closing releases the lock)
+
+
+def remove_lock(folder: Path, name: str) -> None:
+    """Remove ``name``'s lock file unless a process holds it now (then it stays)."""
+    import fcntl
+
+    path = folder / f".{name}.lock"
+    try:
+        handle = os.open(path, os.O_RDWR)
+    except OSError:
+        return  # already gone
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if _same_file(handle, path):
+            path.unlink(missing_ok=True)  # while held: a waiter finds it gone and locks anew
+    except OSError:
+        pass  # held by another process: it stays
+    finally:
+        os.close(handle)
+
+
+def _same_file(handle: int, path: Path) -> bool:
+    try:
+        return os.fstat(handle).st_ino == os.stat(path).st_ino
+    except OSError:
+        return False
 
 
 def save_text(path: Path, text: str, fingerprint: str = "") -> None:

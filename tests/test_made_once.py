@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 from kapbot import npzfile
@@ -44,3 +46,35 @@ def test_two_processes_make_it_once(tmp_path: Path) -> None:
     said = sorted(run.communicate(timeout=60)[0].strip() for run in runs)
     assert said == ["found", "made"]
     assert log.read_text() == "made\n"
+
+
+def test_a_held_lock_file_is_not_removed(tmp_path: Path) -> None:
+    lock = tmp_path / ".x.lock"
+    with npzfile.one_at_a_time(tmp_path, "x"):
+        npzfile.remove_lock(tmp_path, "x")
+        assert lock.exists()  # held: another process waiting on it would lock the same file
+    npzfile.remove_lock(tmp_path, "x")
+    assert not lock.exists()
+    npzfile.remove_lock(tmp_path, "x")  # gone already: nothing to do
+
+
+def test_a_waiter_locks_the_file_at_the_path_after_a_removal(tmp_path: Path) -> None:
+    lock = tmp_path / ".x.lock"
+    held, done = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def waiter() -> None:
+        held.wait()
+        with npzfile.one_at_a_time(tmp_path, "x"):  # waits for the first holder
+            seen.append(lock.exists())  # what it holds is a file others can find and wait on
+        done.set()
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    with npzfile.one_at_a_time(tmp_path, "x"):
+        held.set()
+        time.sleep(0.3)  # the waiter has opened the file and waits on it
+        lock.unlink()  # removed while held, as a clean-up in another process would
+    assert done.wait(10)
+    thread.join()
+    assert seen == [True]

@@ -168,7 +168,7 @@ def _keep_newest(folder: Path) -> None:
     for old in models[:-KEEP_MODELS]:
         old.unlink(missing_ok=True)
         key = old.stem.removeprefix("safety-model-")
-        (folder / f".safety-training-{key}.lock").unlink(missing_ok=True)
+        npzfile.remove_lock(folder, f"safety-training-{key}")  # unless held: it stays
 
 
 def _used(path: Path) -> float:
