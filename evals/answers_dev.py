@@ -3,7 +3,8 @@
     PYTHONPATH=$PWD python evals/answers_dev.py [--data DIR] [--write REPORT.md] [--cases]
 
 Sets: ``evals/questions-dev2.jsonl`` and ``evals/questions-dev3.jsonl`` (scored as
-``evals/question_first_look.py`` scores a sealed set: exact sentence, right section, answered or offered, refusals, follow-ups),
+``evals/question_first_look.py`` scores a sealed set: exact sentence, right section, answered
+or offered, refusals, follow-ups),
 ``evals/questions.jsonl`` and the second practice's ``questions.jsonl`` and ``holdout.jsonl``
 (their ``sections`` lists: right section, answered or offered, refusals; exact = every
 ``phrases`` entry quoted). "exact | right" is how often the quote holds the exact sentence when
