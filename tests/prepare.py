@@ -47,14 +47,17 @@ def ready_screens(second_first: bool = False) -> None:
 def main() -> int:
     """Each practice's classifier and index (``Bot.prepare`` readies both), the indexes in
     ``INDEXES`` (their vectors and rankers cached): each test process starts from a copy
-    (``copy_indexes``)."""
+    (``copy_indexes``); and the sealed messages' vectors (``test_sealed.sealed_vectors``)."""
     os.environ.update(TEST_ENV)
     from kapbot.bot import Bot
     from kapbot.settings import load
+    from tests.test_sealed import sealed_vectors
 
     for config in CONFIGS:
-        Bot(load(config_path=config, environ={}, data_dir=str(INDEXES),
-                 cache_dir=TEST_ENV["KAPBOT_CACHE_DIR"])).prepare()
+        bot = Bot(load(config_path=config, environ={}, data_dir=str(INDEXES),
+                       cache_dir=TEST_ENV["KAPBOT_CACHE_DIR"]))
+        bot.prepare()
+    sealed_vectors(bot)  # test_sealed's cosine check: the sealed messages embedded once
     print("tests/prepare.py: the test suite's classifiers, rankers and indexes are ready",
           file=sys.stderr)
     return 0
