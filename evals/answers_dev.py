@@ -27,6 +27,8 @@ SETS = {  # name: (file, kapbot.toml or None)
     "dev2": (HERE / "evals/questions-dev2.jsonl", None),
     "dev3": (HERE / "evals/questions-dev3.jsonl", None),
     "questions": (HERE / "evals/questions.jsonl", None),
+    "es-dev2": (HERE / "evals/spanish-dev2.jsonl", None),
+    "es-dev3": (HERE / "evals/spanish-dev3.jsonl", None),
     "practice2": (HERE / "tests/second_practice/questions.jsonl",
                   HERE / "tests/second_practice/kapbot.toml"),
     "practice2-holdout": (HERE / "tests/second_practice/holdout.jsonl",
@@ -39,10 +41,12 @@ def cases(path: Path) -> list[dict[str, Any]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             d = json.loads(line)
+            d["question"] = d.get("question") or d["message"]  # the Spanish sets say "message"
             d["sections"] = d.get("sections") or ([d["section"]] if d.get("section") else [])
             d["phrases"] = d.get("phrases") or ([d["sentence"]] if d.get("sentence") else [])
             d["expect"] = "no_answer" if d["expect"] == "not_covered" else d["expect"]
-            out.append(d)
+            if d["expect"] in ("answer", "no_answer"):  # crisis, look-alikes, medical: not here
+                out.append(d)
     return out
 
 

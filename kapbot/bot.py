@@ -250,9 +250,11 @@ class Bot:
         try:
             # kapbot.language.crosslingual
             if voice.lang != "en" and (snap := self._snapshot) is not None:
-                return self.langs.across.answer(snap.corpus, question, voice, medical,
-                                                snap.multilingual_ranker,
-                                                self.settings.answer_threshold, vectors[1])
+                return self.langs.across.answer(
+                    snap.corpus, question, voice, medical, snap.multilingual_ranker,
+                    self.settings.answer_threshold, vectors[1],
+                    self.search.button_questions(snap, self.settings.use_bank if use_bank is None
+                                                 else use_bank, voice.lang))
             known = {question: vectors[1]}  # the multilingual vector of the text the screen read
             ranking, vector, snap, decision, question = reply.best_reading(
                 lambda text, v: self.retrieve(text, use_bank, v, known.get(text)),

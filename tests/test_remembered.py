@@ -94,8 +94,8 @@ def test_a_buttons_question_is_found_once_per_index_version(real_bot: Bot) -> No
     assert snap is not None
     section = next(s for s in snap.sections.values() if s.questions)
     first = real_bot.search.clearest_question(snap, section.id, True)
-    assert first and snap.button_questions[(section.id, True)] == first
-    snap.button_questions[(section.id, True)] = "remembered"
+    assert first and snap.button_questions[(section.id, True, "en")] == first
+    snap.button_questions[(section.id, True, "en")] = "remembered"
     assert real_bot.search.clearest_question(snap, section.id, True) == "remembered"
-    del snap.button_questions[(section.id, True)]
+    del snap.button_questions[(section.id, True, "en")]
     assert real_bot.search.clearest_question(snap, section.id, True) == first

@@ -13,7 +13,7 @@ import pytest
 from kapbot import compose, wording
 from kapbot.bot import Bot
 from kapbot.corpus.reader import load_corpus
-from kapbot.language.crosslingual import CrossLingual, Match, decide
+from kapbot.language.crosslingual import CrossLingual, Match, decide, suggestions
 from kapbot.models import RankedSection, Section
 from kapbot.safety.multilingual import MultilingualEmbedder
 from kapbot.settings import Settings
@@ -111,6 +111,37 @@ def test_decide_is_pure() -> None:
     # the ranker's share of a score does not count towards the similarity threshold
     lifted = Match((RankedSection(section, 0.35 + 0.25 * 0.4, {"unit": 0.35, "ranker": 0.4}),))
     assert decide(lifted) == (False, "crosslingual: below threshold 0.350 < 0.400")
+
+
+def test_suggestions_follow_the_multilingual_rankers_probability() -> None:
+    """After an answer, the sections within half the quoted one's ranker probability; after
+    "not covered", those the ranker gives at least 0.25 (``kapbot.ranking.decide``'s values)."""
+    def ranked(name: str, probability: float) -> RankedSection:
+        section = Section(f"a.md#{name}", "a.md", "A", ("A", name), "Text.")
+        return RankedSection(section, 0.5 + 0.25 * probability, {"unit": 0.5,
+                                                                "ranker": probability})
+
+    match = Match((ranked("x", 0.6), ranked("y", 0.3), ranked("z", 0.29), ranked("w", 0.1)))
+    assert [r.section.heading for r in suggestions(match, True)] == ["y"]
+    assert [r.section.heading for r in suggestions(match, False)] == ["x", "y", "z"]
+    assert suggestions(Match(()), True) == ()
+    unranked = Match((ranked("x", 0.0), ranked("y", 0.0)))  # no ranker: nothing offered
+    assert suggestions(unranked, True) == () and suggestions(unranked, False) == ()
+
+
+def test_a_spanish_reply_offers_spanish_buttons_that_quote_their_section(
+        real_bot: Bot) -> None:
+    """A Spanish reply's "did you mean" buttons ask a Spanish bank line of their section, so a
+    click keeps the conversation in Spanish, and quotes that section."""
+    answer = real_bot.ask("¿Qué pasa después de la sesión?")
+    assert answer.language == "es" and answer.suggestions, answer
+    for offer in answer.suggestions:
+        assert offer.question.startswith("¿") or "¿" in offer.question
+        clicked = real_bot.ask(offer.question, language="es")
+        assert clicked.language == "es" and clicked.kind == "answer"
+        assert clicked.sources[0].section == offer.section
+    medical = real_bot.ask("¿Cuántos miligramos de ketamina debo tomar con mi sertralina?")
+    assert medical.kind == "medical" and medical.suggestions == ()
 
 
 def test_the_multilingual_ranker_reorders_sections(tmp_path: Path) -> None:

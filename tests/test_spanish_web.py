@@ -13,7 +13,7 @@ import pytest
 
 from kapbot import wording
 
-from .browsing import ask, chromium, served
+from .browsing import ask, chromium, served, wait_reply
 from .conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -79,6 +79,22 @@ def test_the_widget_in_spanish(site: str, browser: Any) -> None:
     assert "Reserve una llamada inicial gratuita" in reply
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "spanish-answer.png"))
+
+    # "did you mean" in Spanish: a button asks a Spanish question of its section, and its
+    # reply stays in Spanish and quotes that section
+    question = "¿Qué pasa después de la sesión?"
+    offered = _post(question)["suggestions"][0]  # what the JSON offers
+    _ask(page, frame, question)
+    offers = frame.locator("button.kap-suggestion:visible")
+    offers.first.wait_for(timeout=30_000)
+    assert frame.get_by_text(wording.ES["SUGGESTIONS_LABEL"]).is_visible()
+    assert offers.first.inner_text() == offered["question"]
+    before = frame.locator(".message").count()
+    offers.first.click()
+    reply = wait_reply(page, frame, before, 90)
+    assert reply.startswith(f"Dana Nassau escribe en inglés, así que esta cita de su artículo, "
+                            f"{offered['section']}, va en inglés")
+    assert offered["question"] in frame.locator(".message").nth(before).inner_text()
 
     # a Spanish crisis message: 988 first, in Spanish, nothing from the article
     reply = _ask(page, frame, "tengo las pastillas en la mano y esta noche me voy a matar")

@@ -64,8 +64,8 @@ class Snapshot:
     sentence_vectors: dict[str, tuple[list[int], VectorTable]] = field(
         default_factory=dict, compare=False
     )
-    # (section id, with the bank) -> the question its "did you mean" button asks, found once
-    button_questions: dict[tuple[str, bool], str] = field(default_factory=dict, compare=False)
+    # (section id, with the bank, language) -> what its "did you mean" button asks, found once
+    button_questions: dict[tuple[str, bool, str], str] = field(default_factory=dict, compare=False)
     # every unit's vector, searched exactly in memory (None: the store could not be read, and
     # Chroma is asked instead)
     nearest: NearestUnits | None = field(default=None, compare=False)

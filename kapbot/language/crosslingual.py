@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kapbot import compose, wording
@@ -30,6 +30,7 @@ from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.corpus.reader import Corpus
 from kapbot.index.embeddings import Embedder, VectorTable
 from kapbot.models import Answer, RankedSection, Section
+from kapbot.ranking.decide import NEAR_NOT_COVERED, SUGGEST_MAX, SUGGEST_RATIO
 from kapbot.ranking.ranker import SectionRanker, UnitTable, features_for
 from kapbot.text import split_sentences
 
@@ -68,6 +69,21 @@ def decide(match: Match, threshold: float = THRESHOLD, margin: float = NOT_COVER
         return False, (f"crosslingual: answer probability {answer_probability:.3f} < "
                        f"{answer_threshold:.3f}")
     return True, f"crosslingual: score {similar:.3f} >= {threshold:.3f}"
+
+
+def suggestions(match: Match, answered: bool) -> tuple[RankedSection, ...]:
+    """The sections a reply offers as "did you mean", by the multilingual ranker's probability
+    (as ``kapbot.ranking.decide.suggestions`` does for an English reply): after an answer,
+    those within ``SUGGEST_RATIO`` of the quoted one's; after "not covered", those reaching
+    ``NEAR_NOT_COVERED``. Best first, all of them: the caller keeps those it has a question for."""
+    passages = match.passages
+    if not passages:
+        return ()
+    if answered:
+        first = passages[0].signals.get("ranker", 0.0)
+        return tuple(p for p in passages[1:]
+                     if first > 0 and p.signals.get("ranker", 0.0) >= SUGGEST_RATIO * first)
+    return tuple(p for p in passages if p.signals.get("ranker", 0.0) >= NEAR_NOT_COVERED)
 
 
 def ranker_reading(ranker: tuple[SectionRanker, UnitTable], vector: Sequence[float]
@@ -166,12 +182,14 @@ class CrossLingual:
 
     def answer(self, corpus: Corpus, question: str, voice: compose.Voice,
                medical: bool = False, ranker: tuple[SectionRanker, UnitTable] | None = None,
-               answer_threshold: float = 0.5, vector: Sequence[float] | None = None) -> Answer:
+               answer_threshold: float = 0.5, vector: Sequence[float] | None = None,
+               button_question: Callable[[str], str] | None = None) -> Answer:
         """The reply to a question in ``voice.lang``: the best section quoted unchanged (framed in
         the visitor's language), or the not-covered reply (the medical one for a medical-sounding
         question the writing does not answer). ``ranker``: the multilingual section ranker,
         whose decision must agree (module docstring). ``vector``: the question's vector by
-        ``embedder``, when the caller has it."""
+        ``embedder``, when the caller has it. ``button_question``: what a "did you mean" button
+        asks for a section id, in the visitor's language ("" for none: not offered)."""
         index = self._rows(corpus)
         vector = (self._unit_vectors(self.embedder, [question]) if vector is None
                   else self._as_unit([list(vector)]))[0]
@@ -190,5 +208,13 @@ class CrossLingual:
             scores = [sims[row] if row is not None else 0.0 for row in rows]  # which to quote
             answer = compose.answer(question, top, sentences, scores, voice, self.max_words,
                                     match.passages[:5], why)
+        offered: list[tuple[RankedSection, str]] = []  # none under the medical reply
+        if button_question is not None and not (medical and not ok):
+            for near in suggestions(match, ok):
+                if len(offered) < SUGGEST_MAX and (asks := button_question(near.section.id)):
+                    offered.append((near, asks))
+        if offered:
+            answer = dataclasses.replace(answer, suggestions=compose.suggestions(
+                [near for near, _ in offered], {near.section.id: asks for near, asks in offered}))
         # the decision's probability, as an English reply carries it (review; kapbot.bot's gate)
         return answer if sure is None else dataclasses.replace(answer, confidence=sure)

@@ -8,6 +8,8 @@ the per-sentence scores of the section that will be quoted.
 from __future__ import annotations
 
 import dataclasses
+import re
+from collections.abc import Callable
 
 from kapbot.index.embeddings import VectorTable
 from kapbot.index.snapshot import Snapshot
@@ -103,19 +105,29 @@ class SectionSearch:
         lexical = BM25(sentences, ignore=snap.ignored_words).scores(question) if sentences else []
         return [dense.get(i + 1, 0.0) + 0.5 * lexical[i] for i in range(len(sentences))]
 
-    def clearest_question(self, snap: Snapshot, section_id: str, use_bank: bool) -> str:
+    def clearest_question(self, snap: Snapshot, section_id: str, use_bank: bool,
+                          lang: str = "en") -> str:
         """What a "did you mean" button asks for a section: its FAQ heading when the ranker puts
         that in the section, else its question the ranker most surely puts there, preferring
         one without Spanish words (a bank holds Spanglish lines; the buttons of an English
-        reply are English). "" when it has none. Found once per snapshot and section (2.6 ms
-        each, under two thirds of answers show buttons; benchmarks/results.md)."""
-        known = snap.button_questions.get((section_id, use_bank))
+        reply are English). For a Spanish reply (``lang`` "es"), only a Spanish bank line
+        (``spanish_button``), so that the button keeps the conversation in Spanish; "" when
+        the section has none. Found once per snapshot, section and language (2.6 ms each,
+        under two thirds of answers show buttons; benchmarks/results.md)."""
+        key = (section_id, use_bank, lang)
+        known = snap.button_questions.get(key)
         if known is None:
-            known = snap.button_questions[(section_id, use_bank)] = self._clearest_question(
-                snap, section_id, use_bank)
+            known = snap.button_questions[key] = self._clearest_question(
+                snap, section_id, use_bank, lang)
         return known
 
-    def _clearest_question(self, snap: Snapshot, section_id: str, use_bank: bool) -> str:
+    def button_questions(self, snap: Snapshot, use_bank: bool, lang: str
+                         ) -> Callable[[str], str]:
+        """``clearest_question`` for any section id of ``snap``, in ``lang``."""
+        return lambda section_id: self.clearest_question(snap, section_id, use_bank, lang)
+
+    def _clearest_question(self, snap: Snapshot, section_id: str, use_bank: bool,
+                           lang: str = "en") -> str:
         trained = snap.rankers.get(use_bank)
         if trained is None:
             return ""
@@ -130,12 +142,20 @@ class SectionSearch:
         for row, mine in zip(rows, probabilities, strict=True):
             unit = snap.units[table.ids[row]]
             first = ranker.sections[int(mine.argmax())] if len(mine) else ""
+            sure = float(mine[column]) if column >= 0 else 0.0
+            if lang != "en":
+                if spanish_button(unit.text):  # well written (accents, ¿) preferred
+                    scored.append((first == section_id, bool(_WRITTEN.search(unit.text)), True,
+                                   sure, unit.text))
+                continue
             if unit.origin == FAQ_HEADING and first == section_id:
                 return unit.text
             scored.append((first == section_id, cue_counts(unit.text)[Lang.ES] < 2,
-                           reads_as_a_question(unit.text),
-                           float(mine[column]) if column >= 0 else 0.0, unit.text))
-        return tidy_question(max(scored)[4]) if scored else ""
+                           reads_as_a_question(unit.text), sure, unit.text))
+        if not scored:
+            return ""
+        best = max(scored)[4]
+        return tidy_spanish_question(best) if lang != "en" else tidy_question(best)
 
 
 def reads_as_a_question(line: str) -> bool:
@@ -145,6 +165,29 @@ def reads_as_a_question(line: str) -> bool:
     story = words[0].lower().strip(",.") in {"i", "i'm", "im", "i've", "my", "me", "we", "our",
                                               "yo", "mi"} if words else True
     return line.rstrip().endswith("?") and 3 <= len(words) <= 12 and not story
+
+
+_WRITTEN = re.compile("[áéíóúñ¿]")
+_STORY_ES = {"yo", "mi", "me", "mis", "tengo", "estoy", "ando", "fui", "tuve", "soy"}
+
+
+def spanish_button(line: str) -> bool:
+    """A bank line a Spanish reply's button can ask: Spanish with no English function word (not
+    Spanglish, so the chat stays in Spanish), a question of 3 to 12 words that does not start by
+    telling the visitor's own story."""
+    counts, words = cue_counts(line), line.split()
+    story = words[0].lower().strip("¿¡,.") in _STORY_ES if words else True
+    return (counts[Lang.ES] >= 2 and counts[Lang.EN] == 0 and line.rstrip().endswith("?")
+            and line.count("?") == 1 and 3 <= len(words) <= 12 and not story)
+
+
+def tidy_spanish_question(line: str) -> str:
+    """A Spanish bank line as a button says it: its first letter capital, and "¿" first unless
+    the question opens later ("Con terapia, ¿duran más?")."""
+    text = " ".join(line.split())
+    opens = "¿" if "¿" not in text or text.startswith("¿") else ""
+    text = text.removeprefix("¿")
+    return opens + text[:1].upper() + text[1:]
 
 
 def tidy_question(line: str) -> str:
