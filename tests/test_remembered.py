@@ -51,12 +51,21 @@ def test_other_sizes_are_split_afresh_and_a_damaged_file_is_rebuilt(tmp_path: Pa
     path = tmp_path / "splits.npz"
     cache = SplitCache(path)
     cache.split(LONG, 300, 50)
+    cache.split(LONG + " Edited.", 300, 50)
     cache.save()
-    assert len(kept(path)) == 1
-    other = SplitCache(path)
-    assert other.split(LONG, 500, 50) == split_text(LONG, 500, 50)
-    other.save()
     assert len(kept(path)) == 2
+    other = SplitCache(path)  # the next start: the edited text alone, at another size as well
+    assert other.split(LONG + " Edited.", 300, 50) == split_text(LONG + " Edited.", 300, 50)
+    assert other.split(LONG, 500, 50) == split_text(LONG, 500, 50)
+    other.save()  # what this start did not split is forgotten: the text before the edit
+    assert len(kept(path)) == 2
+    assert npzfile.text_key("300\x0050\x00" + LONG) not in kept(path)  # as SplitCache keys
+    unchanged = SplitCache(path)
+    unchanged.split(LONG + " Edited.", 300, 50)
+    unchanged.split(LONG, 500, 50)
+    before = path.stat().st_mtime_ns
+    unchanged.save()  # nothing added, nothing stale: not written
+    assert path.stat().st_mtime_ns == before
     path.write_bytes(b"not a numpy file")
     damaged = SplitCache(path)
     assert damaged.split(LONG, 300, 50) == split_text(LONG, 300, 50)

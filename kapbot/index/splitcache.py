@@ -7,8 +7,9 @@ index matches it, and importing the splitter alone took 0.2-0.3 s of each cold `
 file (``kapbot.npzfile``: written atomically, saved under the splitter's installed version, so an
 upgraded splitter chunks afresh), keyed by a hash of the text and the two sizes: a start whose
 corpus has not changed imports no splitter. The chunks are the splitter's own, so the units, the
-fingerprint and the index are the same with or without the file. Derived data, never committed;
-a missing or damaged file is rebuilt.
+fingerprint and the index are the same with or without the file. ``save`` keeps only the
+chunks of the texts this start split, so the file holds the corpus of now, not every edit of
+it. Derived data, never committed; a missing or damaged file is rebuilt.
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ def _splitter_version() -> str:
 
 class SplitCache:
     """``split(text, chunk_size, chunk_overlap)``, as ``split_text``, answered from ``path``
-    when it has seen the same text; ``save()`` writes what was added."""
+    when it has seen the same text; ``save()`` writes the chunks of the texts split since the
+    start (one whole corpus), and forgets the rest."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._version = _splitter_version()
         self._known: dict[str, list[str]] | None = None
         self._added = False
+        self._used: set[str] = set()
 
     def _load(self) -> dict[str, list[str]]:
         if self._known is None:
@@ -58,16 +61,21 @@ class SplitCache:
             return split_text(text, chunk_size, chunk_overlap)
         known = self._load()
         key = npzfile.text_key(f"{chunk_size}\0{chunk_overlap}\0{text}")
+        self._used.add(key)
         if key not in known:
             known[key] = split_text(text, chunk_size, chunk_overlap)
             self._added = True
         return list(known[key])
 
     def save(self) -> None:
-        """Write the file if anything was added; a failure is logged, not raised: the next start
-        chunks again."""
-        if not self._added or self._known is None:
+        """Write the file if anything was added or is no longer used; a failure is logged, not
+        raised: the next start chunks again."""
+        if self._known is None:
             return
+        stale = self._known.keys() - self._used
+        if not self._added and not stale:
+            return
+        self._known = {k: v for k, v in self._known.items() if k in self._used}
         try:
             npzfile.save_text(self.path, json.dumps(self._known, ensure_ascii=False),
                               self._version)
