@@ -23,7 +23,7 @@ from kapbot.errors import IndexDamaged, KapbotError
 from kapbot.index.embeddings import Embedder, VectorTable
 from kapbot.index.splitcache import SplitCache
 from kapbot.index.store import Store
-from kapbot.language.choice import parse_languages
+from kapbot.language.choice import parse_languages, reads_as_spanish
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit
 from kapbot.ranking import ranker as section_ranker
@@ -168,6 +168,14 @@ def load_multilingual_ranker(settings: Settings, units: list[Unit], fingerprint:
         return None
 
 
+def english_units(units: list[Unit]) -> list[Unit]:
+    """The units of the English index (the store, the MiniLM ranker, word matching): all but the
+    bank lines written in Spanish, which the multilingual ranker alone reads. In MiniLM's
+    English space a Spanish line sits near other Spanish lines rather than near its meaning, so
+    it pulled English questions towards wrong sections (docs/bank-sources/README.md)."""
+    return [u for u in units if not (u.type == "question" and reads_as_spanish(u.text))]
+
+
 def load_snapshot(
     settings: Settings,
     store: Store,
@@ -182,9 +190,10 @@ def load_snapshot(
     ``multilingual``: the encoder of the ranker for questions in other languages."""
     corpus = load_corpus(settings.corpus_dir)
     splits = SplitCache(settings.learnt("chunks") / "splits.npz")
-    units = chunk_sections(corpus.sections, settings.chunk_size, settings.chunk_overlap,
-                           splits.split)
+    every_unit = chunk_sections(corpus.sections, settings.chunk_size, settings.chunk_overlap,
+                                splits.split)
     splits.save()
+    units = english_units(every_unit)
     fingerprint = corpus.fingerprint(settings.index_fingerprint(), model_name)
     if store.damaged:
         store.recover(store.damaged)
@@ -227,9 +236,10 @@ def load_snapshot(
         question_ids=tuple(u.id for u in questions),
         question_bm25=BM25([u.text for u in questions], ignore=names),
         report=report,
-        units={u.id: u for u in units},
+        units={u.id: u for u in every_unit},  # the Spanish bank lines too (their buttons)
         counts=dict(Counter(u.type for u in units)),
         rankers=load_rankers(settings, units, vectors, fingerprint),
         nearest=None if vectors is None else NearestUnits(units, vectors),
-        multilingual_ranker=load_multilingual_ranker(settings, units, fingerprint, multilingual),
+        multilingual_ranker=load_multilingual_ranker(settings, every_unit, fingerprint,
+                                                     multilingual),
     )

@@ -69,6 +69,12 @@ def cue_counts(text: str) -> dict[Lang, int]:
     return counts
 
 
+def reads_as_spanish(text: str) -> bool:
+    """A line in Spanish, not Spanglish: two Spanish cues or more, no English function word."""
+    counts = cue_counts(text)
+    return counts[Lang.ES] >= 2 and counts[Lang.EN] == 0
+
+
 @dataclass(frozen=True)
 class Signals:
     """What the detector reads of a message: its confidence that the whole message is Spanish,

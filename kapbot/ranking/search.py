@@ -14,7 +14,7 @@ from collections.abc import Callable
 from kapbot.index.embeddings import VectorTable
 from kapbot.index.snapshot import Snapshot
 from kapbot.index.store import Store
-from kapbot.language.choice import Lang, cue_counts
+from kapbot.language.choice import Lang, cue_counts, reads_as_spanish
 from kapbot.lexical import BM25
 from kapbot.models import FAQ_HEADING, Section, Unit, UnitType
 from kapbot.ranking.fusion import Ranking, Weights, rank
@@ -128,7 +128,9 @@ class SectionSearch:
 
     def _clearest_question(self, snap: Snapshot, section_id: str, use_bank: bool,
                            lang: str = "en") -> str:
-        trained = snap.rankers.get(use_bank)
+        # a Spanish line is in the multilingual ranker's table alone (kapbot.index.snapshot)
+        trained = (snap.multilingual_ranker if lang != "en" and snap.multilingual_ranker
+                   else snap.rankers.get(use_bank))
         if trained is None:
             return ""
         ranker, table = trained
@@ -175,10 +177,10 @@ def spanish_button(line: str) -> bool:
     """A bank line a Spanish reply's button can ask: Spanish with no English function word (not
     Spanglish, so the chat stays in Spanish), a question of 3 to 12 words that does not start by
     telling the visitor's own story."""
-    counts, words = cue_counts(line), line.split()
+    words = line.split()
     story = words[0].lower().strip("¿¡,.") in _STORY_ES if words else True
-    return (counts[Lang.ES] >= 2 and counts[Lang.EN] == 0 and line.rstrip().endswith("?")
-            and line.count("?") == 1 and 3 <= len(words) <= 12 and not story)
+    return (reads_as_spanish(line) and line.rstrip().endswith("?") and line.count("?") == 1
+            and 3 <= len(words) <= 12 and not story)
 
 
 def tidy_spanish_question(line: str) -> str:
