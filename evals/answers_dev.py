@@ -87,8 +87,8 @@ def run(name: str, data: Path, show: bool) -> tuple[dict[str, tuple[int, int]], 
     from kapbot.settings import load
 
     path, config = SETS[name]
-    settings = load(config, data_dir=data / (config.parent.name if config else "main"),
-                    record_gaps=False)
+    settings = load(config or HERE / "kapbot.toml",  # this checkout's corpus, whatever the cwd
+                    data_dir=data / (config.parent.name if config else "main"), record_gaps=False)
     bot = Bot(settings)
     bot.prepare()
     rows, lines = [], []
