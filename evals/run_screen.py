@@ -3,7 +3,11 @@ kind, safety tier, text) as JSON Lines. Works with any kapbot version (it reads 
 fields, not its code), so a first look can measure the screen before and after a change on the
 same set, in the same run:
 
-    PYTHONPATH=<checkout> .venv/bin/python evals/run_screen.py --data-dir DIR --out OUT SET...
+    cd <checkout> && PYTHONPATH=<checkout> .venv/bin/python evals/run_screen.py --data-dir DIR \
+        --out OUT SET...
+
+Run it in the checkout's folder: the settings (``kapbot.toml``, and the corpus it names) are read
+from the working folder.
 """
 
 from __future__ import annotations
