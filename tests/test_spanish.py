@@ -13,8 +13,10 @@ import pytest
 from kapbot import compose, wording
 from kapbot.bot import Bot
 from kapbot.corpus.reader import load_corpus
+from kapbot.index.snapshot import english_units
+from kapbot.language.choice import reads_as_spanish
 from kapbot.language.crosslingual import CrossLingual, Match, decide, suggestions
-from kapbot.models import RankedSection, Section
+from kapbot.models import RankedSection, Section, Unit
 from kapbot.safety.multilingual import MultilingualEmbedder
 from kapbot.settings import Settings
 from kapbot.text import split_sentences
@@ -142,6 +144,37 @@ def test_a_spanish_reply_offers_spanish_buttons_that_quote_their_section(
         assert clicked.sources[0].section == offer.section
     medical = real_bot.ask("¿Cuántos miligramos de ketamina debo tomar con mi sertralina?")
     assert medical.kind == "medical" and medical.suggestions == ()
+
+
+@pytest.mark.parametrize(("line", "spanish"), [
+    ("¿cuánto dura la sesión?", True),
+    ("que pasa despues de la sesion", True),
+    ("se puede hacer online or in person?", False),  # Spanglish: read in both spaces
+    ("How long is a session?", False),
+    ("KAP?", False),
+])
+def test_which_lines_read_as_spanish(line: str, spanish: bool) -> None:
+    assert reads_as_spanish(line) is spanish
+
+
+def test_spanish_bank_lines_stay_out_of_the_english_index() -> None:
+    units = [Unit("1", "question", "a.md#x", "¿cuánto dura la sesión?", "", "bank"),
+             Unit("2", "question", "a.md#x", "how long is a session?", "", "bank"),
+             Unit("3", "question", "a.md#x", "la sesion is how long?", "", "bank"),
+             Unit("4", "sentence", "a.md#x", "la sesión dura dos horas y es en persona", "x")]
+    assert [u.id for u in english_units(units)] == ["2", "3", "4"]  # a sentence always stays
+
+
+def test_the_shipped_spanish_lines_are_read_by_the_multilingual_ranker_alone(
+        real_bot: Bot) -> None:
+    snap = real_bot._snapshot
+    assert snap is not None and snap.multilingual_ranker is not None
+    spanish = {u.id for u in snap.units.values()
+               if u.type == "question" and reads_as_spanish(u.text)}
+    assert len(spanish) > 100  # docs/bank-sources: the four Spanish bank files
+    english_table = snap.rankers[True][1]
+    assert not spanish & set(english_table.ids)
+    assert spanish <= set(snap.multilingual_ranker[1].ids)
 
 
 def test_the_multilingual_ranker_reorders_sections(tmp_path: Path) -> None:
