@@ -20,6 +20,7 @@ question is embedded by ``embedder`` and never stored.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -30,7 +31,7 @@ from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.corpus.reader import Corpus
 from kapbot.index.embeddings import Embedder, VectorTable
 from kapbot.models import Answer, RankedSection, Section
-from kapbot.ranking.decide import NEAR_NOT_COVERED, SUGGEST_MAX, SUGGEST_RATIO
+from kapbot.ranking.decide import SUGGEST_MAX, near_sections
 from kapbot.ranking.ranker import SectionRanker, UnitTable, features_for
 from kapbot.text import split_sentences
 
@@ -72,18 +73,13 @@ def decide(match: Match, threshold: float = THRESHOLD, margin: float = NOT_COVER
 
 
 def suggestions(match: Match, answered: bool) -> tuple[RankedSection, ...]:
-    """The sections a reply offers as "did you mean", by the multilingual ranker's probability
-    (as ``kapbot.ranking.decide.suggestions`` does for an English reply): after an answer,
-    those within ``SUGGEST_RATIO`` of the quoted one's; after "not covered", those reaching
-    ``NEAR_NOT_COVERED``. Best first, all of them: the caller keeps those it has a question for."""
-    passages = match.passages
-    if not passages:
-        return ()
-    if answered:
-        first = passages[0].signals.get("ranker", 0.0)
-        return tuple(p for p in passages[1:]
-                     if first > 0 and p.signals.get("ranker", 0.0) >= SUGGEST_RATIO * first)
-    return tuple(p for p in passages if p.signals.get("ranker", 0.0) >= NEAR_NOT_COVERED)
+    """The sections a reply offers as "did you mean", as an English reply's are chosen
+    (``kapbot.ranking.decide.near_sections``) but by the multilingual ranker's probability. All
+    of them, best first: the caller keeps those it has a question for."""
+    def ranker(r: RankedSection) -> float:
+        return r.signals.get("ranker", 0.0)
+
+    return near_sections(match.passages, answered, ranker, ranker)
 
 
 def ranker_reading(ranker: tuple[SectionRanker, UnitTable], vector: Sequence[float]
@@ -208,13 +204,11 @@ class CrossLingual:
             scores = [sims[row] if row is not None else 0.0 for row in rows]  # which to quote
             answer = compose.answer(question, top, sentences, scores, voice, self.max_words,
                                     match.passages[:5], why)
-        offered: list[tuple[RankedSection, str]] = []  # none under the medical reply
-        if button_question is not None and not (medical and not ok):
-            for near in suggestions(match, ok):
-                if len(offered) < SUGGEST_MAX and (asks := button_question(near.section.id)):
-                    offered.append((near, asks))
-        if offered:
+        asks = button_question
+        if asks is not None and not (medical and not ok):  # none under the medical reply
+            offered = list(itertools.islice((near for near in suggestions(match, ok)
+                                             if asks(near.section.id)), SUGGEST_MAX))
             answer = dataclasses.replace(answer, suggestions=compose.suggestions(
-                [near for near, _ in offered], {near.section.id: asks for near, asks in offered}))
+                offered, {near.section.id: asks(near.section.id) for near in offered}))
         # the decision's probability, as an English reply carries it (review; kapbot.bot's gate)
         return answer if sure is None else dataclasses.replace(answer, confidence=sure)

@@ -9,6 +9,7 @@ second and third sections come close to the first, they are offered as "did you 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from kapbot.models import RankedSection
@@ -63,18 +64,26 @@ class Decision:
                 f"{self.threshold:.3f}")
 
 
-def suggestions(ranking: Ranking, answered: bool) -> tuple[RankedSection, ...]:
-    """Up to ``SUGGEST_MAX`` sections to offer: after an answer, those close to the first; after
-    "not covered", the nearest ones by the ranker's probability."""
-    ranked = ranking.sections
+def near_sections(ranked: Sequence[RankedSection], answered: bool,
+                  closeness: Callable[[RankedSection], float] = lambda r: r.score,
+                  probability: Callable[[RankedSection], float] = lambda r: r.signals.get("r", 0.0)
+                  ) -> tuple[RankedSection, ...]:
+    """The sections worth offering as "did you mean", best first: after an answer, those whose
+    ``closeness`` reaches ``SUGGEST_RATIO`` of the first one's; after "not covered", those whose
+    ranker ``probability`` reaches ``NEAR_NOT_COVERED``. The English reply reads the fused score
+    and the ranker's ``r``; a reply in another language, the multilingual ranker's probability
+    for both (``kapbot.language.crosslingual``)."""
     if not ranked:
         return ()
     if answered:
-        first = ranked[0].score
-        near = [r for r in ranked[1:] if first > 0 and r.score >= SUGGEST_RATIO * first]
-    else:
-        near = [r for r in ranked if r.signals.get("r", 0.0) >= NEAR_NOT_COVERED]
-    return tuple(near[:SUGGEST_MAX])
+        first = closeness(ranked[0])
+        return tuple(r for r in ranked[1:] if first > 0 and closeness(r) >= SUGGEST_RATIO * first)
+    return tuple(r for r in ranked if probability(r) >= NEAR_NOT_COVERED)
+
+
+def suggestions(ranking: Ranking, answered: bool) -> tuple[RankedSection, ...]:
+    """Up to ``SUGGEST_MAX`` sections to offer after an English reply (``near_sections``)."""
+    return near_sections(ranking.sections, answered)[:SUGGEST_MAX]
 
 
 def decide(ranking: Ranking, threshold: float) -> Decision:

@@ -140,47 +140,44 @@ class SectionSearch:
             return ""
         probabilities, _ = ranker.section_probabilities(table.matrix[rows])  # one call for all
         column = ranker.sections.index(section_id) if section_id in ranker.sections else -1
+        english = lang == "en"
         scored: list[tuple[bool, bool, bool, float, str]] = []
         for row, mine in zip(rows, probabilities, strict=True):
             unit = snap.units[table.ids[row]]
-            first = ranker.sections[int(mine.argmax())] if len(mine) else ""
-            sure = float(mine[column]) if column >= 0 else 0.0
-            if lang != "en":
-                if spanish_button(unit.text):  # well written (accents, ¿) preferred
-                    scored.append((first == section_id, bool(_WRITTEN.search(unit.text)), True,
-                                   sure, unit.text))
-                continue
-            if unit.origin == FAQ_HEADING and first == section_id:
+            own = len(mine) > 0 and ranker.sections[int(mine.argmax())] == section_id
+            if english and unit.origin == FAQ_HEADING and own:
                 return unit.text
-            scored.append((first == section_id, cue_counts(unit.text)[Lang.ES] < 2,
-                           reads_as_a_question(unit.text), sure, unit.text))
+            if english or spanish_button(unit.text):  # a Spanish button: Spanish lines alone
+                scored.append((own,  # English: no Spanish words; Spanish: accents, "¿"
+                               cue_counts(unit.text)[Lang.ES] < 2 if english
+                               else bool(_WRITTEN.search(unit.text)),
+                               reads_as_a_question(unit.text),
+                               float(mine[column]) if column >= 0 else 0.0, unit.text))
         if not scored:
             return ""
         best = max(scored)[4]
-        return tidy_spanish_question(best) if lang != "en" else tidy_question(best)
+        return tidy_question(best) if english else tidy_spanish_question(best)
+
+
+_STORY = {"i", "i'm", "im", "i've", "my", "me", "we", "our",  # how a visitor's own story starts
+          "yo", "mi", "mis", "tengo", "estoy", "ando", "fui", "tuve", "soy"}
 
 
 def reads_as_a_question(line: str) -> bool:
     """A bank line that reads well on a button: a question of 3 to 12 words that does not
     start by telling the visitor's own story ("My trip was …, is that normal?")."""
     words = line.split()
-    story = words[0].lower().strip(",.") in {"i", "i'm", "im", "i've", "my", "me", "we", "our",
-                                              "yo", "mi"} if words else True
+    story = words[0].lower().strip("¿¡,.") in _STORY if words else True
     return line.rstrip().endswith("?") and 3 <= len(words) <= 12 and not story
 
 
 _WRITTEN = re.compile("[áéíóúñ¿]")
-_STORY_ES = {"yo", "mi", "me", "mis", "tengo", "estoy", "ando", "fui", "tuve", "soy"}
 
 
 def spanish_button(line: str) -> bool:
-    """A bank line a Spanish reply's button can ask: Spanish with no English function word (not
-    Spanglish, so the chat stays in Spanish), a question of 3 to 12 words that does not start by
-    telling the visitor's own story."""
-    words = line.split()
-    story = words[0].lower().strip("¿¡,.") in _STORY_ES if words else True
-    return (reads_as_spanish(line) and line.rstrip().endswith("?") and line.count("?") == 1
-            and 3 <= len(words) <= 12 and not story)
+    """A bank line a Spanish reply's button can ask: one question that reads well on a button,
+    in Spanish with no English function word (not Spanglish, so the chat stays in Spanish)."""
+    return reads_as_spanish(line) and reads_as_a_question(line) and line.count("?") == 1
 
 
 def tidy_spanish_question(line: str) -> str:
