@@ -3,9 +3,10 @@
 For each practice folder (``pages/``, ``practice.json`` and ``questions.jsonl``, as in
 ``evals/dev-practices/``), a site is made as README "Set it up for your practice" says
 (``kapbot init``, the pages copied in, the starter ``not-covered.md`` kept) and every question
-asked in-process. Prints, per practice and in total: answerable questions answered from the
-right section, from a wrong one, refused; not-covered questions refused; how often each signal
-alone would put the right section first; with ``--cases``, each question's outcome, the
+asked in-process; with ``--banks``, the same pages with their question banks (``banks/``).
+Prints, per practice and in total: answerable questions answered from the right section, from
+a wrong one, refused; not-covered questions refused; how often each signal alone would put the
+right section first; with ``--cases``, each question's outcome, the
 decision's probability and its reason; with ``--dump``, each question's ranking as JSON. The
 practices measured here are development sets: tune on them, and measure on a sealed one
 (``evals/sealed/new-practice-*``).
@@ -25,13 +26,14 @@ import tempfile
 from pathlib import Path
 
 
-def site_for(practice: Path, work: Path, keep_not_covered: bool = True) -> Path:
+def site_for(practice: Path, work: Path, keep_not_covered: bool = True,
+             pages: str = "pages") -> Path:
     site = work / practice.name
     flags = json.loads((practice / "practice.json").read_text())
     subprocess.run([sys.executable, "-m", "kapbot", "init", str(site),
                     *[a for k, v in flags.items() for a in (f"--{k}", v)]],
                    check=True, capture_output=True, env=dict(os.environ))
-    for page in sorted((practice / "pages").glob("*.md")):
+    for page in sorted((practice / pages).glob("*.md")):
         shutil.copy(page, site / "corpus" / page.name)
     if not keep_not_covered:
         (site / "corpus" / "not-covered.md").unlink()
@@ -39,13 +41,14 @@ def site_for(practice: Path, work: Path, keep_not_covered: bool = True) -> Path:
 
 
 def measure(practice: Path, work: Path, cases_out: bool,
-            dump: list[dict[str, object]] | None = None, keep_not_covered: bool = True
+            dump: list[dict[str, object]] | None = None, keep_not_covered: bool = True,
+            pages: str = "pages"
             ) -> dict[str, int]:
     from kapbot.bot import Bot
     from kapbot.settings import load
     from kapbot.workbench.evaluation import norm
 
-    site = site_for(practice, work, keep_not_covered)
+    site = site_for(practice, work, keep_not_covered, pages)
     bot = Bot(load(site / "kapbot.toml", record_gaps=False))
     bot.prepare()
     ranks: dict[str, int] = {}
@@ -96,6 +99,8 @@ def main() -> int:
     parser.add_argument("--dump", type=Path, help="write each question's ranking (JSON)")
     parser.add_argument("--without-not-covered", action="store_true",
                         help="delete the starter not-covered.md (the one-class decision)")
+    parser.add_argument("--banks", action="store_true",
+                        help="the pages with their question banks (``banks/``), not ``pages/``")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kapbot-pages-alone-"))
     total: dict[str, int] = {}
@@ -104,7 +109,7 @@ def main() -> int:
         for practice in args.practices:
             print(practice.name)
             counts = measure(practice.resolve(), work, args.cases, dump,
-                             not args.without_not_covered)
+                             not args.without_not_covered, "banks" if args.banks else "pages")
             print(f"{practice.name}: {counts}")
             for k, v in counts.items():
                 total[k] = total.get(k, 0) + v
