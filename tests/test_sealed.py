@@ -1,11 +1,10 @@
 """Sealed sets stay sealed: nothing kapbot learns from or matches against may come from them.
 
-No training line, rule, question-bank line (the corpus's, or one lent to a section with no
-bank) or not-covered example may share a 5-word sequence with a sealed message, or be as close
-as cosine 0.9 to one (a bank line: with one that is not an ordinary visitor question, since
-those are what banks are for). Normalised: lower case, accents folded, and common words ("how",
-"does", "it", "de", "la") dropped, so the sequence is of words that carry the content
-("tallest parking structure downtown ...")."""
+No training line, rule, question-bank line or not-covered example may share a 5-word sequence
+with a sealed message, or be as close as cosine 0.9 to one (a bank line: with one that is not an
+ordinary visitor question, since those are what banks are for). Normalised: lower case, accents
+folded, and common words ("how", "does", "it", "de", "la") dropped, so the sequence is of words
+that carry the content ("tallest parking structure downtown ...")."""
 
 from __future__ import annotations
 
@@ -18,7 +17,6 @@ import pytest
 
 from kapbot.bot import Bot
 from kapbot.corpus.reader import load_corpus
-from kapbot.index.lending import lending_sections
 from kapbot.safety import dataset
 from kapbot.safety.rules import rules
 from kapbot.text import STOPWORDS
@@ -84,10 +82,6 @@ def _ours() -> dict[str, list[str]]:
         # the question banks and not-covered examples (written for kapbot); an FAQ heading is the
         # practice's own writing, which a visitor may well ask word for word
         "banks": [q for c in (corpus, second) for s in c.sections for q in s.questions],
-        # other practices' bank lines, lent to sections with no bank (kapbot.index.lending);
-        # the shipped practice's and the second one's are checked as banks above
-        "lent": sorted({q for s in lending_sections() if s.source not in ("shipped", "second")
-                        for q in s.questions}),
     }
 
 
@@ -109,7 +103,7 @@ def test_no_line_shares_five_words_with_a_sealed_message() -> None:
     unusual = set().union(*(_grams(m) for m in _sealed(ordinary=False)))
     for source, lines in _ours().items():
         for line in lines:
-            shared = _grams(line) & (unusual if source in ("banks", "lent") else every)
+            shared = _grams(line) & (unusual if source == "banks" else every)
             assert not shared, (f"{source} line {line[:80]!r} shares "
                                 f"{' '.join(next(iter(shared)))!r} with a sealed message")
 
@@ -133,7 +127,7 @@ def test_no_line_is_nearly_a_sealed_message(real_bot: Bot) -> None:
             continue  # patterns, not sentences: the word check covers them
         vectors = np.asarray(cached.features(lines)[:, : every.shape[1]] if source == "training"
                              else embed(lines), dtype=np.float32)
-        best = (vectors @ (unusual if source in ("banks", "lent") else every).T).max(axis=1)
+        best = (vectors @ (unusual if source == "banks" else every).T).max(axis=1)
         worst = int(best.argmax())
         assert best[worst] < 0.9, f"{source} line {lines[worst]!r} is cosine {best[worst]:.3f}"
 

@@ -106,8 +106,7 @@ def test_an_unclosed_questions_block_is_named_with_what_it_swallows(tmp_path: Pa
                                                     "Can I drive home after a session?"]
     assert [f.message for f in report.findings if f.severity is Severity.WARNING] == [
         "1 sections have no question bank: add a '<!-- questions' block of 8-12 ways a visitor "
-        "might ask (the biggest single lift in quality). Until then, a section learns a little "
-        "from other practices' questions on the same topic, when one clearly matches."]
+        "might ask (the biggest single lift in quality)."]
 
 
 def test_a_colon_in_a_title_gets_the_quoting_hint(tmp_path: Path) -> None:

@@ -209,9 +209,7 @@ def check_corpus(folder: Path, evals: Sequence[Path] = ()) -> CheckReport:
         findings.append(Finding(Severity.WARNING, folder.name,
                                 f"{no_bank} sections have no question bank: add a "
                                 "'<!-- questions' block of 8-12 ways a visitor might ask "
-                                "(the biggest single lift in quality). Until then, a section "
-                                "learns a little from other practices' questions on the same "
-                                "topic, when one clearly matches."))
+                                "(the biggest single lift in quality)."))
     if files and not any(w for f in files if f.kind != NOT_COVERED for s in f.sections
                          for w in words(s.text)):
         findings.append(Finding(Severity.WARNING, folder.name, "no page has text yet: every "

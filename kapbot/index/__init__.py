@@ -8,6 +8,5 @@ one version of it serves.
     splitcache.py   the text splitter's chunks remembered between starts: no splitter on a cold ask
     store.py        the Chroma vector store through langchain-chroma, its only importer
     evidence.py     a damaged local index: SQLite's check, moved aside, old evidence pruned
-    lending.py      other practices' bank lines lent to sections with no bank, embedded
     snapshot.py     one index version loaded whole (corpus, BM25, rankers), swapped atomically
 """

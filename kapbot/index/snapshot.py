@@ -21,7 +21,6 @@ from kapbot.corpus.chunking import chunk_sections
 from kapbot.corpus.reader import Corpus, load_corpus
 from kapbot.errors import IndexDamaged, KapbotError
 from kapbot.index.embeddings import Embedder, VectorTable
-from kapbot.index.lending import lent_units
 from kapbot.index.splitcache import SplitCache
 from kapbot.index.store import Store
 from kapbot.language.choice import parse_languages, reads_as_spanish
@@ -131,31 +130,19 @@ def _if_same_lines(units: list[Unit], with_bank: SectionRanker) -> SectionRanker
     return with_bank if same else None
 
 
-Lent = tuple[list[Unit], dict[str, list[float]], str]  # kapbot.index.lending.lent_units
-NOTHING_LENT: Lent = ([], {}, "")
-
-
 def load_rankers(settings: Settings, units: list[Unit], vectors: dict[str, list[float]] | None,
-                 fingerprint: str, lent: Lent = NOTHING_LENT
-                 ) -> dict[bool, tuple[SectionRanker, UnitTable]]:
+                 fingerprint: str) -> dict[bool, tuple[SectionRanker, UnitTable]]:
     """The section rankers of this index version (with and without the bank): loaded from the
-    cache folder when trained on this version already, else trained and saved there. The one
-    with the bank also learns the lines other practices ``lent`` to sections with no bank
-    (``kapbot.index.lending``). None (the fused signals alone rank, and nothing is answered)
-    while the store cannot be read."""
+    cache folder when trained on this version already, else trained and saved there. None (the
+    fused signals alone rank, and nothing is answered) while the store cannot be read."""
     if vectors is None:
         return {}
-    lent_lines, lent_vectors, digest = lent
-    learnt = units + lent_lines
     out: dict[bool, tuple[SectionRanker, UnitTable]] = {}
     for use_bank in (True, False):
         key = f"{fingerprint}-v{section_ranker.VERSION}-{'bank' if use_bank else 'nobank'}"
-        key += f"-lent{digest}" if use_bank and digest else ""
         table = UnitTable.build(units, vectors, use_bank)
-        same = (lambda: None) if use_bank else (lambda: _if_same_lines(learnt, out[True][0]))
-        out[use_bank] = (_ranker(settings, learnt if use_bank else units,
-                                 {**vectors, **lent_vectors} if use_bank else vectors, key,
-                                 use_bank, table, same), table)
+        same = (lambda: None) if use_bank else (lambda: _if_same_lines(units, out[True][0]))
+        out[use_bank] = (_ranker(settings, units, vectors, key, use_bank, table, same), table)
     return out
 
 
@@ -165,9 +152,7 @@ def load_multilingual_ranker(settings: Settings, units: list[Unit], fingerprint:
     """The ranker over the units' multilingual vectors, when more than one language is
     configured and a multilingual encoder is given (it remembers the corpus's vectors between
     starts); None otherwise, or when it fails (logged: the other languages' questions are then
-    decided by similarity alone). It learns no lent lines: on four development practices' pages
-    (`evals/pages_alone_dev.py`) they took the right answers 61 → 61 of 120 and the wrong ones
-    20 → 23 beside the MiniLM ranker's."""
+    decided by similarity alone)."""
     if multilingual is None or len(parse_languages(settings.languages)) < 2:
         return None
     try:
@@ -239,7 +224,6 @@ def load_snapshot(
     # about what is asked: word matching ignores them
     names = frozenset(words(f"{settings.therapist_name} {settings.practice_name}"))
     vectors = stored_vectors(store, units, fingerprint)
-    lent = NOTHING_LENT if vectors is None else lent_units(units, vectors, store.embedder)
     report = IndexReport(
         fingerprint, len(units), len(corpus.sections), len(corpus.documents), not current,
         "" if current else why, corpus.problems,
@@ -254,7 +238,7 @@ def load_snapshot(
         report=report,
         units={u.id: u for u in every_unit},  # the Spanish bank lines too (their buttons)
         counts=dict(Counter(u.type for u in units)),
-        rankers=load_rankers(settings, units, vectors, fingerprint, lent),
+        rankers=load_rankers(settings, units, vectors, fingerprint),
         nearest=None if vectors is None else NearestUnits(units, vectors),
         multilingual_ranker=load_multilingual_ranker(settings, every_unit, fingerprint,
                                                      multilingual),

@@ -2,10 +2,8 @@
 
 Training lines are the index's own units, each labelled with its section: question-bank lines
 and FAQ headings (weight 1), passages (embedded with their heading path, weight ``PASSAGE``) and
-sentences (weight ``SENTENCE``), and for a section with no bank, lines borrowed from other
-practices' banks (``kapbot.ranking.borrowed``, weight ``borrowed.WEIGHT``; never a line
-of the decision below); "not covered" example questions form one more class. A linear model
-over their MiniLM vectors gives, for a question, a probability per section (and for "not
+sentences (weight ``SENTENCE``); "not covered" example questions form one more class. A linear
+model over their MiniLM vectors gives, for a question, a probability per section (and for "not
 covered"). While lines × classes stays within ``EXACT_BUDGET`` (every single practice's pages so
 far: the shipped corpus is about 21,000), it is a multinomial logistic regression (lbfgs), whose
 training grows with lines × classes × iterations: 13 s for 300 sections and 2,500 lines, over
@@ -40,7 +38,6 @@ from typing import Any
 from kapbot import npzfile
 from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.models import Unit
-from kapbot.ranking import borrowed
 
 VERSION = 3  # bump when training changes: cached rankers are retrained
 C = 10.0  # inverse regularisation of the exact (logistic) section ranker
@@ -118,14 +115,16 @@ def logit(p: float) -> float:
 
 def training_lines(units: Sequence[Unit], use_bank: bool) -> list[tuple[Unit, str, float]]:
     """(unit, class, weight) for every unit the ranker learns from."""
-    weights = {"question": 1.0, "passage": PASSAGE, "sentence": SENTENCE}
     out: list[tuple[Unit, str, float]] = []
     for unit in sorted(units, key=lambda u: u.id):
-        if unit.origin in (NOT_COVERED, "bank", borrowed.ORIGIN) and not use_bank:
+        if unit.origin == NOT_COVERED:
+            if use_bank:
+                out.append((unit, NOT_COVERED_CLASS, 1.0))
+        elif unit.origin == "bank" and not use_bank:
             continue
-        label = NOT_COVERED_CLASS if unit.origin == NOT_COVERED else unit.section_id
-        out.append((unit, label, borrowed.WEIGHT if unit.origin == borrowed.ORIGIN
-                    else 1.0 if unit.origin == NOT_COVERED else weights[unit.type]))
+        else:
+            weight = {"question": 1.0, "passage": PASSAGE, "sentence": SENTENCE}[unit.type]
+            out.append((unit, unit.section_id, weight))
     return out
 
 
@@ -177,8 +176,7 @@ class UnitTable:
         import numpy as np
 
         kept = [u for u in sorted(units, key=lambda u: u.id)
-                if u.type != "passage" and u.origin not in (NOT_COVERED, borrowed.ORIGIN)
-                and u.id in vectors
+                if u.type != "passage" and u.origin != NOT_COVERED and u.id in vectors
                 and (use_bank or u.origin != "bank")]
         dims = len(next(iter(vectors.values()))) if vectors else 0
         matrix = (np.asarray([vectors[u.id] for u in kept], dtype=np.float32)
@@ -242,8 +240,8 @@ def train(units: Sequence[Unit], vectors: dict[str, list[float]], use_bank: bool
     w = np.asarray([wt for _, _, wt in lines])
     fold = np.arange(len(lines)) % FOLDS
     # the decision's lines: questions and sentences (passages only help the ranker learn)
-    scored = np.asarray([i for i, (u, _, _) in enumerate(lines)
-                         if u.type != "passage" and u.origin != borrowed.ORIGIN], dtype=np.int64)
+    scored = np.asarray([i for i, (u, _, _) in enumerate(lines) if u.type != "passage"],
+                        dtype=np.int64)
     from kapbot.ranking import ridge
 
     fit = _logistic if len(lines) * len(classes) <= exact_budget else ridge.fit
