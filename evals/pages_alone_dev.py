@@ -1,4 +1,4 @@
-"""Development only: how a new practice's own pages, with no question bank, are answered.
+"""Development only: how a new practice's own pages are answered, without question banks or with.
 
 For each practice folder (``pages/``, ``practice.json`` and ``questions.jsonl``, as in
 ``evals/dev-practices/``), a site is made as README "Set it up for your practice" says
@@ -6,10 +6,9 @@ For each practice folder (``pages/``, ``practice.json`` and ``questions.jsonl``,
 asked in-process; with ``--banks``, the same pages with their question banks (``banks/``).
 Prints, per practice and in total: answerable questions answered from the right section, from
 a wrong one, refused; not-covered questions refused; how often each signal alone would put the
-right section first; with ``--cases``, each question's outcome, the
-decision's probability and its reason; with ``--dump``, each question's ranking as JSON. The
-practices measured here are development sets: tune on them, and measure on a sealed one
-(``evals/sealed/new-practice-*``).
+right section first; with ``--cases``, each question's outcome, the decision's probability and
+its reason; with ``--dump``, each question's ranking as JSON. The practices measured here are
+development sets: tune on them, and measure on a sealed one (``evals/sealed/new-practice-*``).
 
     PYTHONPATH=CHECKOUT python evals/pages_alone_dev.py evals/dev-practices/d1 ... [--cases]
 """

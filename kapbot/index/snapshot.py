@@ -170,9 +170,10 @@ def load_multilingual_ranker(settings: Settings, units: list[Unit], fingerprint:
 
 def english_units(units: list[Unit]) -> list[Unit]:
     """The units of the English index (the store, the MiniLM ranker, word matching): all but the
-    bank lines written in Spanish, which the multilingual ranker alone reads. In MiniLM's
-    English space a Spanish line sits near other Spanish lines rather than near its meaning, so
-    it pulled English questions towards wrong sections (docs/bank-sources/README.md)."""
+    question lines written in Spanish (bank lines, and a Spanish page's FAQ headings or
+    not-covered examples), which the multilingual ranker alone reads. In MiniLM's English space
+    a Spanish line sits near other Spanish lines rather than near its meaning, so it pulled
+    English questions towards wrong sections (docs/bank-sources/README.md)."""
     return [u for u in units if not (u.type == "question" and reads_as_spanish(u.text))]
 
 

@@ -204,11 +204,12 @@ class CrossLingual:
             scores = [sims[row] if row is not None else 0.0 for row in rows]  # which to quote
             answer = compose.answer(question, top, sentences, scores, voice, self.max_words,
                                     match.passages[:5], why)
-        asks = button_question
-        if asks is not None and not (medical and not ok):  # none under the medical reply
-            offered = list(itertools.islice((near for near in suggestions(match, ok)
-                                             if asks(near.section.id)), SUGGEST_MAX))
+        if button_question is not None and not (medical and not ok):  # none under medical
+            # each near section's button question, asked once; those without one are skipped
+            asked = ((near, q) for near in suggestions(match, ok)
+                     if (q := button_question(near.section.id)))
+            offered = list(itertools.islice(asked, SUGGEST_MAX))
             answer = dataclasses.replace(answer, suggestions=compose.suggestions(
-                offered, {near.section.id: asks(near.section.id) for near in offered}))
+                [near for near, _ in offered], {near.section.id: q for near, q in offered}))
         # the decision's probability, as an English reply carries it (review; kapbot.bot's gate)
         return answer if sure is None else dataclasses.replace(answer, confidence=sure)
