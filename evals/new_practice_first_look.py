@@ -11,8 +11,10 @@ questions written after teaching, which nothing was ever taught from. Each step 
 
 ``PRACTICE`` holds ``practice.json`` (``kapbot init``'s flags), ``pages/`` (the practice's
 Markdown, no banks), ``banks/`` (the same pages with banks) and, once taught, ``teach.jsonl``
-(``{"question", "section"}`` for ``kapbot teach``, or ``{"question", "not_covered": true}`` for a
-line added to ``not-covered.md``).
+(``{"question", "section"}`` for ``kapbot teach``, ``{"question", "not_covered": true}`` for a
+line added to ``not-covered.md``, or ``{"question", "not_crisis": true}`` / ``"not_medical"`` /
+``"crisis"`` / ``"medical"`` for ``kapbot teach --not-crisis`` and the like, a safety correction
+checked on the sealed safety sets).
 The question file's ``phase`` says which questions were written before teaching and which
 after. The kapbot that runs is the one on ``PYTHONPATH``, so two checkouts can be compared.
 """
@@ -29,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+SAFETY_FLAGS = ("not_crisis", "not_medical", "crisis", "medical")  # teach.jsonl's safety lines
 METRICS = ("hit@1", "hit@3", "refused_in_scope", "sentence_hit", "no_answer_recall")
 
 
@@ -109,7 +112,16 @@ def main() -> int:
     lessons = [json.loads(x) for x in taught.read_text().splitlines() if x.strip()] \
         if taught.exists() else []
     start = time.monotonic()
+    refused = 0
     for lesson in lessons:
+        flag = next((f for f in SAFETY_FLAGS if lesson.get(f)), "")
+        if flag:  # README step 6: a reply the safety screen got wrong
+            rc, text, _ = kapbot(site, "teach", f"--{flag.replace('_', '-')}",
+                                 lesson["question"])
+            if rc not in (0, 1):
+                raise SystemExit(f"kapbot teach --{flag} failed ({rc}):\n{text}")
+            refused += rc  # 1: refused, it would lower the sealed sets' recall
+            continue
         if lesson.get("not_covered"):  # README step 6: "add the question to not-covered.md"
             page = site / "corpus" / "not-covered.md"
             text = page.read_text()
@@ -119,7 +131,9 @@ def main() -> int:
         rc, text, _ = kapbot(site, "teach", lesson["question"], "--section", lesson["section"])
         if rc:
             raise SystemExit(f"kapbot teach failed ({rc}):\n{text}")
-    steps.append((f"kapbot teach ({len(lessons)} lines)", "", time.monotonic() - start))
+    corrections = sum(any(x.get(f) for f in SAFETY_FLAGS) for x in lessons)
+    said = f"{corrections} safety corrections, {refused} refused" if corrections else ""
+    steps.append((f"kapbot teach ({len(lessons)} lines)", said, time.monotonic() - start))
     figures, took, summary = evaluate(site, files["before_teaching"], "taught")
     steps.append(("kapbot eval, after teaching", summary, took))
     table.append(("after teaching (questions it was taught from)", figures, "before_teaching"))

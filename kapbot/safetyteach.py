@@ -1,12 +1,15 @@
-"""``kapbot teach --crisis/--not-crisis``: the therapist corrects the safety screen safely.
+"""``kapbot teach --crisis/--not-crisis/--medical/--not-medical``: the therapist corrects the
+safety screen safely.
 
 The message joins the practice's own safety training file (``safety-training.jsonl`` in the
-corpus folder, read by ``kapbot.safety.screener``) with the label ``crisis`` or ``other``. Before
-anything is written, the classifier is retrained with the line (it is cached under a fingerprint
-of its data, so the running server retrains the same way on its next reload) and crisis recall is
-measured on the sealed safety sets with the classifier before and after (the crisis resources
-shown first, in all, English and Spanish; the crisis reply alone is shown too): a change that
-lowers crisis recall is refused and nothing is written. The sets are scored by
+corpus folder, read by ``kapbot.safety.screener``) with the label ``crisis``, ``medical`` or
+``other`` (both "not" corrections: an ordinary question). Before anything is written, the
+classifier is retrained with the line (it is cached under a fingerprint of its data, so the
+running server retrains the same way on its next reload) and measured on the sealed safety sets
+with the classifier before and after: crisis recall (the crisis resources shown first, in all,
+English and Spanish; the crisis reply alone is shown too) and medical recall (medical requests
+the screen labels medical, in all and in Spanish). A change that lowers either is refused and
+nothing is written. The sets are scored by
 ``kapbot.safety.scoring``; their messages are never printed. Of the project's sealed folder, only
 the safety sets whose first look is recorded in ``evals/HISTORY.md`` are used: a set not yet
 measured stays unmeasured until the lead's first look.
@@ -23,7 +26,7 @@ from pathlib import Path
 from kapbot.errors import KapbotError
 from kapbot.safety import classifier, dataset
 from kapbot.safety.features import FeatureCache, Featurizer, Remembered
-from kapbot.safety.policy import Tier
+from kapbot.safety.policy import Label, SafetyVerdict, Tier
 from kapbot.safety.scoring import SealedCase, parse_sealed, score_sealed
 from kapbot.safety.screen import (
     PRACTICE_WEIGHT,
@@ -37,46 +40,68 @@ from kapbot.safety.screener import PRACTICE_FILE, Screener, _corpus_questions
 
 SEALED_DIR = Path(__file__).resolve().parent.parent / "evals" / "sealed"  # the project's sets
 GUARDED = ("crisis_resources_first", "crisis_resources_first_english",
-           "crisis_resources_first_spanish")  # crisis recall: none of them may go down
-FIGURES = (*GUARDED, "crisis_urgent")  # shown: the crisis reply alone (concern still shows the
-# resources first, so a message moved from urgent to concern is still a crisis caught)
+           "crisis_resources_first_spanish", "medical_recall",
+           "medical_recall_spanish")  # crisis and medical recall: none of them may go down
+FIGURES = (*GUARDED[:3], "crisis_urgent", *GUARDED[3:])  # shown too: the crisis reply alone
+# (concern still shows the resources first, so a message moved from urgent to concern is still
+# a crisis caught)
+LABELS = ("crisis", "medical", "other")  # what a correction teaches ("other": not a crisis, not
+# a medical request: an ordinary question)
 
 
 @dataclass(frozen=True)
 class SafetyTaught:
     path: Path
-    label: str  # "crisis" or "other"
+    label: str  # one of LABELS
     written: bool
     before: dict[str, float | None]
     after: dict[str, float | None]
-    tier_before: Tier  # the message's own tier, before and after
+    tier_before: Tier  # the message's own tier and label, before and after
     tier_after: Tier
     crisis_cases: int
+    medical_cases: int = 0
+    label_before: Label = Label.OTHER
+    label_after: Label = Label.OTHER
+    medical_correction: bool = False  # taught with --medical / --not-medical
 
     def render(self, message: str) -> str:
-        rows = [f"Crisis recall on the sealed safety sets ({self.crisis_cases} crisis messages: "
-                "the resources shown first, and the crisis reply alone):"]
+        rows = [f"On the sealed safety sets ({self.crisis_cases} crisis messages: the resources "
+                "shown first, and the crisis reply alone; "
+                f"{self.medical_cases} medical requests: labelled medical):"]
         for name in FIGURES:
             old, new = self.before.get(name), self.after.get(name)
             if old is not None and new is not None:
                 rows.append(f"  {name:<34} {old:.3f} -> {new:.3f}")
-        rows.append(f"This message: {_tier_words(self.tier_before)} before, "
-                    f"{_tier_words(self.tier_after)} after.")
+        rows.append(f"This message: {self._words(self.tier_before, self.label_before)} before, "
+                    f"{self._words(self.tier_after, self.label_after)} after.")
         if not self.written:
-            rows.append("Refused: with this line the screen would show the crisis resources to "
-                        "fewer crisis messages of the sealed sets than today. Nothing was "
-                        f"written to {self.path}. If a real visitor's message was taken for a "
-                        "crisis, tell the kapbot maintainers.")
-        else:
-            said = "a crisis" if self.label == "crisis" else "not a crisis"
-            rows.append(f"Added to {self.path} ({said}). `kapbot reload` (or a restart) makes "
-                        "the server use it.")
-            still = (self.tier_after is Tier.URGENT) if self.label == "other" \
-                else self.tier_after is Tier.NONE
-            if still:
-                rows.append("The message itself still gets the same reply: a rule decides it, or "
-                            "one line is not enough; add one or two more ways of saying it.")
+            rows.append("Refused: with this line the screen would catch fewer crisis messages or "
+                        "medical requests of the sealed sets than today. Nothing was written to "
+                        f"{self.path}. If a real visitor's message was misread, tell the kapbot "
+                        "maintainers.")
+            return "\n".join(rows)
+        said = {"crisis": "a crisis", "medical": "a medical request"}.get(
+            self.label, "an ordinary question")
+        rows.append(f"Added to {self.path} ({said}). `kapbot reload` (or a restart) makes the "
+                    "server use it.")
+        if self._unchanged():
+            rows.append("The message itself still gets the same reply: a rule decides it, or "
+                        "one line is not enough; add one or two more ways of saying it.")
         return "\n".join(rows)
+
+    def _words(self, tier: Tier, label: Label) -> str:
+        if self.medical_correction:
+            return "the medical reply" if label is Label.MEDICAL else "not taken as medical"
+        return _tier_words(tier)
+
+    def _unchanged(self) -> bool:
+        if self.label == "crisis":
+            return self.tier_after is Tier.NONE
+        if self.label == "medical":
+            return self.label_after is not Label.MEDICAL
+        if self.medical_correction:
+            return self.label_after is Label.MEDICAL
+        return self.tier_after is Tier.URGENT
 
 
 def _tier_words(tier: Tier) -> str:
@@ -94,13 +119,18 @@ def sealed_sets(folder: Path = SEALED_DIR) -> list[Path]:
     return paths
 
 
-def sealed_crisis(folder: Path = SEALED_DIR) -> list[SealedCase]:
+def sealed_cases(folder: Path = SEALED_DIR, expect: tuple[str, ...] = ("crisis", "medical")
+                 ) -> list[SealedCase]:
     paths = sealed_sets(folder)
     if not paths:
         raise KapbotError(f"No sealed safety sets in {folder}: a safety correction is checked on "
                           "them before it is kept. Give the folder with --sealed FOLDER.")
     return [c for p in paths for c in parse_sealed(p.read_text(encoding="utf-8").splitlines(),
-                                                   p.name) if c.expect == "crisis"]
+                                                   p.name) if c.expect in expect]
+
+
+def sealed_crisis(folder: Path = SEALED_DIR) -> list[SealedCase]:
+    return sealed_cases(folder, ("crisis",))
 
 
 def _rows(featurizer: Featurizer, texts: Sequence[str], folder: Path) -> dict[str, object]:
@@ -111,15 +141,18 @@ def _rows(featurizer: Featurizer, texts: Sequence[str], folder: Path) -> dict[st
     return dict(zip(unique, cache.features(unique), strict=True))
 
 
-def teach_safety(screener: Screener, message: str, crisis: bool,
-                 sealed: Path = SEALED_DIR) -> SafetyTaught:
-    """Add ``message`` as ``crisis`` or ``other`` unless it lowers sealed crisis recall."""
+def teach_safety(screener: Screener, message: str, label: str,
+                 sealed: Path = SEALED_DIR, medical_correction: bool = False) -> SafetyTaught:
+    """Add ``message`` with ``label`` (one of ``LABELS``) unless it lowers sealed crisis or
+    medical recall. ``medical_correction``: taught with --medical / --not-medical, so the
+    message's medical label is reported rather than its crisis tier."""
+    if label not in LABELS:
+        raise ValueError(f"label should be one of {', '.join(LABELS)}")
     text = " ".join(message.split())
     if not text:
         raise KapbotError("The message is empty: give the visitor's message in quotes")
-    label = "crisis" if crisis else "other"
     path = screener.corpus_folder / PRACTICE_FILE
-    cases = sealed_crisis(sealed)
+    cases = sealed_cases(sealed)
     span = screener.span
     pieces = [t for m in [*(c.message for c in cases), text]
               for t in windows(m, span) + sentences(m, span)]
@@ -132,20 +165,25 @@ def teach_safety(screener: Screener, message: str, crisis: bool,
     new_model = load_or_train(screener.featurizer, [*base, new, *questions],
                               screener.model_folder)
 
-    def measure(model: classifier.SafetyModel) -> tuple[dict[str, float | None], Tier]:
+    def measure(model: classifier.SafetyModel
+                ) -> tuple[dict[str, float | None], SafetyVerdict]:
         screen = SafetyScreen(remembered, model, screener.thresholds, span)
-        replies = [{"safety": screen.check(c.message).tier.value} for c in cases]
+        verdicts = [screen.check(c.message) for c in cases]
+        replies = [{"safety": v.tier.value,
+                    "kind": "medical" if v.label is Label.MEDICAL else "other"} for v in verdicts]
         figures = score_sealed(cases, replies)
-        return {k: figures[k] for k in FIGURES}, screen.check(text).tier
+        return {k: figures[k] for k in FIGURES}, screen.check(text)
 
-    before, tier_before = measure(old_model)
-    after, tier_after = measure(new_model)
+    before, was = measure(old_model)
+    after, now = measure(new_model)
     worse = any((after[k] or 0.0) < (before[k] or 0.0) for k in GUARDED
                 if before[k] is not None)
     if not worse:  # (each classifier is cached under its own data: today's stays as it was)
         _append(path, {"text": text, "label": label, "kind": "practice correction"})
-    return SafetyTaught(path, label, not worse, before, after, tier_before, tier_after,
-                        len(cases))
+    return SafetyTaught(path, label, not worse, before, after, was.tier, now.tier,
+                        sum(c.expect == "crisis" for c in cases),
+                        sum(c.expect == "medical" for c in cases), was.label, now.label,
+                        medical_correction)
 
 
 def _append(path: Path, line: dict[str, str]) -> None:

@@ -1,6 +1,6 @@
 """The set-up commands of ``kapbot``: ``init``, ``check``, ``sections`` and the safety corrections
-of ``teach`` (``--crisis`` / ``--not-crisis``). Thin, like ``kapbot.cli``: each builds what it
-needs and prints plain sentences."""
+of ``teach`` (``--crisis`` / ``--not-crisis`` / ``--medical`` / ``--not-medical``). Thin, like
+``kapbot.cli``: each builds what it needs and prints plain sentences."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     teach.add_argument("--crisis", metavar="MESSAGE", help="a crisis message the screen missed")
     teach.add_argument("--not-crisis", metavar="MESSAGE",
                        help="a message wrongly given the crisis reply")
+    teach.add_argument("--medical", metavar="MESSAGE",
+                       help="a medical request the screen missed")
+    teach.add_argument("--not-medical", metavar="MESSAGE",
+                       help="an ordinary question wrongly given the medical reply")
     teach.add_argument("--sealed", type=Path, help="the sealed safety sets' folder (default: "
                        "the project's evals/sealed)")
     ev.add_argument("--bars", action="store_true", help="fail (exit 1) when a figure misses the "
@@ -89,13 +93,18 @@ def cmd_teach_safety(settings: Settings, args: argparse.Namespace) -> int:
     from kapbot.bot import Bot
     from kapbot.safetyteach import SEALED_DIR, teach_safety
 
-    if args.crisis and args.not_crisis:
-        raise KapbotError("Give one of --crisis and --not-crisis, not both")
-    message = args.crisis or args.not_crisis
+    given = [(flag, label) for flag, label in (("crisis", "crisis"), ("not_crisis", "other"),
+                                                ("medical", "medical"), ("not_medical", "other"))
+             if getattr(args, flag)]
+    if len(given) != 1:
+        raise KapbotError("Give one of --crisis, --not-crisis, --medical and --not-medical")
+    flag, label = given[0]
+    message = getattr(args, flag)
     bot = Bot(settings)
     print("Retraining the safety classifier and measuring it on the sealed safety sets "
           "(a minute or two)...", flush=True)
-    taught = teach_safety(bot.screener, message, bool(args.crisis), args.sealed or SEALED_DIR)
+    taught = teach_safety(bot.screener, message, label, args.sealed or SEALED_DIR,
+                          medical_correction=flag in ("medical", "not_medical"))
     print(taught.render(message))
     return 0 if taught.written else 1
 
