@@ -8,8 +8,10 @@ classifier is retrained with the line (it is cached under a fingerprint of its d
 running server retrains the same way on its next reload) and measured on the sealed safety sets
 with the classifier before and after: crisis recall (the crisis resources shown first, in all,
 English and Spanish; the crisis reply alone is shown too) and medical recall (medical requests
-the screen labels medical, in all and in Spanish). A change that lowers either is refused and
-nothing is written. The sets are scored by
+the screen labels medical, in all and in Spanish). A correction that lowers crisis recall is
+refused and nothing is written; a medical correction (``--medical``, ``--not-medical``) is
+refused as well if it lowers medical recall. (A crisis correction's medical figures are shown,
+not guarded: the safety issue asks that it keep crisis recall.) The sets are scored by
 ``kapbot.safety.scoring``; their messages are never printed. Of the project's sealed folder, only
 the safety sets whose first look is recorded in ``evals/HISTORY.md`` are used: a set not yet
 measured stays unmeasured until the lead's first look.
@@ -39,12 +41,12 @@ from kapbot.safety.screen import (
 from kapbot.safety.screener import PRACTICE_FILE, Screener, _corpus_questions
 
 SEALED_DIR = Path(__file__).resolve().parent.parent / "evals" / "sealed"  # the project's sets
-GUARDED = ("crisis_resources_first", "crisis_resources_first_english",
-           "crisis_resources_first_spanish", "medical_recall",
-           "medical_recall_spanish")  # crisis and medical recall: none of them may go down
-FIGURES = (*GUARDED[:3], "crisis_urgent", *GUARDED[3:])  # shown too: the crisis reply alone
-# (concern still shows the resources first, so a message moved from urgent to concern is still
-# a crisis caught)
+CRISIS_RECALL = ("crisis_resources_first", "crisis_resources_first_english",
+                 "crisis_resources_first_spanish")  # no correction may lower any of these
+MEDICAL_RECALL = ("medical_recall", "medical_recall_spanish")  # nor may a medical correction
+FIGURES = (*CRISIS_RECALL, "crisis_urgent", *MEDICAL_RECALL)  # all shown; the crisis reply alone
+# is information (concern still shows the resources first, so a message moved from urgent to
+# concern is still a crisis caught)
 LABELS = ("crisis", "medical", "other")  # what a correction teaches ("other": not a crisis, not
 # a medical request: an ordinary question)
 
@@ -75,10 +77,11 @@ class SafetyTaught:
         rows.append(f"This message: {self._words(self.tier_before, self.label_before)} before, "
                     f"{self._words(self.tier_after, self.label_after)} after.")
         if not self.written:
-            rows.append("Refused: with this line the screen would catch fewer crisis messages or "
-                        "medical requests of the sealed sets than today. Nothing was written to "
-                        f"{self.path}. If a real visitor's message was misread, tell the kapbot "
-                        "maintainers.")
+            what = ("crisis messages or medical requests" if self.medical_correction
+                    else "crisis messages")
+            rows.append(f"Refused: with this line the screen would catch fewer {what} of the "
+                        f"sealed sets than today. Nothing was written to {self.path}. If a real "
+                        "visitor's message was misread, tell the kapbot maintainers.")
             return "\n".join(rows)
         said = {"crisis": "a crisis", "medical": "a medical request"}.get(
             self.label, "an ordinary question")
@@ -143,9 +146,9 @@ def _rows(featurizer: Featurizer, texts: Sequence[str], folder: Path) -> dict[st
 
 def teach_safety(screener: Screener, message: str, label: str,
                  sealed: Path = SEALED_DIR, medical_correction: bool = False) -> SafetyTaught:
-    """Add ``message`` with ``label`` (one of ``LABELS``) unless it lowers sealed crisis or
-    medical recall. ``medical_correction``: taught with --medical / --not-medical, so the
-    message's medical label is reported rather than its crisis tier."""
+    """Add ``message`` with ``label`` (one of ``LABELS``) unless it lowers sealed crisis recall
+    (or, for a ``medical_correction``, taught with --medical / --not-medical, medical recall:
+    then the message's medical label is reported rather than its crisis tier)."""
     if label not in LABELS:
         raise ValueError(f"label should be one of {', '.join(LABELS)}")
     text = " ".join(message.split())
@@ -176,7 +179,8 @@ def teach_safety(screener: Screener, message: str, label: str,
 
     before, was = measure(old_model)
     after, now = measure(new_model)
-    worse = any((after[k] or 0.0) < (before[k] or 0.0) for k in GUARDED
+    guarded = CRISIS_RECALL + (MEDICAL_RECALL if medical_correction else ())
+    worse = any((after[k] or 0.0) < (before[k] or 0.0) for k in guarded
                 if before[k] is not None)
     if not worse:  # (each classifier is cached under its own data: today's stays as it was)
         _append(path, {"text": text, "label": label, "kind": "practice correction"})

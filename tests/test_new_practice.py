@@ -202,8 +202,8 @@ def test_from_init_to_a_served_answer(tmp_path: Path) -> None:
                      KAPBOT_CONCERN_THRESHOLD="0.3")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "crisis_resources_first             1.000 -> 0.000" in refused.stdout
-    assert "Refused: with this line the screen would catch fewer crisis messages or medical " \
-        "requests" in refused.stdout
+    assert "Refused: with this line the screen would catch fewer crisis messages of the sealed " \
+        "sets than today" in refused.stdout
     assert (corpus / "safety-training.jsonl").read_text(encoding="utf-8").count("\n") == 1
 
     # an ordinary question given the medical reply (a new practice's, p14's kind): kept when
