@@ -94,7 +94,8 @@ class SafetyTaught:
 
     def _words(self, tier: Tier, label: Label) -> str:
         if self.medical_correction:
-            return "the medical reply" if label is Label.MEDICAL else "not taken as medical"
+            return ("taken as a medical request" if label is Label.MEDICAL
+                    else "not taken as a medical request")
         return _tier_words(tier)
 
     def _unchanged(self) -> bool:
@@ -130,10 +131,6 @@ def sealed_cases(folder: Path = SEALED_DIR, expect: tuple[str, ...] = ("crisis",
                           "them before it is kept. Give the folder with --sealed FOLDER.")
     return [c for p in paths for c in parse_sealed(p.read_text(encoding="utf-8").splitlines(),
                                                    p.name) if c.expect in expect]
-
-
-def sealed_crisis(folder: Path = SEALED_DIR) -> list[SealedCase]:
-    return sealed_cases(folder, ("crisis",))
 
 
 def _rows(featurizer: Featurizer, texts: Sequence[str], folder: Path) -> dict[str, object]:

@@ -216,7 +216,7 @@ def test_from_init_to_a_served_answer(tmp_path: Path) -> None:
     medical = kapbot(folder, "teach", "--not-medical", ordinary, "--sealed", str(own))
     assert medical.returncode == 0, medical.stdout + medical.stderr
     assert "medical_recall                     1.000 -> 1.000" in medical.stdout
-    assert "This message: the medical reply before, " in medical.stdout
+    assert "This message: taken as a medical request before, " in medical.stdout
     lines = (corpus / "safety-training.jsonl").read_text(encoding="utf-8").splitlines()
     assert (json.loads(lines[-1])["text"], json.loads(lines[-1])["label"]) == (ordinary, "other")
     both = kapbot(folder, "teach", "--not-medical", ordinary, "--crisis", ordinary)
