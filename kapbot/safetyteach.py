@@ -141,6 +141,15 @@ def _rows(featurizer: Featurizer, texts: Sequence[str], folder: Path) -> dict[st
     return dict(zip(unique, cache.features(unique), strict=True))
 
 
+def lowers_recall(before: dict[str, float | None], after: dict[str, float | None],
+                  medical_correction: bool) -> bool:
+    """Whether a correction is refused: it lowers a crisis-recall figure, or, for a medical
+    correction, a medical-recall one (a figure the sets cannot measure is not guarded)."""
+    guarded = CRISIS_RECALL + (MEDICAL_RECALL if medical_correction else ())
+    return any((after.get(k) or 0.0) < value for k in guarded
+               if (value := before.get(k)) is not None)
+
+
 def teach_safety(screener: Screener, message: str, label: str,
                  sealed: Path = SEALED_DIR, medical_correction: bool = False) -> SafetyTaught:
     """Add ``message`` with ``label`` (one of ``LABELS``) unless it lowers sealed crisis recall
@@ -176,9 +185,7 @@ def teach_safety(screener: Screener, message: str, label: str,
 
     before, was = measure(old_model)
     after, now = measure(new_model)
-    guarded = CRISIS_RECALL + (MEDICAL_RECALL if medical_correction else ())
-    worse = any((after[k] or 0.0) < (before[k] or 0.0) for k in guarded
-                if before[k] is not None)
+    worse = lowers_recall(before, after, medical_correction)
     if not worse:  # (each classifier is cached under its own data: today's stays as it was)
         _append(path, {"text": text, "label": label, "kind": "practice correction"})
     return SafetyTaught(path, label, not worse, before, after, was.tier, now.tier,

@@ -13,6 +13,7 @@ from kapbot.safety.features import Featurizer
 from kapbot.safety.policy import Label, Thresholds, Tier, decide
 from kapbot.safety.rules import first_match, rules
 from kapbot.safety.screen import KEEP_MODELS, SafetyScreen, load_or_train, model_path, windows
+from kapbot.safetyteach import lowers_recall
 
 from .conftest import FakeEmbedder
 
@@ -305,3 +306,28 @@ load_or_train(Featurizer(FakeEmbedder(), FakeEmbedder()), _examples(TOY), Path({
     logs = [run.communicate(timeout=300)[1] for run in runs]
     assert all(run.returncode == 0 for run in runs), logs
     assert sum("Training the safety classifier" in log for log in logs) == 1, logs
+
+
+@pytest.mark.parametrize(("changed", "medical_correction", "refused"), [
+    ({}, False, False),
+    ({"crisis_resources_first_spanish": 0.95}, False, True),  # any crisis figure lowered
+    ({"crisis_resources_first_spanish": 0.95}, True, True),
+    ({"medical_recall_spanish": 0.989}, False, False),  # a crisis correction: shown, not guarded
+    ({"medical_recall_spanish": 0.989}, True, True),  # a medical correction: guarded
+    ({"crisis_urgent": 0.5}, True, False),  # the crisis reply alone is information only
+    ({"crisis_resources_first": 1.0, "medical_recall": 1.0}, True, False),  # raised
+])
+def test_a_safety_correction_is_refused_only_when_it_lowers_guarded_recall(
+        changed: dict[str, float], medical_correction: bool, refused: bool) -> None:
+    before: dict[str, float | None] = {
+        "crisis_resources_first": 0.996, "crisis_resources_first_english": 0.995,
+        "crisis_resources_first_spanish": 0.997, "crisis_urgent": 0.892,
+        "medical_recall": 0.985, "medical_recall_spanish": 0.992}
+    assert lowers_recall(before, {**before, **changed}, medical_correction) is refused
+
+
+def test_a_figure_the_sets_cannot_measure_is_not_guarded() -> None:
+    before: dict[str, float | None] = {"crisis_resources_first": None, "medical_recall": 1.0}
+    assert not lowers_recall(before, {"crisis_resources_first": None, "medical_recall": 1.0},
+                             True)
+    assert lowers_recall(before, {"crisis_resources_first": None, "medical_recall": 0.5}, True)
