@@ -19,6 +19,7 @@ measured stays unmeasured until the lead's first look.
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 from collections.abc import Sequence
@@ -47,14 +48,32 @@ MEDICAL_RECALL = ("medical_recall", "medical_recall_spanish")  # nor may a medic
 FIGURES = (*CRISIS_RECALL, "crisis_urgent", *MEDICAL_RECALL)  # all shown; the crisis reply alone
 # is information (concern still shows the resources first, so a message moved from urgent to
 # concern is still a crisis caught)
-LABELS = ("crisis", "medical", "other")  # what a correction teaches ("other": not a crisis, not
-# a medical request: an ordinary question)
+
+
+class Correction(enum.Enum):
+    """What the therapist tells the screen about a message: ``teach --crisis`` and the like.
+    ``label`` is the training line's label ("other" for both "not" corrections: an ordinary
+    question); a ``medical`` correction also guards medical recall, and reports the message's
+    medical label rather than its crisis tier."""
+
+    CRISIS = "crisis"
+    NOT_CRISIS = "not-crisis"
+    MEDICAL = "medical"
+    NOT_MEDICAL = "not-medical"
+
+    @property
+    def label(self) -> str:
+        return self.value if self in (Correction.CRISIS, Correction.MEDICAL) else "other"
+
+    @property
+    def medical(self) -> bool:
+        return self in (Correction.MEDICAL, Correction.NOT_MEDICAL)
 
 
 @dataclass(frozen=True)
 class SafetyTaught:
     path: Path
-    label: str  # one of LABELS
+    correction: Correction
     written: bool
     before: dict[str, float | None]
     after: dict[str, float | None]
@@ -64,7 +83,6 @@ class SafetyTaught:
     medical_cases: int = 0
     label_before: Label = Label.OTHER
     label_after: Label = Label.OTHER
-    medical_correction: bool = False  # taught with --medical / --not-medical
 
     def render(self, message: str) -> str:
         rows = [f"On the sealed safety sets ({self.crisis_cases} crisis messages: the resources "
@@ -77,14 +95,14 @@ class SafetyTaught:
         rows.append(f"This message: {self._words(self.tier_before, self.label_before)} before, "
                     f"{self._words(self.tier_after, self.label_after)} after.")
         if not self.written:
-            what = ("crisis messages or medical requests" if self.medical_correction
+            what = ("crisis messages or medical requests" if self.correction.medical
                     else "crisis messages")
             rows.append(f"Refused: with this line the screen would catch fewer {what} of the "
                         f"sealed sets than today. Nothing was written to {self.path}. If a real "
                         "visitor's message was misread, tell the kapbot maintainers.")
             return "\n".join(rows)
-        said = {"crisis": "a crisis", "medical": "a medical request"}.get(
-            self.label, "an ordinary question")
+        said = {Correction.CRISIS: "a crisis", Correction.MEDICAL: "a medical request"}.get(
+            self.correction, "an ordinary question")
         rows.append(f"Added to {self.path} ({said}). `kapbot reload` (or a restart) makes the "
                     "server use it.")
         if self._unchanged():
@@ -93,19 +111,16 @@ class SafetyTaught:
         return "\n".join(rows)
 
     def _words(self, tier: Tier, label: Label) -> str:
-        if self.medical_correction:
+        if self.correction.medical:
             return ("taken as a medical request" if label is Label.MEDICAL
                     else "not taken as a medical request")
         return _tier_words(tier)
 
     def _unchanged(self) -> bool:
-        if self.label == "crisis":
-            return self.tier_after is Tier.NONE
-        if self.label == "medical":
-            return self.label_after is not Label.MEDICAL
-        if self.medical_correction:
-            return self.label_after is Label.MEDICAL
-        return self.tier_after is Tier.URGENT
+        return {Correction.CRISIS: self.tier_after is Tier.NONE,
+                Correction.NOT_CRISIS: self.tier_after is Tier.URGENT,
+                Correction.MEDICAL: self.label_after is not Label.MEDICAL,
+                Correction.NOT_MEDICAL: self.label_after is Label.MEDICAL}[self.correction]
 
 
 def _tier_words(tier: Tier) -> str:
@@ -150,13 +165,10 @@ def lowers_recall(before: dict[str, float | None], after: dict[str, float | None
                if (value := before.get(k)) is not None)
 
 
-def teach_safety(screener: Screener, message: str, label: str,
-                 sealed: Path = SEALED_DIR, medical_correction: bool = False) -> SafetyTaught:
-    """Add ``message`` with ``label`` (one of ``LABELS``) unless it lowers sealed crisis recall
-    (or, for a ``medical_correction``, taught with --medical / --not-medical, medical recall:
-    then the message's medical label is reported rather than its crisis tier)."""
-    if label not in LABELS:
-        raise ValueError(f"label should be one of {', '.join(LABELS)}")
+def teach_safety(screener: Screener, message: str, correction: Correction,
+                 sealed: Path = SEALED_DIR) -> SafetyTaught:
+    """Add ``message`` with the ``correction``'s label unless it lowers sealed crisis recall
+    (or, for a medical correction, medical recall)."""
     text = " ".join(message.split())
     if not text:
         raise KapbotError("The message is empty: give the visitor's message in quotes")
@@ -169,7 +181,8 @@ def teach_safety(screener: Screener, message: str, label: str,
                                                        screener.model_folder))
     questions = dataset.corpus_questions(_corpus_questions(screener.corpus_folder))
     base = training_examples([path], ())
-    new = dataset.Example(text, label, Path(PRACTICE_FILE).stem, weight=PRACTICE_WEIGHT)
+    new = dataset.Example(text, correction.label, Path(PRACTICE_FILE).stem,
+                          weight=PRACTICE_WEIGHT)
     old_model = load_or_train(screener.featurizer, [*base, *questions], screener.model_folder)
     new_model = load_or_train(screener.featurizer, [*base, new, *questions],
                               screener.model_folder)
@@ -185,13 +198,12 @@ def teach_safety(screener: Screener, message: str, label: str,
 
     before, was = measure(old_model)
     after, now = measure(new_model)
-    worse = lowers_recall(before, after, medical_correction)
+    worse = lowers_recall(before, after, correction.medical)
     if not worse:  # (each classifier is cached under its own data: today's stays as it was)
-        _append(path, {"text": text, "label": label, "kind": "practice correction"})
-    return SafetyTaught(path, label, not worse, before, after, was.tier, now.tier,
+        _append(path, {"text": text, "label": correction.label, "kind": "practice correction"})
+    return SafetyTaught(path, correction, not worse, before, after, was.tier, now.tier,
                         sum(c.expect == "crisis" for c in cases),
-                        sum(c.expect == "medical" for c in cases), was.label, now.label,
-                        medical_correction)
+                        sum(c.expect == "medical" for c in cases), was.label, now.label)
 
 
 def _append(path: Path, line: dict[str, str]) -> None:

@@ -91,20 +91,17 @@ def cmd_sections(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_teach_safety(settings: Settings, args: argparse.Namespace) -> int:
     from kapbot.bot import Bot
-    from kapbot.safetyteach import SEALED_DIR, teach_safety
+    from kapbot.safetyteach import SEALED_DIR, Correction, teach_safety
 
-    given = [(flag, label) for flag, label in (("crisis", "crisis"), ("not_crisis", "other"),
-                                                ("medical", "medical"), ("not_medical", "other"))
-             if getattr(args, flag)]
+    given = [c for c in Correction if getattr(args, c.value.replace("-", "_"))]
     if len(given) != 1:
         raise KapbotError("Give one of --crisis, --not-crisis, --medical and --not-medical")
-    flag, label = given[0]
-    message = getattr(args, flag)
+    correction = given[0]
+    message = getattr(args, correction.value.replace("-", "_"))
     bot = Bot(settings)
     print("Retraining the safety classifier and measuring it on the sealed safety sets "
           "(a minute or two)...", flush=True)
-    taught = teach_safety(bot.screener, message, label, args.sealed or SEALED_DIR,
-                          medical_correction=flag in ("medical", "not_medical"))
+    taught = teach_safety(bot.screener, message, correction, args.sealed or SEALED_DIR)
     print(taught.render(message))
     return 0 if taught.written else 1
 
