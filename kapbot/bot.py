@@ -30,6 +30,7 @@ from kapbot.models import Answer
 from kapbot.ranking import asked, reply
 from kapbot.ranking.fusion import Ranking, Weights
 from kapbot.ranking.search import SectionSearch
+from kapbot.safety import ownquestion
 from kapbot.safety.multilingual import MultilingualEmbedder
 from kapbot.safety.overlimit import crisis
 from kapbot.safety.policy import Label, SafetyVerdict, Thresholds, Tier
@@ -82,11 +83,9 @@ class Bot:
             settings.learnt("safety"), settings.corpus_dir, span=settings.max_question_chars)
         self.langs = Voices(settings, self.screener, multilingual, self.multilingual_index)
         self.voice, self.over_limit = self.langs.voice["en"], self.langs.over_limit["en"]
-        self.history: History | None = None
         self.gaps = GapLog(settings.data_dir / "gaps.sqlite3") if settings.record_gaps else None
-        if settings.store_conversations:
-            self.history = History(settings.data_dir / "conversations.sqlite3",
-                                   settings.retention_days)
+        self.history = History(settings.data_dir / "conversations.sqlite3",
+                               settings.retention_days) if settings.store_conversations else None
 
     # -- the index ---------------------------------------------------------------------------
     @property
@@ -116,10 +115,8 @@ class Bot:
             if blanked := feedback.purge_questions(self.settings.retention_days):
                 log.info("Questions kept with %d older ratings deleted", blanked)
             if self.settings.booking_is_placeholder:
-                log.warning(
-                    "booking_url is still the placeholder %s: set it in kapbot.toml or "
-                    "KAPBOT_BOOKING_URL before going live", self.settings.booking_url
-                )
+                log.warning("booking_url is still the placeholder %s: set it in kapbot.toml or "
+                            "KAPBOT_BOOKING_URL before going live", self.settings.booking_url)
             return snapshot.report
 
     @property
@@ -216,12 +213,16 @@ class Bot:
             in_context = self.screener.check(reading.text, *vectors)
             if GRAVITY[in_context.tier] > GRAVITY[verdict.tier]:
                 verdict = in_context
+        first: Answer | None = None  # the classifier's urgent: the practice's own question?
+        if verdict.tier is Tier.URGENT and not verdict.by_rule and not talk:
+            first = self._answer(reading.text, cleaned.problem, verdict, vectors, use_bank, voice)
+            verdict = ownquestion.lowered(verdict, question, ownquestion.of_answer(first, question))
         if verdict.tier is Tier.URGENT:
             return self._tiered(crisis(question, verdict, voice), verdict)
         if talk:
             return self._tiered(smalltalk.reply(question, talk, voice, self.settings), verdict)
-        answer = self._answer(reading.text, cleaned.problem, verdict, vectors, use_bank,
-                              voice, reply.alternatives(question, reading, history))
+        answer = first or self._answer(reading.text, cleaned.problem, verdict, vectors, use_bank,
+                                       voice, reply.alternatives(question, reading, history))
         if verdict.tier is Tier.CONCERN and not asked.worth_quoting(question, answer):
             return self._tiered(compose.fixed(question, "no_answer", wording.CONCERN_NOTHING_ASKED,
                                               voice, "concern: nothing asked"), verdict)

@@ -130,6 +130,7 @@ class Answer:
     safety_detail: str = field(default="", compare=False)  # what decided the tier, for review
     topic: str = field(default="", compare=False)  # nearest corpus question (gaps report)
     topic_section: str = field(default="", compare=False)  # the section holding that question
+    topic_similarity: float = field(default=0.0, compare=False)  # the question's to that one
     suggestions: tuple[Suggestion, ...] = ()  # "did you mean": other sections to ask about
     confidence: float = field(default=0.0, compare=False)  # calibrated P(the best section answers)
     language: str = "en"  # the language the reply is framed in ("en", "es")

@@ -12,7 +12,7 @@ PURE = {"settings", "tomlhint", "models", "text", "lexical", "followup",
         "compose", "wording", "errors", "guard",
         "corpus.markdown", "corpus.chunking", "language.choice",
         "ranking.fusion", "ranking.decide", "ranking.asked",
-        "safety.policy", "safety.scoring", "safety.ngrams",
+        "safety.policy", "safety.ownquestion", "safety.scoring", "safety.ngrams",
         "web.colors", "web.chatview", "web.chatlook",
         "workbench.evaluation", "workbench.review"}
 ADAPTERS = {"messagevectors", "npzfile", "bot", "__main__", "cli", "safetyteach", "setupcli",

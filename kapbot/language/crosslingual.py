@@ -106,6 +106,7 @@ class _Index:
     rows: tuple[tuple[Section, str], ...]  # what each vector is: its section, its text
     vectors: VectorTable  # one unit vector per row
     where: dict[tuple[str, str], int]  # (section id, text) -> row
+    questions: tuple[int, ...]  # the rows that are the practice's questions (banks, FAQ headings)
 
 
 class CrossLingual:
@@ -139,7 +140,9 @@ class CrossLingual:
                 vectors = VectorTable(self._unit_vectors(self.corpus_embedder,
                                                          [t for _, t in units]) if units else [])
                 where = {(s.id, t): i for i, (s, t) in enumerate(units)}
-                self._index = _Index(corpus.digest, tuple(units), vectors, where)
+                questions = tuple(i for i, (s, t) in enumerate(units)
+                                  if t in s.questions or (s.is_faq and t == s.heading))
+                self._index = _Index(corpus.digest, tuple(units), vectors, where, questions)
             return self._index
 
     def ready(self, corpus: Corpus) -> None:
@@ -211,5 +214,10 @@ class CrossLingual:
             offered = list(itertools.islice(asked, SUGGEST_MAX))
             answer = dataclasses.replace(answer, suggestions=compose.suggestions(
                 [near for near, _ in offered], {near.section.id: q for near, q in offered}))
+        if index.questions:  # the practice's question nearest this one (gaps report, screen)
+            near = max(index.questions, key=lambda row: sims[row])
+            answer = dataclasses.replace(answer, topic=index.rows[near][1],
+                                         topic_section=index.rows[near][0].id,
+                                         topic_similarity=round(sims[near], 4))
         # the decision's probability, as an English reply carries it (review; kapbot.bot's gate)
         return answer if sure is None else dataclasses.replace(answer, confidence=sure)

@@ -88,5 +88,6 @@ def from_ranking(search: SectionSearch, snap: Snapshot, question: str, vector: l
                  for r in decision.suggestions}
     return dataclasses.replace(answer, topic=ranking.nearest_question,
                                topic_section=ranking.nearest_section,
+                               topic_similarity=ranking.nearest_similarity,
                                suggestions=compose.suggestions(decision.suggestions, questions),
                                confidence=decision.probability)

@@ -8,6 +8,8 @@ danger as a floor; then a tier (``urgent``, ``concern``, ``none``) and a label f
     features.py         MiniLM + multilingual vectors of a message; a cache for training texts
     classifier.py       logistic regression: trained with scikit-learn, answered in numpy
     policy.py           probabilities and rules → ``SafetyVerdict`` (tier, label), pure
+    ownquestion.py      the classifier's urgent → concern for a near-copy of the practice's own
+                        question, answered below the resources, pure
     screen.py           windows over long messages; training (``load_or_train``)
     screener.py         what ``Bot`` holds: made ready once, asked per message
     overlimit.py        replies for a visitor over a limit: a crisis is never withheld

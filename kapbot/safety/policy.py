@@ -48,6 +48,7 @@ class SafetyVerdict:
     probabilities: Mapping[str, float] = field(default_factory=dict)  # the deciding window's
     crisis: float = 0.0  # the highest crisis probability over the message's windows
     window: int = 0  # which window decided the label (0: the whole message, or its start)
+    by_rule: bool = False  # a rule for explicit imminent danger decided ``urgent``
 
     @property
     def urgent(self) -> bool:
@@ -69,7 +70,7 @@ def decide(windows: Sequence[Mapping[str, float]], thresholds: Thresholds,
     suicidal thoughts (at least ``concern``)."""
     if not windows:
         if rule:
-            return SafetyVerdict(Tier.URGENT, Label.CRISIS, f"rule: {rule}")
+            return SafetyVerdict(Tier.URGENT, Label.CRISIS, f"rule: {rule}", by_rule=True)
         if concern_rule:
             return SafetyVerdict(Tier.CONCERN, Label.OTHER, f"rule: {concern_rule}")
         return NOTHING
@@ -79,7 +80,8 @@ def decide(windows: Sequence[Mapping[str, float]], thresholds: Thresholds,
     part_at = max(range(len(parts)), key=lambda i: parts[i].get("crisis", 0.0), default=-1)
     part = parts[part_at].get("crisis", 0.0) if parts else 0.0
     if rule:
-        return SafetyVerdict(Tier.URGENT, Label.CRISIS, f"rule: {rule}", whole, max(crisis, part))
+        return SafetyVerdict(Tier.URGENT, Label.CRISIS, f"rule: {rule}", whole, max(crisis, part),
+                             by_rule=True)
     if crisis >= thresholds.urgent:
         return SafetyVerdict(Tier.URGENT, Label.CRISIS,
                              f"classifier: crisis {crisis:.2f} ≥ urgent {thresholds.urgent:.2f}",
