@@ -3,13 +3,14 @@ and the message's own cues in, a ``Lang`` out.
 
 Between English and Spanish the choice is learnt (``SpanishOdds``): a logistic model over the
 detector's confidence, the share of the message's words in Spanish stretches, and its Spanish
-and English function words, fitted on the language labels of the safety training lines (30
-writers, ``evals/train_language_choice.py``), so a Spanglish message, mostly English words around
-Spanish ones, is answered in Spanish. A message that is not clearly Spanish stays English, and a
-Spanish conversation stays Spanish unless the message is clearly English: a visitor who switches
-is followed. A message of one or two words with no function word of the other language keeps
-the conversation's language ("ok", a name). Without the model or the detector, function words
-and Spanish marks (¿ ¡ ñ, accents) decide with the detector's confidences.
+and English function words, fitted on the language labels of every safety training line
+(``evals/train_language_choice.py``), so a Spanglish message, mostly English words around
+Spanish ones, is usually answered in Spanish (about five in six: ``evals/language-choice.md``).
+A message that is not clearly Spanish stays English, and a Spanish conversation stays Spanish
+unless the message is clearly English: a visitor who switches is followed. A message of one or
+two words with no function word of the other language keeps the conversation's language ("ok",
+a name). Without the model or the detector, function words and Spanish marks (¿ ¡ ñ, accents)
+decide with the detector's confidences.
 """
 
 from __future__ import annotations
