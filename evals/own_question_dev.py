@@ -35,15 +35,15 @@ def main() -> int:
     from kapbot.bot import Bot
     from kapbot.corpus.markdown import NOT_COVERED
     from kapbot.corpus.reader import load_corpus
-    from kapbot.safety.ownquestion import EXTRA_WORDS, SIMILARITY, words
+    from kapbot.safety.ownquestion import EXTRA_WORDS, SIMILARITY
     from kapbot.settings import load
+    from kapbot.text import word_count
 
     bot = Bot(load(config_path=ROOT / "kapbot.toml", record_gaps=False, data_dir=args.data_dir))
 
     def questions(folder: Path) -> list[str]:
         corpus = load_corpus(folder, log_problems=False)
-        return [q for s in corpus.sections if s.doc_kind != NOT_COVERED
-                for q in (*s.questions, *([s.heading] if s.is_faq else []))]
+        return [q for s in corpus.sections if s.doc_kind != NOT_COVERED for q in s.own_questions]
 
     def unit(embed: object, texts: list[str]) -> np.ndarray:
         rows: list[list[float]] = []
@@ -55,7 +55,7 @@ def main() -> int:
     def passing(messages: list[str], lines: list[str], sims: np.ndarray, similarity: float,
                 extra: int) -> int:
         return sum(1 for i, message in enumerate(messages)
-                   if any(words(message) <= words(lines[j]) + extra
+                   if any(word_count(message) <= word_count(lines[j]) + extra
                           for j in np.flatnonzero(sims[i] >= similarity)))
 
     folders = [ROOT / "corpus", *sorted((ROOT / "evals/practices").glob("p*/banks")),

@@ -43,6 +43,12 @@ class Section:
         """An FAQ entry: a question heading below the title, answered by its text."""
         return len(self.heading_path) > 1 and self.heading.rstrip().endswith("?")
 
+    @property
+    def own_questions(self) -> tuple[str, ...]:
+        """The questions the practice wrote for this section: its bank lines, and an FAQ
+        entry's heading."""
+        return (*self.questions, *((self.heading,) if self.is_faq else ()))
+
 
 @dataclass(frozen=True)
 class Document:

@@ -77,12 +77,10 @@ class SafetyTaught:
     written: bool
     before: dict[str, float | None]
     after: dict[str, float | None]
-    tier_before: Tier  # the message's own tier and label, before and after
-    tier_after: Tier
+    was: SafetyVerdict  # the message's own verdict, before and after
+    now: SafetyVerdict
     crisis_cases: int
-    medical_cases: int = 0
-    label_before: Label = Label.OTHER
-    label_after: Label = Label.OTHER
+    medical_cases: int
 
     def render(self, message: str) -> str:
         rows = [f"On the sealed safety sets ({self.crisis_cases} crisis messages: the resources "
@@ -92,8 +90,8 @@ class SafetyTaught:
             old, new = self.before.get(name), self.after.get(name)
             if old is not None and new is not None:
                 rows.append(f"  {name:<34} {old:.3f} -> {new:.3f}")
-        rows.append(f"This message: {self._words(self.tier_before, self.label_before)} before, "
-                    f"{self._words(self.tier_after, self.label_after)} after.")
+        rows.append(f"This message: {self._words(self.was)} before, {self._words(self.now)} "
+                    "after.")
         if not self.written:
             what = ("crisis messages or medical requests" if self.correction.medical
                     else "crisis messages")
@@ -110,17 +108,17 @@ class SafetyTaught:
                         "one line is not enough; add one or two more ways of saying it.")
         return "\n".join(rows)
 
-    def _words(self, tier: Tier, label: Label) -> str:
+    def _words(self, verdict: SafetyVerdict) -> str:
         if self.correction.medical:
-            return ("taken as a medical request" if label is Label.MEDICAL
+            return ("taken as a medical request" if verdict.label is Label.MEDICAL
                     else "not taken as a medical request")
-        return _tier_words(tier)
+        return _tier_words(verdict.tier)
 
     def _unchanged(self) -> bool:
-        return {Correction.CRISIS: self.tier_after is Tier.NONE,
-                Correction.NOT_CRISIS: self.tier_after is Tier.URGENT,
-                Correction.MEDICAL: self.label_after is not Label.MEDICAL,
-                Correction.NOT_MEDICAL: self.label_after is Label.MEDICAL}[self.correction]
+        return {Correction.CRISIS: self.now.tier is Tier.NONE,
+                Correction.NOT_CRISIS: self.now.tier is Tier.URGENT,
+                Correction.MEDICAL: self.now.label is not Label.MEDICAL,
+                Correction.NOT_MEDICAL: self.now.label is Label.MEDICAL}[self.correction]
 
 
 def _tier_words(tier: Tier) -> str:
@@ -201,9 +199,9 @@ def teach_safety(screener: Screener, message: str, correction: Correction,
     worse = lowers_recall(before, after, correction.medical)
     if not worse:  # (each classifier is cached under its own data: today's stays as it was)
         _append(path, {"text": text, "label": correction.label, "kind": "practice correction"})
-    return SafetyTaught(path, correction, not worse, before, after, was.tier, now.tier,
+    return SafetyTaught(path, correction, not worse, before, after, was, now,
                         sum(c.expect == "crisis" for c in cases),
-                        sum(c.expect == "medical" for c in cases), was.label, now.label)
+                        sum(c.expect == "medical" for c in cases))
 
 
 def _append(path: Path, line: dict[str, str]) -> None:

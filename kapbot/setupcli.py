@@ -93,11 +93,10 @@ def cmd_teach_safety(settings: Settings, args: argparse.Namespace) -> int:
     from kapbot.bot import Bot
     from kapbot.safetyteach import SEALED_DIR, Correction, teach_safety
 
-    given = [c for c in Correction if getattr(args, c.value.replace("-", "_"))]
+    given = {c: m for c in Correction if (m := getattr(args, c.value.replace("-", "_")))}
     if len(given) != 1:
         raise KapbotError("Give one of --crisis, --not-crisis, --medical and --not-medical")
-    correction = given[0]
-    message = getattr(args, correction.value.replace("-", "_"))
+    (correction, message), = given.items()
     bot = Bot(settings)
     print("Retraining the safety classifier and measuring it on the sealed safety sets "
           "(a minute or two)...", flush=True)

@@ -110,3 +110,10 @@ def test_a_spanish_own_question_is_answered_below_the_spanish_resources(all_urge
     answer = all_urgent.ask("¿La ketamina sola sirve o de verdad hace falta la terapia?")
     assert (answer.kind, answer.safety, answer.language) == ("answer", "concern", "es")
     assert answer.text.startswith(wording.phrase("CONCERN", "es"))
+
+
+def test_a_sections_own_questions_are_its_bank_lines_and_an_faq_heading() -> None:
+    faq = Section("faq.md#can-i-cancel", "faq.md", "FAQ", ("FAQ", "Can I cancel?"), "Yes.",
+                  questions=("cancel the day before?",))
+    assert SECTION.own_questions == ("Can I cancel the night before?",)
+    assert faq.own_questions == ("cancel the day before?", "Can I cancel?")

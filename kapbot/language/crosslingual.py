@@ -140,8 +140,7 @@ class CrossLingual:
                 vectors = VectorTable(self._unit_vectors(self.corpus_embedder,
                                                          [t for _, t in units]) if units else [])
                 where = {(s.id, t): i for i, (s, t) in enumerate(units)}
-                questions = tuple(i for i, (s, t) in enumerate(units)
-                                  if t in s.questions or (s.is_faq and t == s.heading))
+                questions = tuple(i for i, (s, t) in enumerate(units) if t in s.own_questions)
                 self._index = _Index(corpus.digest, tuple(units), vectors, where, questions)
             return self._index
 

@@ -22,15 +22,14 @@ either model's vectors.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 
 from kapbot.models import Answer
 from kapbot.safety.policy import Label, SafetyVerdict, Tier
+from kapbot.text import word_count
 
 SIMILARITY = 0.85  # cosine of the message to the practice's question, at least
-EXTRA_WORDS = 4  # words the message may have beyond that question's
-_WORD = re.compile(r"\w+")
+EXTRA_WORDS = 4  # words the message may have beyond that question's (``text.word_count``)
 
 
 @dataclass(frozen=True)
@@ -39,10 +38,6 @@ class OwnQuestion:
 
     text: str
     similarity: float
-
-
-def words(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 def of_answer(answer: Answer, message: str) -> OwnQuestion | None:
@@ -60,7 +55,7 @@ def lowered(verdict: SafetyVerdict, message: str, own: OwnQuestion | None) -> Sa
     near-copy of ``own``; else ``verdict`` unchanged."""
     if verdict.tier is not Tier.URGENT or verdict.by_rule or own is None:
         return verdict
-    if own.similarity < SIMILARITY or words(message) > words(own.text) + EXTRA_WORDS:
+    if own.similarity < SIMILARITY or word_count(message) > word_count(own.text) + EXTRA_WORDS:
         return verdict
     return dataclasses.replace(
         verdict, tier=Tier.CONCERN, label=Label.OTHER,

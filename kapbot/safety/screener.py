@@ -87,4 +87,4 @@ def _corpus_questions(folder: Path) -> list[str]:
         corpus = load_corpus(folder, log_problems=False)  # the index build logs them
     except CorpusError:
         return []
-    return [q for s in corpus.sections for q in (*s.questions, *([s.heading] if s.is_faq else []))]
+    return [q for s in corpus.sections for q in s.own_questions]
