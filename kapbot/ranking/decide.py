@@ -83,7 +83,7 @@ def near_sections(ranked: Sequence[RankedSection], answered: bool,
 
 def suggestions(ranking: Ranking, answered: bool) -> tuple[RankedSection, ...]:
     """Up to ``SUGGEST_MAX`` sections to offer after an English reply (``near_sections``)."""
-    return near_sections(ranking.sections, answered)[:SUGGEST_MAX]
+    return near_sections(ranking.sections, answered, ranking.closeness)[:SUGGEST_MAX]
 
 
 def decide(ranking: Ranking, threshold: float) -> Decision:

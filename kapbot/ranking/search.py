@@ -1,6 +1,7 @@
 """Searching one index snapshot for a question: dense hits from the Chroma store, lexical BM25
 from memory and the trained rankers' probabilities (the MiniLM one, and the multilingual one when
-the snapshot has it and the question's multilingual vector is given), fused by
+the snapshot has it and the question's multilingual vector is given) and the adapted question's
+nearest passages and sentences (``kapbot.ranking.adapter``), fused by
 ``kapbot.ranking.fusion``, with the calibrated probability that the first section answers; and
 the per-sentence scores of the section that will be quoted.
 """
@@ -17,6 +18,7 @@ from kapbot.index.store import Store
 from kapbot.language.choice import Lang, cue_counts, reads_as_spanish
 from kapbot.lexical import BM25
 from kapbot.models import FAQ_HEADING, Section, Unit, UnitType
+from kapbot.ranking.adapter import QuestionAdapter
 from kapbot.ranking.fusion import Ranking, Weights, rank
 from kapbot.ranking.ranker import features_for
 
@@ -25,9 +27,11 @@ POOL = 1000  # units asked of Chroma at once, before any per-type query
 
 
 class SectionSearch:
-    def __init__(self, store: Store, weights: Weights) -> None:
+    def __init__(self, store: Store, weights: Weights,
+                 adapter: QuestionAdapter | None = None) -> None:
         self.store = store
         self.weights = weights
+        self.adapter = adapter
 
     def rank(self, snap: Snapshot, question: str, vector: list[float], use_bank: bool,
              multilingual: list[float] | None = None) -> Ranking:
@@ -43,22 +47,38 @@ class SectionSearch:
         question_lexical = {
             snap.question_ids[i]: score for i, score in snap.question_bm25.sparse(question).items()
         }
+        adapted = self.adapted_scores(snap, vector)
         trained = snap.rankers.get(use_bank)
         if trained is None:
-            return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical)
+            return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical,
+                        adapted=adapted)
         ranker, table = trained
         probabilities, not_covered = ranker.probabilities(vector)
         second = None
         if use_bank and multilingual is not None and snap.multilingual_ranker is not None:
             second = snap.multilingual_ranker[0].probabilities(multilingual)[0]
         ranking = rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical,
-                       probabilities, second)
+                       probabilities, second, adapted)
         if ranking.top is None:
             return ranking
         features = features_for(ranker, table, vector, ranking.top.section.id,
                                 (probabilities, not_covered))
         return dataclasses.replace(ranking, not_covered_probability=round(not_covered, 4),
                                    answer_probability=round(ranker.answer_probability(features), 4))
+
+    def adapted_scores(self, snap: Snapshot, vector: list[float]) -> dict[str, float] | None:
+        """Each section's best similarity between the adapted question and its passages and
+        sentences (the nearest ``QUOTAS`` of each, in memory); None without an adapter that fits
+        the vector, or while the snapshot's vectors could not be read."""
+        if self.adapter is None or snap.nearest is None or not self.adapter.fits(vector):
+            return None
+        query = self.adapter.adapt(vector)
+        best: dict[str, float] = {}
+        for unit_type in ("passage", "sentence"):
+            for uid, sim in snap.nearest.nearest(query, unit_type, QUOTAS[unit_type]):
+                section_id = snap.units[uid].section_id
+                best[section_id] = max(best.get(section_id, 0.0), sim)
+        return best
 
     def dense_hits(self, snap: Snapshot, vector: list[float]) -> list[tuple[Unit, float]]:
         """The nearest units of each type (``QUOTAS``): searched exactly in memory when the

@@ -21,7 +21,8 @@ _KIND = {
     "acknowledgement": "thanks, ok, laughter or emoji: no question, starter questions offered",
 }
 _SIGNALS = ("q: best question-bank or FAQ match (+ its word match) · p: passage · "
-            "s: best sentence · l: word match (BM25) · r: trained ranker's probability")
+            "s: best sentence · l: word match (BM25) · r: trained ranker's probability · "
+            "a: best passage or sentence for the question as the adapter reads it")
 
 
 def decided_by(answer: Answer, settings: Settings) -> str:
@@ -56,7 +57,7 @@ def explain(answer: Answer, settings: Settings) -> str:
         for n, passage in enumerate(answer.candidates, start=1):
             sig = passage.signals
             mark = " ✔ quoted" if answer.sources and n == 1 and answer.kind == "answer" else ""
-            parts = " · ".join(f"{k} {sig.get(k, 0):.2f}" for k in ("q", "p", "s", "l", "r"))
+            parts = " · ".join(f"{k} {sig.get(k, 0):.2f}" for k in ("q", "p", "s", "l", "r", "a"))
             lines.append(f"{n}. **{passage.section.heading}** — {passage.score:.3f}{mark}  ")
             lines.append(f"   {parts} · `{passage.section.id}`")
         lines += ["", f"<small>{_SIGNALS}</small>"]
