@@ -57,6 +57,7 @@ class Snapshot:
     report: IndexReport
     units: dict[str, Unit] = field(default_factory=dict)  # every unit of this version, by id
     counts: dict[str, int] = field(default_factory=dict)  # units per type
+    bank_lines: int = 0  # question-bank lines among the units (0: the pages alone)
     # the trained section ranker and the vectors its decision reads, with and without the bank
     rankers: dict[bool, tuple[SectionRanker, UnitTable]] = field(default_factory=dict,
                                                                  compare=False)
@@ -239,6 +240,7 @@ def load_snapshot(
         report=report,
         units={u.id: u for u in every_unit},  # the Spanish bank lines too (their buttons)
         counts=dict(Counter(u.type for u in units)),
+        bank_lines=sum(u.origin == "bank" for u in units),
         rankers=load_rankers(settings, units, vectors, fingerprint),
         nearest=None if vectors is None else NearestUnits(units, vectors),
         multilingual_ranker=load_multilingual_ranker(settings, every_unit, fingerprint,
