@@ -38,13 +38,17 @@ def _times(fn: object, items: list[str]) -> list[float]:
     return out
 
 
-def _rank(ranker: Any, table: Any, vector: list[float], second: Any, multilingual: Any) -> None:
-    """What the trained rankers add to a reply: the section probabilities, then the answer
-    decision's features for the likeliest section; and the multilingual ranker's section
-    probabilities (``second``, when there is one: it reads the message's multilingual vector,
-    which the safety screen needs anyway)."""
+def _rank(ranker: Any, table: Any, vector: list[float], second: Any, multilingual: Any,
+          adapted: Any = None) -> None:
+    """What the trained rankers add to a reply: the question adapter's map and its search of
+    the passages and sentences (``adapted``, when given), the section probabilities, then the
+    answer decision's features for the likeliest section; and the multilingual ranker's
+    section probabilities (``second``, when there is one: it reads the message's multilingual
+    vector, which the safety screen needs anyway)."""
     from kapbot.ranking.ranker import features_for
 
+    if adapted is not None:
+        adapted(vector)
     probabilities, not_covered = ranker.probabilities(vector)
     features_for(ranker, table, vector, max(probabilities, key=probabilities.__getitem__),
                  (probabilities, not_covered))
@@ -69,6 +73,11 @@ def main() -> int:
     assert bot._snapshot is not None  # prepared: the index and its trained rankers are loaded
     ranker, table = bot._snapshot.rankers[True]
     second = bot._snapshot.multilingual_ranker
+    snap, search = bot._snapshot, bot.search
+    adapter = search.adapter
+
+    def adapted(vector: list[float]) -> None:
+        search.adapted_scores(snap, adapter.adapt(vector) if adapter else None)
     questions = [json.loads(line)["question"] for line in
                  (ROOT / "evals" / "questions.jsonl").read_text().splitlines() if line.strip()]
     spanish = (SPANISH * (len(questions) // len(SPANISH) + 1))[: len(questions)]
@@ -79,7 +88,7 @@ def main() -> int:
         for _ in range(2):
             screen = _times(lambda q, v=vector: bot.screener.check(q, v[q]), items)
             ranked = _times(lambda q, v=vector, m=multi: _rank(
-                ranker, table, v[q], second[0] if second else None, m[q]), items)
+                ranker, table, v[q], second[0] if second else None, m[q], adapted), items)
             ask = _times(bot.ask, items)
         rows.append((name, len(items), *(f(x) for x in (screen, ranked, ask)
                                          for f in (statistics.median, _p95))))
@@ -92,7 +101,8 @@ def main() -> int:
               for n, k, *figures in rows]
     lines += ["", "Budgets: the screen ≤ 5 ms at p50 (safety issue), the ranker ≤ 2 ms at p50 "
               "(answers issue). \"ranker\" is both trained rankers' work (the MiniLM one and "
-              "the multilingual one); Bot.ask is the whole reply, screen and rankers included."]
+              "the multilingual one) and the question adapter's; Bot.ask is the whole reply, "
+              "screen and rankers included."]
     (ROOT / "benchmarks" / "screen.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return 0
