@@ -5,14 +5,17 @@ nearest passages and sentences (``kapbot.ranking.adapter``), fused by
 ``kapbot.ranking.fusion``, with the calibrated probability that the first section answers; and
 the per-sentence scores of the section that will be quoted.
 
-A section ranker that learnt no question-bank line (a practice's pages alone, or a ranking
-without the bank) learnt its sections from statements (passages, sentences) and its "not
-covered" class from questions, so a visitor's question looks "not covered" by its form alone:
-it reads the adapted question, which the adapter has carried towards the statements. One that
-learnt the bank reads the question as it is. On the four development practices, reading the
-adapted question with the pages alone quoted the right section for 64 of 120 questions instead
-of 60 and a wrong one for 16 instead of 21; with their banks it quoted 84 instead of 88, with
-more refusals (``evals/pages_alone_dev.py``; development figures).
+A section ranker that learnt no question-bank line but the not-covered examples (a practice's
+pages alone, with the starter ``not-covered.md``) learnt its sections from statements
+(passages, sentences) and its "not covered" class from questions, so a visitor's question looks
+"not covered" by its form alone: it reads the adapted question, which the adapter has carried
+towards the statements. On the four development practices' pages, that quoted the right section
+for 64 of 120 questions instead of 60 and a wrong one for 16 instead of 21
+(``evals/pages_alone_dev.py``; development figures). A ranker that learnt the bank reads the
+question as it is (reading it adapted with d1-d4's banks quoted 84 instead of 88, with more
+refusals), and so does one without the not-covered examples, whose decision compares the best
+sentence with its own sentences' similarity to each other (the article without its bank,
+``kapbot eval``'s ``--no-bank`` column: adapted, right section 0.68 → 0.58, refused 0.13 → 0.35).
 """
 
 from __future__ import annotations
@@ -63,9 +66,11 @@ class SectionSearch:
             return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical,
                         adapted=adapted)
         ranker, table = trained
-        # a ranker that learnt no bank line learnt its sections from statements alone: it reads
-        # the adapted question (see the module's docstring)
-        read = query if query is not None and not (use_bank and snap.bank_lines) else vector
+        # a ranker that learnt no bank line but the not-covered examples learnt its sections
+        # from statements and "not covered" from questions: it reads the adapted question (see
+        # the module's docstring)
+        statements_only = ranker.learnt_not_covered and not (use_bank and snap.bank_lines)
+        read = query if query is not None and statements_only else vector
         probabilities, not_covered = ranker.probabilities(read)
         second = None
         if use_bank and multilingual is not None and snap.multilingual_ranker is not None:
