@@ -66,11 +66,11 @@ class SectionSearch:
             return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical,
                         adapted=adapted)
         ranker, table = trained
-        # a ranker that learnt no bank line but the not-covered examples learnt its sections
+        # a ranker that learnt the not-covered examples and no bank line learnt its sections
         # from statements and "not covered" from questions: it reads the adapted question (see
-        # the module's docstring)
-        statements_only = ranker.learnt_not_covered and not (use_bank and snap.bank_lines)
-        read = query if query is not None and statements_only else vector
+        # the module's docstring; without the bank, it learnt no not-covered example either)
+        reads_adapted = ranker.learnt_not_covered and not snap.bank_lines
+        read = query if query is not None and reads_adapted else vector
         probabilities, not_covered = ranker.probabilities(read)
         second = None
         if use_bank and multilingual is not None and snap.multilingual_ranker is not None:
