@@ -80,10 +80,6 @@ class SectionRanker:
     def sections(self) -> tuple[str, ...]:
         return tuple(c for c in self.classes if c != NOT_COVERED_CLASS)
 
-    @property
-    def learnt_not_covered(self) -> bool:  # the not-covered examples were one of its classes
-        return NOT_COVERED_CLASS in self.classes
-
     def section_probabilities(self, vectors: Any) -> tuple[Any, Any]:
         """For each vector (a row of ``vectors``, or one vector): the probability of each of
         ``sections``, renormalised without "not covered" (rows × sections), and the probability

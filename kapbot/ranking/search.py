@@ -32,7 +32,7 @@ from kapbot.lexical import BM25
 from kapbot.models import FAQ_HEADING, Section, Unit, UnitType
 from kapbot.ranking.adapter import QuestionAdapter
 from kapbot.ranking.fusion import Ranking, Weights, rank
-from kapbot.ranking.ranker import features_for
+from kapbot.ranking.ranker import NOT_COVERED_CLASS, features_for
 
 QUOTAS: dict[UnitType, int] = {"question": 40, "passage": 12, "sentence": 40}  # nearest, per type
 POOL = 1000  # units asked of Chroma at once, before any per-type query
@@ -69,7 +69,7 @@ class SectionSearch:
         # a ranker that learnt the not-covered examples and no bank line learnt its sections
         # from statements and "not covered" from questions: it reads the adapted question (see
         # the module's docstring; without the bank, it learnt no not-covered example either)
-        reads_adapted = ranker.learnt_not_covered and not snap.bank_lines
+        reads_adapted = NOT_COVERED_CLASS in ranker.classes and not snap.bank_lines
         read = query if query is not None and reads_adapted else vector
         probabilities, not_covered = ranker.probabilities(read)
         second = None
