@@ -74,10 +74,9 @@ def main() -> int:
     ranker, table = bot._snapshot.rankers[True]
     second = bot._snapshot.multilingual_ranker
     snap, search = bot._snapshot, bot.search
-    adapter = search.adapter
 
     def adapted(vector: list[float]) -> None:
-        search.adapted_scores(snap, adapter.adapt(vector) if adapter else None)
+        search.adapted_scores(snap, search.adapted_query(vector))
     questions = [json.loads(line)["question"] for line in
                  (ROOT / "evals" / "questions.jsonl").read_text().splitlines() if line.strip()]
     spanish = (SPANISH * (len(questions) // len(SPANISH) + 1))[: len(questions)]

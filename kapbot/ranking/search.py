@@ -59,7 +59,7 @@ class SectionSearch:
         question_lexical = {
             snap.question_ids[i]: score for i, score in snap.question_bm25.sparse(question).items()
         }
-        query = self.adapter.adapt(vector) if self.adapter and self.adapter.fits(vector) else None
+        query = self.adapted_query(vector)
         adapted = self.adapted_scores(snap, query)
         trained = snap.rankers.get(use_bank)
         if trained is None:
@@ -83,6 +83,10 @@ class SectionSearch:
                                 (probabilities, not_covered))
         return dataclasses.replace(ranking, not_covered_probability=round(not_covered, 4),
                                    answer_probability=round(ranker.answer_probability(features), 4))
+
+    def adapted_query(self, vector: list[float]) -> list[float] | None:
+        """The question's vector through the adapter; None without one that fits it."""
+        return self.adapter.adapt(vector) if self.adapter and self.adapter.fits(vector) else None
 
     def adapted_scores(self, snap: Snapshot, query: list[float] | None
                        ) -> dict[str, float] | None:
