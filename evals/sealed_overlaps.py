@@ -1,7 +1,8 @@
 """Training lines that overlap a sealed set (the test in tests/test_sealed.py), and, with
-``--drop``, remove them from the training files: a shared 5-word sequence (common words dropped)
-or cosine ≥ 0.9 with MiniLM. Only the training files change; nothing of a sealed message is
-printed, and the count removed per file goes in data/train/README.md.
+``--drop``, remove them from the training files (the safety screen's, and the questions of
+``evals/shared-decision/``): a shared 5-word sequence (common words dropped) or cosine ≥ 0.9 with
+MiniLM. Only the training files change; nothing of a sealed message is printed, and the count
+removed per file goes in data/train/README.md (or evals/shared-decision/README.md).
 
     .venv/bin/python evals/sealed_overlaps.py [--drop] --data-dir DIR
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+SHARED_DECISION = ROOT / "evals/shared-decision"  # the shared answer decision's questions
 
 
 class Overlaps:
@@ -52,10 +54,15 @@ def main() -> int:
     from tests.test_sealed import _sealed
 
     overlaps = Overlaps(_sealed(), Path(args.data_dir))
+    # the shared decision's questions are visitor questions, as bank lines are: they are kept
+    # apart from every sealed message but the safety sets' ordinary questions
+    questions = Overlaps(_sealed(ordinary=False), Path(args.data_dir))
     removed: dict[str, int] = {}
-    for path in dataset.shipped_files():
+    for path, field, check in (
+            *((p, "text", overlaps) for p in dataset.shipped_files()),
+            *((p, "question", questions) for p in sorted(SHARED_DECISION.glob("*.jsonl")))):
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-        bad = overlaps([json.loads(ln)["text"] for ln in lines])
+        bad = check([json.loads(ln)[field] for ln in lines])
         keep = [ln for ln, b in zip(lines, bad, strict=True) if not b]
         removed[path.name] = len(lines) - len(keep)
         if args.drop and removed[path.name]:

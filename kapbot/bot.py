@@ -28,7 +28,6 @@ from kapbot.language.voices import Voices
 from kapbot.messagevectors import MessageVectors, Vector
 from kapbot.models import Answer
 from kapbot.ranking import asked, reply
-from kapbot.ranking.adapter import load_adapter
 from kapbot.ranking.fusion import Ranking, Weights
 from kapbot.ranking.search import SectionSearch
 from kapbot.safety import ownquestion
@@ -68,7 +67,7 @@ class Bot:
             settings.chroma_url,
         )
         self.weights = weights or Weights()
-        self.search = SectionSearch(self.store, self.weights, load_adapter())
+        self.search = SectionSearch.shipped(self.store, self.weights)
         self._lock = threading.Lock()  # one index build at a time
         self._builder: threading.Thread | None = None  # the background build, if one runs
         self._builder_lock = threading.Lock()

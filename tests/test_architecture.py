@@ -22,7 +22,7 @@ ADAPTERS = {"messagevectors", "npzfile", "bot", "__main__", "cli", "safetyteach"
             "index.embeddings", "index.vectorcache", "index.splitcache", "index.fullmodel",
             "index.snapshot", "index.store", "index.evidence", "index.modelfolder",
             "ranking.search", "ranking.ranker", "ranking.ridge", "ranking.nearest", "ranking.reply",
-            "ranking.adapter",
+            "ranking.adapter", "ranking.shared_decision",
             "safety.dataset", "safety.rules", "safety.multilingual", "safety.features",
             "safety.classifier", "safety.screen", "safety.screener", "safety.overlimit",
             "storage.sqlitedb", "storage.history", "storage.feedback", "storage.gaps",

@@ -1,11 +1,12 @@
 """Sealed sets stay sealed: nothing kapbot learns from or matches against may come from them.
 
 No training line, rule, question-bank line (the corpus's, or one the question adapter learnt
-from) or not-covered example may share a 5-word sequence with a sealed message, or be as close
-as cosine 0.9 to one (a bank line: with one that is not an ordinary visitor question, since
-those are what banks are for). Normalised: lower case, accents
-folded, and common words ("how", "does", "it", "de", "la") dropped, so the sequence is of words
-that carry the content ("tallest parking structure downtown ...")."""
+from), question the shared answer decision learnt from or not-covered example may share a
+5-word sequence with a sealed message, or be as close as cosine 0.9 to one (a bank line or such
+a question: with one that is not an ordinary visitor question, since those are what banks are
+for). Normalised: lower case, accents folded, and common words ("how", "does", "it", "de",
+"la") dropped, so the sequence is of words that carry the content ("tallest parking structure
+downtown ...")."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from .conftest import CORPUS, EVALS
 SEALED = sorted((EVALS / "sealed").glob("*.jsonl"))
 SECOND_PRACTICE = Path(__file__).resolve().parent / "second_practice"
 ADAPTER_LINES = ADAPTER_FILE.with_name("question-adapter-lines.txt")
+SHARED_DECISION = sorted((EVALS / "shared-decision").glob("*.jsonl"))
 
 
 SPANISH_COMMON = frozenset("""de la el los las y que en un una por para con no se me mi es lo le su
@@ -87,10 +89,15 @@ def _ours() -> dict[str, list[str]]:
         "banks": [q for c in (corpus, second) for s in c.sections for q in s.questions],
         # the bank lines the question adapter learnt from (other practices' banks too)
         "adapter": ADAPTER_LINES.read_text(encoding="utf-8").splitlines(),
+        # the questions the shared answer decision learnt from (other practices' visitors)
+        "shared-decision": [json.loads(line)["question"] for path in SHARED_DECISION
+                            for line in path.read_text(encoding="utf-8").splitlines()
+                            if line.strip()],
     }
 
 
-BANK_RULE = ("banks", "adapter")  # checked against the sealed messages but ordinary questions
+# checked against the sealed messages but ordinary questions
+BANK_RULE = ("banks", "adapter", "shared-decision")
 
 
 MINIMUM_LINES = {"safety": 150, "questions": 100, "second-practice": 100, "spanish": 80,

@@ -16,6 +16,9 @@ question as it is (reading it adapted with d1-d4's banks quoted 84 instead of 88
 refusals), and so does one without the not-covered examples, whose decision compares the best
 sentence with its own sentences' similarity to each other (the article without its bank,
 ``kapbot eval``'s ``--no-bank`` column: adapted, right section 0.68 → 0.58, refused 0.13 → 0.35).
+Such a ranker's decision learnt the same confusion from the same lines, so its probability that
+the first section answers comes from the shared decision (``kapbot.ranking.shared_decision``),
+learnt from other practices' visitors' questions, when one is shipped.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ from kapbot.index.store import Store
 from kapbot.language.choice import Lang, cue_counts, reads_as_spanish
 from kapbot.lexical import BM25
 from kapbot.models import FAQ_HEADING, Section, Unit, UnitType
-from kapbot.ranking.adapter import QuestionAdapter
+from kapbot.ranking.adapter import QuestionAdapter, load_adapter
 from kapbot.ranking.fusion import Ranking, Weights, rank
 from kapbot.ranking.ranker import NOT_COVERED_CLASS, features_for
+from kapbot.ranking.shared_decision import DecisionInputs, SharedDecision, load_shared_decision
 
 QUOTAS: dict[UnitType, int] = {"question": 40, "passage": 12, "sentence": 40}  # nearest, per type
 POOL = 1000  # units asked of Chroma at once, before any per-type query
@@ -40,10 +44,18 @@ POOL = 1000  # units asked of Chroma at once, before any per-type query
 
 class SectionSearch:
     def __init__(self, store: Store, weights: Weights,
-                 adapter: QuestionAdapter | None = None) -> None:
+                 adapter: QuestionAdapter | None = None,
+                 shared_decision: SharedDecision | None = None) -> None:
         self.store = store
         self.weights = weights
         self.adapter = adapter
+        self.shared_decision = shared_decision
+
+    @classmethod
+    def shipped(cls, store: Store, weights: Weights) -> SectionSearch:
+        """A search with what ships learnt in the package: the question adapter and the shared
+        answer decision (each left out when its file is missing)."""
+        return cls(store, weights, load_adapter(), load_shared_decision())
 
     def rank(self, snap: Snapshot, question: str, vector: list[float], use_bank: bool,
              multilingual: list[float] | None = None) -> Ranking:
@@ -77,12 +89,16 @@ class SectionSearch:
             second = snap.multilingual_ranker[0].probabilities(multilingual)[0]
         ranking = rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical,
                        probabilities, second, adapted)
-        if ranking.top is None:
+        top = ranking.top
+        if top is None:
             return ranking
-        features = features_for(ranker, table, read, ranking.top.section.id,
-                                (probabilities, not_covered))
-        return dataclasses.replace(ranking, not_covered_probability=round(not_covered, 4),
-                                   answer_probability=round(ranker.answer_probability(features), 4))
+        ranking = dataclasses.replace(ranking, not_covered_probability=round(not_covered, 4))
+        if reads_adapted and query is not None and self.shared_decision is not None:
+            sure = self.shared_decision.probability(DecisionInputs.of(ranking))
+        else:
+            sure = ranker.answer_probability(features_for(
+                ranker, table, read, top.section.id, (probabilities, not_covered)))
+        return dataclasses.replace(ranking, answer_probability=round(sure, 4))
 
     def adapted_query(self, vector: list[float]) -> list[float] | None:
         """The question's vector through the adapter; None without one that fits it."""
