@@ -44,10 +44,24 @@ def ready_screens(second_first: bool = False) -> None:
                          cache_dir=os.environ["KAPBOT_CACHE_DIR"])).screener.ready()
 
 
+def pages_alone_site(folder: Path) -> Path:
+    """A development practice's own pages with the starter ``not-covered.md`` and no bank, as
+    ``kapbot init`` makes a new practice (``tests/test_shared_decision.py``): its kapbot.toml."""
+    import shutil
+
+    from kapbot.corpus.newpractice import Practice, init
+
+    init(folder, Practice("Riverstone Counseling", "the therapist"))
+    for page in sorted((ROOT / "evals/dev-practices/d1/pages").glob("*.md")):
+        shutil.copy(page, folder / "corpus" / page.name)
+    return folder / "kapbot.toml"
+
+
 def main() -> int:
     """Each practice's classifier and index (``Bot.prepare`` readies both), the indexes in
     ``INDEXES`` (their vectors and rankers cached): each test process starts from a copy
-    (``copy_indexes``); and the sealed messages' vectors (``test_sealed.sealed_vectors``)."""
+    (``copy_indexes``); a practice's pages alone (``pages_alone_site``: its classifier, vectors
+    and rankers); and the sealed messages' vectors (``test_sealed.sealed_vectors``)."""
     os.environ.update(TEST_ENV)
     from kapbot.bot import Bot
     from kapbot.settings import load
@@ -57,6 +71,9 @@ def main() -> int:
         bot = Bot(load(config_path=config, environ={}, data_dir=str(INDEXES),
                        cache_dir=TEST_ENV["KAPBOT_CACHE_DIR"]))
         bot.prepare()
+    with tempfile.TemporaryDirectory(prefix="kapbot-test-pages-alone-") as folder:
+        Bot(load(config_path=pages_alone_site(Path(folder)), environ={},
+                 cache_dir=TEST_ENV["KAPBOT_CACHE_DIR"])).prepare()
     sealed_vectors(bot)  # test_sealed's cosine check: the sealed messages embedded once
     print("tests/prepare.py: the test suite's classifiers, rankers and indexes are ready",
           file=sys.stderr)

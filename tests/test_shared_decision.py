@@ -4,13 +4,11 @@ practice's pages alone) and where it does not (a corpus with its question bank).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from kapbot.bot import Bot
-from kapbot.corpus.newpractice import Practice, init
 from kapbot.models import RankedSection, Section
 from kapbot.ranking.fusion import Ranking
 from kapbot.ranking.shared_decision import (
@@ -23,6 +21,7 @@ from kapbot.ranking.shared_decision import (
 from kapbot.settings import Settings, load
 
 from .conftest import EVALS
+from .prepare import pages_alone_site
 
 TRAINING = EVALS / "shared-decision"
 
@@ -92,11 +91,9 @@ def test_a_practices_pages_alone_are_decided_by_the_shared_decision(
     answer probability is the shared decision's. The corpus with its bank keeps its own."""
     shared = load_shared_decision()
     assert shared is not None
-    init(tmp_path, Practice("Riverstone Counseling", "the therapist"))
     practice = EVALS / "dev-practices" / "d1"
-    for page in (practice / "pages").glob("*.md"):
-        shutil.copy(page, tmp_path / "corpus" / page.name)
-    bot = Bot(load(tmp_path / "kapbot.toml", environ={}, cache_dir=real_settings.cache_dir,
+    # as tests/prepare.py made it, so its classifier, vectors and rankers are found cached
+    bot = Bot(load(pages_alone_site(tmp_path), environ={}, cache_dir=real_settings.cache_dir,
                    record_gaps=False))
     bot.prepare()
     questions = [json.loads(line)["question"] for line in
