@@ -68,6 +68,7 @@ def examples(folder: Path, questions: Path, work: Path) -> list[dict[str, Any]]:
 
     site = site_for(folder, work)
     bot = Bot(load(site / "kapbot.toml", record_gaps=False))
+    bot.search.shared_decision = None  # "own": the practice's own decision, to compare with
     bot.prepare()
     out = []
     for line in questions.read_text(encoding="utf-8").splitlines():
