@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
 import os
 import shutil
 import sys
@@ -42,6 +41,7 @@ HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE / "evals"))
 
+from kapbot.odds import logit  # noqa: E402
 from kapbot.ranking.shared_decision import (  # noqa: E402
     DECISION_FILE,
     FEATURES,
@@ -189,7 +189,7 @@ def report(rows: dict[str, list[dict[str, Any]]], threshold: float) -> tuple[str
             if group is SOURCES:
                 worths[key] = worth(totals[key])
     final = fit([r for n in SOURCES for r in rows[n]])
-    final = dataclasses.replace(final, bias=final.bias - _logit(level) + _logit(threshold))
+    final = dataclasses.replace(final, bias=final.bias - logit(level) + logit(threshold))
     text = "\n".join([
         "# The shared answer decision (`evals/train_shared_decision.py`)", "",
         f"Made {time.strftime('%Y-%m-%d')}: {final.examples} questions from {len(SOURCES)} "
@@ -209,10 +209,6 @@ def report(rows: dict[str, list[dict[str, Any]]], threshold: float) -> tuple[str
                                                                  strict=True))
         + f", bias {final.bias:+.3f}", ""])
     return text, final
-
-
-def _logit(p: float) -> float:
-    return math.log(p / (1 - p))
 
 
 def main(argv: list[str] | None = None) -> int:

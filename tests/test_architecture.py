@@ -8,7 +8,7 @@ from pathlib import Path
 from .conftest import ROOT
 
 PACKAGE = ROOT / "kapbot"
-PURE = {"settings", "tomlhint", "models", "text", "lexical", "followup",
+PURE = {"settings", "tomlhint", "models", "text", "lexical", "followup", "odds",
         "compose", "wording", "errors", "guard",
         "corpus.markdown", "corpus.chunking", "language.choice",
         "ranking.fusion", "ranking.decide", "ranking.asked",

@@ -105,3 +105,13 @@ def test_a_practices_pages_alone_are_decided_by_the_shared_decision(
     banked = [real_bot.retrieve(q)[0] for q in questions]
     assert any(abs(r.answer_probability - shared.probability(DecisionInputs.of(r))) > 0.01
                for r in banked)
+
+
+def test_odds_are_finite_at_the_edges() -> None:
+    from kapbot.odds import logistic, logit
+
+    assert logistic(0.0) == 0.5 and logistic(1e9) == pytest.approx(1.0)
+    assert logistic(-1e9) == pytest.approx(0.0, abs=1e-12)
+    assert logit(0.5) == 0.0 and logit(0.0) == logit(1e-4)
+    assert logit(1.0) == pytest.approx(-logit(0.0))
+    assert logistic(logit(0.2)) == pytest.approx(0.2)

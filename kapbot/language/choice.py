@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kapbot.errors import ConfigError
+from kapbot.odds import logistic
 
 
 class Lang(StrEnum):
@@ -105,9 +106,8 @@ class SpanishOdds:
     stay: float  # below this one, a message in a Spanish conversation is English
 
     def probability(self, text: str, signals: Signals) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, features(text, signals),
-                                                  strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return logistic(self.bias + sum(w * x for w, x in zip(
+            self.weights, features(text, signals), strict=True)))
 
 
 def choose(text: str, confidences: Mapping[Lang, float], allowed: Sequence[Lang],

@@ -29,7 +29,6 @@ index changes.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,7 @@ from typing import Any
 from kapbot import npzfile
 from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.models import Unit
+from kapbot.odds import logistic, logit
 
 VERSION = 3  # bump when training changes: cached rankers are retrained
 C = 10.0  # inverse regularisation of the exact (logistic) section ranker
@@ -104,13 +104,8 @@ class SectionRanker:
     def answer_probability(self, features: DecisionFeatures) -> float:
         import numpy as np
 
-        z = float(np.dot(self.decision_weights, features.row())) + self.decision_bias
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-def logit(p: float) -> float:
-    p = min(max(p, 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
+        return logistic(float(np.dot(self.decision_weights, features.row()))
+                        + self.decision_bias)
 
 
 def training_lines(units: Sequence[Unit], use_bank: bool) -> list[tuple[Unit, str, float]]:

@@ -17,18 +17,13 @@ pages; ``evals/shared-decision.md`` reports how it does on practices it never sa
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from kapbot.odds import logistic, logit
 from kapbot.ranking.fusion import Ranking
 
 DECISION_FILE = Path(__file__).with_name("data") / "shared-decision.json"
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
 
 
 @dataclass(frozen=True)
@@ -51,13 +46,13 @@ class DecisionInputs:
     def of(ranking: Ranking) -> DecisionInputs:
         top = ranking.top
         if top is None:
-            return DecisionInputs(0.0, 0.0, 0.0, 0.0, _logit(0.0), 0.0,
-                                  _logit(ranking.not_covered_probability), ranking.not_covered)
+            return DecisionInputs(0.0, 0.0, 0.0, 0.0, logit(0.0), 0.0,
+                                  logit(ranking.not_covered_probability), ranking.not_covered)
         sig = top.signals
         second = ranking.sections[1].score if len(ranking.sections) > 1 else 0.0
         return DecisionInputs(sig.get("a", 0.0), sig.get("s", 0.0), sig.get("p", 0.0),
-                              sig.get("l", 0.0), _logit(sig.get("r", 0.0)),
-                              top.score - second, _logit(ranking.not_covered_probability),
+                              sig.get("l", 0.0), logit(sig.get("r", 0.0)),
+                              top.score - second, logit(ranking.not_covered_probability),
                               ranking.not_covered)
 
     def row(self) -> list[float]:
@@ -74,8 +69,8 @@ class SharedDecision:
     examples: int  # how many it was fitted on
 
     def probability(self, inputs: DecisionInputs) -> float:
-        z = sum(w * x for w, x in zip(self.weights, inputs.row(), strict=True)) + self.bias
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return logistic(sum(w * x for w, x in zip(self.weights, inputs.row(), strict=True))
+                        + self.bias)
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps({"features": list(FEATURES), "weights": list(self.weights),
