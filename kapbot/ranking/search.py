@@ -78,11 +78,13 @@ class SectionSearch:
             return rank(hits, lexical, snap.sections, self.weights, use_bank, question_lexical,
                         adapted=adapted)
         ranker, table = trained
-        # a ranker that learnt the not-covered examples and no bank line learnt its sections
-        # from statements and "not covered" from questions: it reads the adapted question (see
-        # the module's docstring; without the bank, it learnt no not-covered example either)
-        reads_adapted = NOT_COVERED_CLASS in ranker.classes and not snap.bank_lines
-        read = query if query is not None and reads_adapted else vector
+        # a ranker that learnt the not-covered examples and no bank line (a practice's pages
+        # alone) learnt its sections from statements and "not covered" from questions: it reads
+        # the adapted question, and the shared decision decides (see the module's docstring;
+        # without the bank, it learnt no not-covered example either)
+        pages_alone = (query is not None and NOT_COVERED_CLASS in ranker.classes
+                       and not snap.bank_lines)
+        read = query if query is not None and pages_alone else vector
         probabilities, not_covered = ranker.probabilities(read)
         second = None
         if use_bank and multilingual is not None and snap.multilingual_ranker is not None:
@@ -93,7 +95,7 @@ class SectionSearch:
         if top is None:
             return ranking
         ranking = dataclasses.replace(ranking, not_covered_probability=round(not_covered, 4))
-        if reads_adapted and query is not None and self.shared_decision is not None:
+        if pages_alone and self.shared_decision is not None:
             sure = self.shared_decision.probability(DecisionInputs.of(ranking))
         else:
             sure = ranker.answer_probability(features_for(
