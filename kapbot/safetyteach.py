@@ -181,9 +181,11 @@ def teach_safety(screener: Screener, message: str, correction: Correction,
     base = training_examples([path], ())
     new = dataset.Example(text, correction.label, Path(PRACTICE_FILE).stem,
                           weight=PRACTICE_WEIGHT)
-    old_model = load_or_train(screener.featurizer, [*base, *questions], screener.model_folder)
+    shipped = training_examples()
+    old_model = load_or_train(screener.featurizer, [*base, *questions], screener.model_folder,
+                              start_from=shipped)
     new_model = load_or_train(screener.featurizer, [*base, new, *questions],
-                              screener.model_folder)
+                              screener.model_folder, start_from=shipped)
 
     def measure(model: classifier.SafetyModel
                 ) -> tuple[dict[str, float | None], SafetyVerdict]:

@@ -180,6 +180,51 @@ def test_the_classifier_is_rebuilt_when_its_data_changes(tmp_path: Path) -> None
     assert model_path(tmp_path, before.fingerprint).is_file()
 
 
+def test_the_fit_reaches_scikit_learns_logistic_regression() -> None:
+    """The classifier's own L-BFGS minimises the objective of scikit-learn's
+    ``LogisticRegression(class_weight="balanced")`` with sample weights: the same model."""
+    import numpy as np
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.linear_model import LogisticRegression
+
+    examples = _examples(TOY * 3 + [(f"how long is session {n}", "other") for n in range(9)])
+    texts = [ex.text for ex in examples]
+    labels = [ex.label for ex in examples]
+    weights = [1.0 + (i % 3) for i in range(len(examples))]  # uneven, as a practice's lines are
+    vectors = np.asarray(FakeEmbedder().embed(texts), dtype=np.float32)
+    ours = classifier.train(vectors, texts, labels, weights, "toy")
+    _, grams = classifier.fit_ngrams(texts)
+    theirs = LogisticRegression(C=classifier.C, class_weight="balanced", tol=1e-10,
+                                max_iter=10_000)
+    joined = hstack([csr_matrix(vectors.astype(np.float64)), grams]).tocsr()
+    theirs.fit(joined, labels, sample_weight=np.asarray(weights))
+    expected = theirs.predict_proba(joined)
+    got = ours.probabilities(vectors, texts)
+    for row, want in zip(got, expected, strict=True):
+        for label, p in zip(theirs.classes_, want, strict=True):
+            assert abs(row[str(label)] - p) < 0.01
+
+
+def test_a_practices_classifier_starts_from_the_shipped_lines_one(tmp_path: Path) -> None:
+    """Started from the classifier of the shipped lines (trained once, kept beside it), a
+    practice's classifier reaches the model a fit from 0 reaches, and says where it started."""
+    featurizer = Featurizer(FakeEmbedder(), FakeEmbedder())
+    shipped = _examples(TOY)
+    practice = [*shipped, dataset.Example("i could kill for a coffee", "other", "corpus", weight=5)]
+    started = load_or_train(featurizer, practice, tmp_path, start_from=shipped)
+    cold = load_or_train(featurizer, practice, tmp_path / "cold")
+    base = load_or_train(featurizer, shipped, tmp_path)
+    assert len({started.fingerprint, cold.fingerprint, base.fingerprint}) == 3
+    assert model_path(tmp_path, base.fingerprint).is_file()  # trained once, for every practice
+    assert load_or_train(featurizer, shipped, tmp_path, start_from=shipped).fingerprint == \
+        base.fingerprint
+    texts = [text for text, _ in TOY] + ["i could kill for a coffee"]
+    vectors = featurizer.features(texts)
+    for warm, fresh in zip(started.probabilities(vectors, texts),
+                           cold.probabilities(vectors, texts), strict=True):
+        assert all(abs(warm[label] - fresh[label]) < 0.05 for label in warm)
+
+
 def test_the_cache_keeps_the_most_recently_used_classifiers(tmp_path: Path) -> None:
     featurizer = Featurizer(FakeEmbedder(), FakeEmbedder())
     kept = load_or_train(featurizer, _examples(TOY), tmp_path)  # the first, and used throughout

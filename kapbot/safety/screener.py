@@ -48,7 +48,8 @@ class Screener:
         with self._lock:
             examples = training_examples([self.corpus_folder / PRACTICE_FILE],
                                          _corpus_questions(self.corpus_folder))
-            model = load_or_train(self.featurizer, examples, self.model_folder)
+            model = load_or_train(self.featurizer, examples, self.model_folder,
+                                  start_from=training_examples())
             if self._screen is None or self._screen.model.fingerprint != model.fingerprint:
                 self._screen = SafetyScreen(self.featurizer, model, self.thresholds, self.span)
             # both encoders loaded now, not on a visitor's first message; the multilingual one
