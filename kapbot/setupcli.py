@@ -99,7 +99,7 @@ def cmd_teach_safety(settings: Settings, args: argparse.Namespace) -> int:
     (correction, message), = given.items()
     bot = Bot(settings)
     print("Retraining the safety classifier and measuring it on the sealed safety sets "
-          "(a minute or two)...", flush=True)
+          "(about half a minute)...", flush=True)
     taught = teach_safety(bot.screener, message, correction, args.sealed or SEALED_DIR)
     print(taught.render(message))
     return 0 if taught.written else 1
