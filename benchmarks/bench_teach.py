@@ -6,8 +6,9 @@ machine lacks, as a practice's first start does).
 Timed, in order: ``teach`` a question into a section's bank, then ``index`` (the safety screen
 learns the practice's questions as ordinary ones, so it is fitted again), ``teach --not-crisis``
 (fitted again, and checked on the sealed safety sets), ``teach --not-medical`` (the same),
-``index`` once more with nothing changed (every model loaded, none fitted). Nearly all of the
-time after a change is the safety classifier's fit; the rest is the models' loading.
+``index`` once more with nothing changed (every model loaded, none fitted). After a change,
+the time is the safety classifier's fit, the models' loading and, for ``index``, the Chroma
+index and the section rankers; for a correction, screening the sealed safety sets twice.
 
 Works on any checkout (it runs the checkout's own CLI), so a change is measured before and
 after on the same machine (``--before DIR``, measured first); each checkout gets a new cache

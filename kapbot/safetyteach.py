@@ -178,10 +178,10 @@ def teach_safety(screener: Screener, message: str, correction: Correction,
     remembered = Remembered(screener.featurizer, _rows(screener.featurizer, pieces,
                                                        screener.model_folder))
     questions = dataset.corpus_questions(_corpus_questions(screener.corpus_folder))
-    base = training_examples([path], ())
+    shipped = training_examples()
+    base = training_examples([path], (), shipped)
     new = dataset.Example(text, correction.label, Path(PRACTICE_FILE).stem,
                           weight=PRACTICE_WEIGHT)
-    shipped = training_examples()
     old_model = load_or_train(screener.featurizer, [*base, *questions], screener.model_folder,
                               start_from=shipped)
     new_model = load_or_train(screener.featurizer, [*base, new, *questions],

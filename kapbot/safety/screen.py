@@ -105,9 +105,12 @@ class SafetyScreen:
                       probabilities[len(texts) :], first_match(message, "concern"))
 
 
-def training_examples(extra_files: Sequence[Path] = (),
-                      corpus_questions: Sequence[str] = ()) -> list[dataset.Example]:
-    examples = [ex for path in dataset.shipped_files() for ex in dataset.read_examples(path)]
+def training_examples(extra_files: Sequence[Path] = (), corpus_questions: Sequence[str] = (),
+                      shipped: Sequence[dataset.Example] | None = None) -> list[dataset.Example]:
+    """The shipped lines (read now, unless ``shipped`` gives them), then the practice's
+    corrections (``extra_files``) and its questions."""
+    examples = list(shipped) if shipped is not None else [
+        ex for path in dataset.shipped_files() for ex in dataset.read_examples(path)]
     for path in extra_files:
         if path.is_file():
             examples += dataset.read_examples(path, weight=PRACTICE_WEIGHT)

@@ -46,10 +46,11 @@ class Screener:
                self.thresholds.scope) >= 1.0:
             return  # every threshold at 1 ("never"): the classifier is off, the rules screen
         with self._lock:
+            shipped = training_examples()
             examples = training_examples([self.corpus_folder / PRACTICE_FILE],
-                                         _corpus_questions(self.corpus_folder))
+                                         _corpus_questions(self.corpus_folder), shipped)
             model = load_or_train(self.featurizer, examples, self.model_folder,
-                                  start_from=training_examples())
+                                  start_from=shipped)
             if self._screen is None or self._screen.model.fingerprint != model.fingerprint:
                 self._screen = SafetyScreen(self.featurizer, model, self.thresholds, self.span)
             # both encoders loaded now, not on a visitor's first message; the multilingual one
