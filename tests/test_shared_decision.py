@@ -11,6 +11,7 @@ import pytest
 from kapbot.bot import Bot
 from kapbot.models import RankedSection, Section
 from kapbot.ranking.fusion import Ranking
+from kapbot.ranking.ranker import features_for
 from kapbot.ranking.shared_decision import (
     DECISION_FILE,
     FEATURES,
@@ -106,7 +107,8 @@ def test_pages_alone_and_a_banked_corpus_each_get_their_shared_decision(
 ) -> None:
     """A development practice's pages with the starter not-covered examples: every ranking's
     answer probability is the pages' shared decision's. The article with its bank: the banked
-    one's. Without the bank (``--no-bank``), the corpus's own decision."""
+    one's blended with the article's own. Without the bank (``--no-bank``), the corpus's own
+    decision."""
     decisions = load_shared_decision()
     assert decisions is not None
     shared = decisions.pages
@@ -122,9 +124,12 @@ def test_pages_alone_and_a_banked_corpus_each_get_their_shared_decision(
         assert ranking.answer_probability == pytest.approx(
             shared.probability(DecisionInputs.of(ranking)), abs=1e-4), question
     for question in questions:
-        banked = real_bot.retrieve(question)[0]
-        assert banked.answer_probability == pytest.approx(
-            decisions.banks.probability(DecisionInputs.of(banked)), abs=1e-4), question
+        banked, vector, snap = real_bot.retrieve(question)
+        assert banked.top is not None
+        ranker, table = snap.rankers[True]
+        own = ranker.answer_probability(features_for(ranker, table, vector, banked.top.section.id))
+        shared = decisions.banks.probability(DecisionInputs.of(banked))
+        assert banked.answer_probability == pytest.approx(blended(own, shared), abs=1e-4), question
     unbanked = [real_bot.retrieve(q, use_bank=False)[0] for q in questions]
     for decision in (decisions.pages, decisions.banks):
         assert any(abs(r.answer_probability - decision.probability(DecisionInputs.of(r))) > 0.01
