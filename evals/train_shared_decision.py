@@ -1,5 +1,5 @@
-"""Train the shared answer decisions (``kapbot.ranking.shared_decision``) on other practices'
-questions, and report how they do on practices they never saw.
+"""Train the shared answer decision (``kapbot.ranking.shared_decision``) on other practices'
+questions, and report how it does on practices it never saw.
 
     PYTHONPATH=$PWD .venv/bin/python evals/train_shared_decision.py [--cache FILE] [--write]
 
@@ -9,20 +9,16 @@ questions are the starter not-covered examples. The shared decision is learnt in
 questions written for fourteen other practices (``evals/shared-decision/``: for each of
 ``SOURCES``, 30 answerable questions with their section and 15 that its pages do not cover,
 by writers who saw only that practice's pages). Each practice is set up as README "Set it up
-for your practice" says (``kapbot init``, its pages, the starter ``not-covered.md``), once with
-its pages alone and once with its pages and their question banks (``banks/``, by other
-writers); every question is ranked, and the first section's ``DecisionInputs`` are its
-example: answered rightly (1) when that section is the question's, else (0: a wrong section,
-or a question the pages do not cover). A decision is fitted for each of the two (``MODES``); with
-banks, it is measured blended with each practice's own decision, as the bot uses it.
+for your practice" says (``kapbot init``, its pages, the starter ``not-covered.md``); every
+question is ranked, and the first section's ``DecisionInputs`` are its example: answered
+rightly (1) when that section is the question's, else (0: a wrong section, or a question the
+pages do not cover).
 
 The report fits without each practice in turn and counts, on the one left out, the answerable
 questions answered from the right section, from a wrong one and refused, and the not-covered
-questions refused, beside the corpus's own decision. The operating point is where the
-held-out questions are handled best (``handled``: answerable ones answered from the right
-section and not-covered ones refused, each question counting once; a refused answerable
-question is as much a failure as a wrong section); and the same on the development practices
-(``evals/dev-practices/``), which are never trained on. Sealed sets are never read.
+questions refused, beside the corpus's own decision; and the same on the development practices
+(``evals/dev-practices/``), which are never trained on. The operating point is where the most
+held-out questions of both are handled rightly (``handled``). Sealed sets are never read.
 
 ``--cache``: keeps every question's inputs in FILE (JSON), so that a second run only fits.
 ``--write`` saves the decision to ``kapbot/ranking/data/shared-decision.json`` and the report to
@@ -52,31 +48,26 @@ from kapbot.ranking.shared_decision import (  # noqa: E402
     FEATURES,
     DecisionInputs,
     SharedDecision,
-    SharedDecisions,
-    blended,
 )
 
 SOURCES = tuple(f"p{n}" for n in range(4, 18))
 QUESTIONS = HERE / "evals/shared-decision"
 DEV = tuple(f"d{n}" for n in range(1, 5))
-MODES = ("pages", "banks")  # a practice's pages alone; its pages with their question banks
 REPORT = HERE / "evals/shared-decision.md"
 PENALTY = 1.0  # inverse regularisation (C) of the logistic regression
 LEVELS = tuple(round(0.2 + 0.05 * i, 2) for i in range(9))  # operating points tried: 0.2-0.6
 
 
-def examples(folder: Path, questions: Path, work: Path, mode: str) -> list[dict[str, Any]]:
-    """Every question of ``questions`` ranked on ``folder``'s pages alone (``mode`` "pages") or
-    with their banks ("banks"): its inputs, whether the first section is its own, and what the
-    corpus's own decision said."""
+def examples(folder: Path, questions: Path, work: Path) -> list[dict[str, Any]]:
+    """Every question of ``questions`` ranked on ``folder``'s pages alone: its inputs, whether
+    the first section is its own, and what the corpus's own decision said."""
     from pages_alone_dev import site_for
 
     from kapbot.bot import Bot
     from kapbot.settings import load
     from kapbot.workbench.evaluation import norm
 
-    (work / mode).mkdir(exist_ok=True)  # a folder per mode: Chroma keeps a path's client
-    site = site_for(folder, work / mode, pages=mode)
+    site = site_for(folder, work)
     bot = Bot(load(site / "kapbot.toml", record_gaps=False))
     bot.search.shared_decision = None  # "own": the practice's own decision, to compare with
     bot.prepare()
@@ -97,23 +88,18 @@ def examples(folder: Path, questions: Path, work: Path, mode: str) -> list[dict[
     return out
 
 
-Rows = dict[str, list[dict[str, Any]]]  # a practice's examples, by its name
-
-
-def collect(cache: Path | None) -> dict[str, Rows]:
-    """Each mode's examples (``MODES``)."""
+def collect(cache: Path | None) -> dict[str, list[dict[str, Any]]]:
     if cache is not None and cache.exists():
         return json.loads(cache.read_text())  # type: ignore[no-any-return]
     work = Path(tempfile.mkdtemp(prefix="kapbot-shared-decision-"))
-    rows: dict[str, Rows] = {mode: {} for mode in MODES}
+    rows: dict[str, list[dict[str, Any]]] = {}
     try:
-        for mode in MODES:
-            for name in SOURCES:
-                rows[mode][name] = examples(HERE / "evals/practices" / name,
-                                            QUESTIONS / f"{name}.jsonl", work, mode)
-            for name in DEV:
-                folder = HERE / "evals/dev-practices" / name
-                rows[mode][name] = examples(folder, folder / "questions.jsonl", work, mode)
+        for name in SOURCES:
+            rows[name] = examples(HERE / "evals/practices" / name, QUESTIONS / f"{name}.jsonl",
+                                  work)
+        for name in DEV:
+            folder = HERE / "evals/dev-practices" / name
+            rows[name] = examples(folder, folder / "questions.jsonl", work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if cache is not None:
@@ -156,18 +142,15 @@ def line(name: str, counts: dict[str, int]) -> str:
             f"{counts['refused']} | {counts['nc_refused']} / {counts['not_covered']} |")
 
 
-def held_out(rows: Rows, mode: str) -> dict[str, list[float]]:
+def held_out(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[float]]:
     """Each row's probability from a decision fitted without its practice (p4-p17), or on all
-    fourteen (the development practices); with banks, blended with the corpus's own decision
-    as the bot blends them."""
+    fourteen (the development practices)."""
     final = fit([r for n in SOURCES for r in rows[n]])
     out = {}
     for name in (*SOURCES, *DEV):
         decision = final if name in DEV else fit(
             [r for n in SOURCES if n != name for r in rows[n]])
         out[name] = [decision.probability(DecisionInputs(**r["inputs"])) for r in rows[name]]
-        if mode == "banks":
-            out[name] = [blended(r["own"], p) for r, p in zip(rows[name], out[name], strict=True)]
     return out
 
 
@@ -177,23 +160,21 @@ def handled(counts: dict[str, int]) -> int:
     return counts["right"] + counts["nc_refused"]
 
 
-def operating_point(rows: Rows, held: dict[str, list[float]]) -> float:
-    """The probability at which the most held-out questions are handled rightly: those of
-    p4-p17 and of the development practices (the criterion is flat near its best, and a
-    level chosen on p4-p17 alone moved by one question between neighbouring levels)."""
+def operating_point(rows: dict[str, list[dict[str, Any]]], held: dict[str, list[float]]
+                    ) -> float:
+    """The probability at which the most held-out questions are handled rightly (``handled``):
+    those of p4-p17 and of the development practices (the criterion is flat near its best; more
+    questions make its choice less a matter of one question)."""
     def total(level: float) -> int:
         return sum(handled(outcomes(rows[n], [p >= level for p in held[n]]))
                    for n in (*SOURCES, *DEV))
     return max(LEVELS, key=lambda level: (total(level), -abs(level - 0.5)))
 
 
-TITLES = {"pages": "its pages alone", "banks": "its pages with their question banks"}
-
-
-def report(rows: Rows, threshold: float, mode: str) -> tuple[str, SharedDecision]:
-    """The report of one mode, and the decision fitted on all fourteen practices, its bias
-    moved so that ``threshold`` stands where the held-out questions were handled best."""
-    held = held_out(rows, mode)
+def report(rows: dict[str, list[dict[str, Any]]], threshold: float) -> tuple[str, SharedDecision]:
+    """The report, and the decision fitted on all fourteen practices, its bias moved so that
+    ``threshold`` stands where the most held-out questions were handled rightly."""
+    held = held_out(rows)
     level = operating_point(rows, held)
     head = ("| practice | right section | wrong | refused | not covered refused |\n"
             "|---|---|---|---|---|")
@@ -213,20 +194,24 @@ def report(rows: Rows, threshold: float, mode: str) -> tuple[str, SharedDecision
             if group is SOURCES:
                 scores[key] = handled(totals[key])
     final = fit([r for n in SOURCES for r in rows[n]])
-    shift = logit(threshold) - logit(level)  # blended (banks): half of the bias counts
-    final = dataclasses.replace(final, bias=final.bias + shift * (2 if mode == "banks" else 1))
+    final = dataclasses.replace(final, bias=final.bias - logit(level) + logit(threshold))
     text = "\n".join([
-        f"## With {TITLES[mode]}: {final.examples} questions", "",
-        "On the questions of each of the 14 practices, a decision fitted without that practice, "
-        "and on the 4 development practices' questions, one fitted on the 14, handled most "
+        "# The shared answer decision (`evals/train_shared_decision.py`)", "",
+        f"Made {time.strftime('%Y-%m-%d')}: {final.examples} questions from {len(SOURCES)} "
+        f"practices (`evals/shared-decision/`), each ranked on its practice's pages alone. "
+        f"Inputs: {', '.join(FEATURES)}.", "",
+        "Answered: a right section, a wrong one, or a not-covered question. Handled rightly: "
+        "an answerable question answered from its section, or a not-covered one refused (a "
+        "refused answerable question is as much a failure as a wrong section). On the "
+        "questions of each of the 14 practices, a decision fitted without that practice, and "
+        "on the 4 development practices' questions, one fitted on the 14, handled most "
         f"rightly at probability {level:.2f}: {scores['shared']} of "
         f"{sum(len(rows[n]) for n in SOURCES)} of the 14's, against {scores['own']} for each "
         f"practice's own decision at {threshold}. The shipped decision's bias is moved so that "
         f"`answer_threshold` {threshold} stands there.", "",
-        f"### Each practice's own decision ({TITLES[mode]} and the starter not-covered "
-        "examples)", "", *tables["own"], "",
-        "### The shared decision (p4-p17: fitted without the practice; d1-d4: fitted on all 14)"
-        + (", blended with the practice's own" if mode == "banks" else ""),
+        "## Each practice's own decision (its pages and the starter not-covered examples)", "",
+        *tables["own"], "",
+        "## The shared decision (p4-p17: fitted without the practice; d1-d4: fitted on all 14)",
         "", *tables["shared"], "",
         "Weights: " + ", ".join(f"{f} {w:+.3f}" for f, w in zip(FEATURES, final.weights,
                                                                  strict=True))
@@ -238,21 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, help="keep (and reuse) every question's inputs")
     parser.add_argument("--threshold", type=float, default=0.5)
-    parser.add_argument("--write", action="store_true", help="save the decisions and report")
+    parser.add_argument("--write", action="store_true", help="save the decision and report")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     rows = collect(args.cache)
-    parts = {mode: report(rows[mode], args.threshold, mode) for mode in MODES}
-    text = "\n".join([
-        "# The shared answer decisions (`evals/train_shared_decision.py`)", "",
-        f"Made {time.strftime('%Y-%m-%d')}: questions from {len(SOURCES)} practices "
-        "(`evals/shared-decision/`), each ranked on its practice's pages alone and on its "
-        f"pages with their question banks. Inputs: {', '.join(FEATURES)}.", "",
-        "Answered: a right section, a wrong one, or a not-covered question. Handled rightly: "
-        "an answerable question answered from its section, or a not-covered one refused.", "",
-        *(parts[mode][0] for mode in MODES)])
+    text, final = report(rows, args.threshold)
     if args.write:
-        SharedDecisions(parts["pages"][1], parts["banks"][1]).save(DECISION_FILE)
+        final.save(DECISION_FILE)
         REPORT.write_text(text)
     print(text)
     return 0

@@ -1,5 +1,5 @@
-"""The shared answer decisions: their inputs, the shipped file, and where the bot uses each (a
-practice's pages alone; a corpus with its question bank)."""
+"""The shared answer decision: its inputs, the shipped file, and where the bot uses it (a
+practice's pages alone) and where it does not (a corpus with its question bank)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ import pytest
 from kapbot.bot import Bot
 from kapbot.models import RankedSection, Section
 from kapbot.ranking.fusion import Ranking
-from kapbot.ranking.ranker import features_for
 from kapbot.ranking.shared_decision import (
     DECISION_FILE,
     FEATURES,
     DecisionInputs,
     SharedDecision,
-    SharedDecisions,
-    blended,
     load_shared_decision,
 )
 from kapbot.settings import Settings, load
@@ -35,39 +32,30 @@ def _ranked(heading: str, score: float, **signals: float) -> RankedSection:
 
 
 def test_the_inputs_are_read_from_the_first_section_and_its_lead() -> None:
-    ranking = Ranking((_ranked("Fees", 2.5, a=0.6, s=0.5, p=0.4, l=0.3, r=0.5, q=0.9),
+    ranking = Ranking((_ranked("Fees", 2.5, a=0.6, s=0.5, p=0.4, l=0.3, r=0.5),
                        _ranked("Hours", 1.75, a=0.2)),
                       not_covered=0.7, not_covered_probability=0.5)
     inputs = DecisionInputs.of(ranking)
-    assert inputs == DecisionInputs(0.6, 0.5, 0.4, 0.3, 0.0, 0.75, 0.0, 0.7, 0.9)
-    assert inputs.row() == [0.6, 0.5, 0.4, 0.3, 0.0, 0.75, 0.0, 0.7, 0.9]
+    assert inputs == DecisionInputs(0.6, 0.5, 0.4, 0.3, 0.0, 0.75, 0.0, 0.7)
+    assert inputs.row() == [0.6, 0.5, 0.4, 0.3, 0.0, 0.75, 0.0, 0.7]
     alone = DecisionInputs.of(Ranking((_ranked("Fees", 1.0, s=0.5),)))
-    assert alone.lead == 1.0 and alone.adapted == 0.0 and alone.question == 0.0
+    assert alone.lead == 1.0 and alone.adapted == 0.0
     assert DecisionInputs.of(Ranking(())).sentence == 0.0
 
 
 def test_the_probability_is_the_logistic_of_the_weighted_inputs() -> None:
     decision = SharedDecision((1.0,) + (0.0,) * (len(FEATURES) - 1), -0.5, 10)
-    inputs = DecisionInputs(0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    inputs = DecisionInputs(0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     assert decision.probability(inputs) == pytest.approx(0.5)
-    assert decision.probability(DecisionInputs(9e9, 0, 0, 0, 0, 0, 0, 0, 0)) == pytest.approx(1.0)
+    assert decision.probability(DecisionInputs(9e9, 0, 0, 0, 0, 0, 0, 0)) == pytest.approx(1.0)
 
 
-def test_a_banked_corpus_blends_the_two_decisions_by_their_logits() -> None:
-    assert blended(0.9, 0.1) == pytest.approx(0.5)
-    assert blended(0.8, 0.8) == pytest.approx(0.8)
-    assert blended(0.5, 0.9) == pytest.approx(0.75)  # odds 1 and 9: their geometric mean 3
-    assert blended(1.0, 0.0) == pytest.approx(0.5)  # odds clipped at the edges, not infinite
-
-
-def test_the_shipped_decisions_load_and_count_their_training_questions() -> None:
-    decisions = load_shared_decision()
-    assert decisions is not None
+def test_the_shipped_decision_loads_and_counts_its_training_questions() -> None:
+    decision = load_shared_decision()
+    assert decision is not None and len(decision.weights) == len(FEATURES)
     lines = [line for path in sorted(TRAINING.glob("p*.jsonl"))
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for decision in (decisions.pages, decisions.banks):
-        assert len(decision.weights) == len(FEATURES)
-        assert decision.examples == len(lines) > 400
+    assert decision.examples == len(lines) > 400
     # an answerable question's section is an exact heading of its practice's pages
     for path in sorted(TRAINING.glob("p*.jsonl")):
         pages = EVALS / "practices" / path.stem / "pages"
@@ -90,28 +78,19 @@ def test_a_missing_or_mismatched_file_gives_none(tmp_path: Path) -> None:
     broken.write_text("{")
     assert load_shared_decision(broken) is None
     saved = tmp_path / "saved.json"
-    decisions = SharedDecisions(SharedDecision((0.5,) * len(FEATURES), 0.25, 7),
-                                SharedDecision((-0.5,) * len(FEATURES), 1.0, 8))
-    decisions.save(saved)
-    assert load_shared_decision(saved) == decisions
-    short = json.loads(saved.read_text())
-    short["banks"]["weights"] = [1.0]
-    saved.write_text(json.dumps(short))
-    assert load_shared_decision(saved) is None
+    SharedDecision((0.5,) * len(FEATURES), 0.25, 7).save(saved)
+    assert load_shared_decision(saved) == SharedDecision((0.5,) * len(FEATURES), 0.25, 7)
     assert DECISION_FILE.exists()
 
 
 @pytest.mark.model
-def test_pages_alone_and_a_banked_corpus_each_get_their_shared_decision(
+def test_a_practices_pages_alone_are_decided_by_the_shared_decision(
     tmp_path: Path, real_settings: Settings, real_bot: Bot
 ) -> None:
     """A development practice's pages with the starter not-covered examples: every ranking's
-    answer probability is the pages' shared decision's. The article with its bank: the banked
-    one's blended with the article's own. Without the bank (``--no-bank``), the corpus's own
-    decision."""
-    decisions = load_shared_decision()
-    assert decisions is not None
-    shared = decisions.pages
+    answer probability is the shared decision's. The corpus with its bank keeps its own."""
+    shared = load_shared_decision()
+    assert shared is not None
     practice = EVALS / "dev-practices" / "d1"
     # as tests/prepare.py made it, so its classifier, vectors and rankers are found cached
     bot = Bot(load(pages_alone_site(tmp_path), environ={}, cache_dir=real_settings.cache_dir,
@@ -123,17 +102,9 @@ def test_pages_alone_and_a_banked_corpus_each_get_their_shared_decision(
         ranking = bot.retrieve(question)[0]
         assert ranking.answer_probability == pytest.approx(
             shared.probability(DecisionInputs.of(ranking)), abs=1e-4), question
-    for question in questions:
-        banked, vector, snap = real_bot.retrieve(question)
-        assert banked.top is not None
-        ranker, table = snap.rankers[True]
-        own = ranker.answer_probability(features_for(ranker, table, vector, banked.top.section.id))
-        shared = decisions.banks.probability(DecisionInputs.of(banked))
-        assert banked.answer_probability == pytest.approx(blended(own, shared), abs=1e-4), question
-    unbanked = [real_bot.retrieve(q, use_bank=False)[0] for q in questions]
-    for decision in (decisions.pages, decisions.banks):
-        assert any(abs(r.answer_probability - decision.probability(DecisionInputs.of(r))) > 0.01
-                   for r in unbanked)
+    banked = [real_bot.retrieve(q)[0] for q in questions]
+    assert any(abs(r.answer_probability - shared.probability(DecisionInputs.of(r))) > 0.01
+               for r in banked)
 
 
 def test_odds_are_finite_at_the_edges() -> None:

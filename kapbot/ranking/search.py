@@ -16,13 +16,9 @@ question as it is (reading it adapted with d1-d4's banks quoted 84 instead of 88
 refusals), and so does one without the not-covered examples, whose decision compares the best
 sentence with its own sentences' similarity to each other (the article without its bank,
 ``kapbot eval``'s ``--no-bank`` column: adapted, right section 0.68 → 0.58, refused 0.13 → 0.35).
-
-Whether the first section answers comes from the shared decision
-(``kapbot.ranking.shared_decision``), learnt from other practices' visitors' questions, when one
-is shipped: for a ranker that learnt no bank line, its pages fit alone; for one that did, its
-banks fit blended with the corpus's own decision (learnt from the corpus's own lines: its bank
-and its not-covered examples). The own decision alone stays for a ranker that learnt neither the
-bank nor the not-covered examples (``--no-bank``) and for vectors the adapter does not fit.
+Such a ranker's decision learnt the same confusion from the same lines, so its probability that
+the first section answers comes from the shared decision (``kapbot.ranking.shared_decision``),
+learnt from other practices' visitors' questions, when one is shipped.
 """
 
 from __future__ import annotations
@@ -40,12 +36,7 @@ from kapbot.models import FAQ_HEADING, Section, Unit, UnitType
 from kapbot.ranking.adapter import QuestionAdapter, load_adapter
 from kapbot.ranking.fusion import Ranking, Weights, rank
 from kapbot.ranking.ranker import NOT_COVERED_CLASS, features_for
-from kapbot.ranking.shared_decision import (
-    DecisionInputs,
-    SharedDecisions,
-    blended,
-    load_shared_decision,
-)
+from kapbot.ranking.shared_decision import DecisionInputs, SharedDecision, load_shared_decision
 
 QUOTAS: dict[UnitType, int] = {"question": 40, "passage": 12, "sentence": 40}  # nearest, per type
 POOL = 1000  # units asked of Chroma at once, before any per-type query
@@ -54,7 +45,7 @@ POOL = 1000  # units asked of Chroma at once, before any per-type query
 class SectionSearch:
     def __init__(self, store: Store, weights: Weights,
                  adapter: QuestionAdapter | None = None,
-                 shared_decision: SharedDecisions | None = None) -> None:
+                 shared_decision: SharedDecision | None = None) -> None:
         self.store = store
         self.weights = weights
         self.adapter = adapter
@@ -104,17 +95,11 @@ class SectionSearch:
         if top is None:
             return ranking
         ranking = dataclasses.replace(ranking, not_covered_probability=round(not_covered, 4))
-        # the shared decision reads the adapted question's similarities: not for a vector the
-        # adapter does not fit (a test's fake embedder), nor for a ranker that learnt neither
-        # the bank nor the not-covered examples (``--no-bank``: its own one-class decision)
-        shared = self.shared_decision if query is not None else None
-        if shared is not None and pages_alone:
-            sure = shared.pages.probability(DecisionInputs.of(ranking))
+        if pages_alone and self.shared_decision is not None:
+            sure = self.shared_decision.probability(DecisionInputs.of(ranking))
         else:
             sure = ranker.answer_probability(features_for(
                 ranker, table, read, top.section.id, (probabilities, not_covered)))
-            if shared is not None and use_bank and snap.bank_lines:
-                sure = blended(sure, shared.banks.probability(DecisionInputs.of(ranking)))
         return dataclasses.replace(ranking, answer_probability=round(sure, 4))
 
     def adapted_query(self, vector: list[float]) -> list[float] | None:
