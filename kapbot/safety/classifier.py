@@ -23,11 +23,11 @@ from kapbot.safety.dataset import LABELS
 from kapbot.safety.ngrams import CharNgrams
 
 C = 2.0  # inverse regularisation strength (chosen by leave-one-writer-out cross-validation)
-# lbfgs stops when the gradient is this small. At 1e-4 (scikit-learn's default) two machines'
-# fits landed apart: on stored sentence vectors 2.3e-7 apart (made in other batches), the 23,223
+# lbfgs stops when the gradient is this small. At 1e-4 (scikit-learn's default) two caches' fits
+# landed apart: on stored sentence vectors 2.3e-7 apart (made in other batches), the 23,223
 # lines' weights differed by up to 0.107, and the crisis reply alone on safety.jsonl was 0.843,
 # 0.857 or 0.871 by cache. At 1e-5 they differ by 0.0057 (0.0016 at 1e-6); a fit of those lines
-# takes 21 s instead of 15 (25 s at 1e-6), a practice's started from theirs a few seconds more
+# takes 21 s instead of 15 (25 s at 1e-6); `teach --not-crisis` 35 s instead of 29
 TOL = 1e-5
 
 
