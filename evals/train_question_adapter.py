@@ -20,8 +20,8 @@ distance of the map from the identity, so that it stays near what MiniLM already
 The development practices (``evals/dev-practices/``) are never in ``SOURCES``: the report trains
 without each one in turn (they are not in it anyway) and without each of ``HELD_OUT``, and gives
 the right section first, raw and adapted, for that practice's questions (dev practices) and its
-bank lines. Sealed sets are never read. A practice written after the adapter was trained (p18
-on) is never added to ``SOURCES`` before its first look.
+bank lines. Sealed sets are never read. A practice is added to ``SOURCES`` only after its first
+look (p18-p21 were added after theirs; p22 on are not in it).
 
 ``--write`` saves the map to ``kapbot/ranking/data/question-adapter.npz``, the bank lines it
 learnt from to ``question-adapter-lines.txt`` beside it (``tests/test_sealed.py`` keeps them apart
@@ -51,7 +51,7 @@ from kapbot.ranking.adapter import ADAPTER_FILE  # noqa: E402
 
 PRACTICES = HERE / "evals/practices"
 SOURCES = (
-    *(f"evals/practices/p{n}/banks" for n in range(4, 18)),
+    *(f"evals/practices/p{n}/banks" for n in range(4, 22)),
     "corpus",
     "tests/second_practice/corpus",
 )

@@ -6,7 +6,7 @@ questions, and report how it does on practices it never saw.
 A practice that has only its own pages (no question bank yet) cannot teach its decision what a
 visitor's answerable question looks like: its section lines are statements and its only
 questions are the starter not-covered examples. The shared decision is learnt instead from
-questions written for fourteen other practices (``evals/shared-decision/``: for each of
+questions written for eighteen other practices (``evals/shared-decision/``: for each of
 ``SOURCES``, 30 answerable questions with their section and 15 that its pages do not cover,
 by writers who saw only that practice's pages). Each practice is set up as README "Set it up
 for your practice" says (``kapbot init``, its pages, the starter ``not-covered.md``); every
@@ -50,7 +50,7 @@ from kapbot.ranking.shared_decision import (  # noqa: E402
     SharedDecision,
 )
 
-SOURCES = tuple(f"p{n}" for n in range(4, 18))
+SOURCES = tuple(f"p{n}" for n in range(4, 22))
 QUESTIONS = HERE / "evals/shared-decision"
 DEV = tuple(f"d{n}" for n in range(1, 5))
 REPORT = HERE / "evals/shared-decision.md"
@@ -143,8 +143,8 @@ def line(name: str, counts: dict[str, int]) -> str:
 
 
 def held_out(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[float]]:
-    """Each row's probability from a decision fitted without its practice (p4-p17), or on all
-    fourteen (the development practices)."""
+    """Each row's probability from a decision fitted without its practice (one of
+    ``SOURCES``), or on all of them (the development practices)."""
     final = fit([r for n in SOURCES for r in rows[n]])
     out = {}
     for name in (*SOURCES, *DEV):
@@ -163,7 +163,7 @@ def handled(counts: dict[str, int]) -> int:
 def operating_point(rows: dict[str, list[dict[str, Any]]], held: dict[str, list[float]]
                     ) -> float:
     """The probability at which the most held-out questions are handled rightly (``handled``):
-    those of p4-p17 and of the development practices (the criterion is flat near its best; more
+    those of ``SOURCES`` and of the development practices (the criterion is flat near its best; more
     questions make its choice less a matter of one question)."""
     def total(level: float) -> int:
         return sum(handled(outcomes(rows[n], [p >= level for p in held[n]]))
@@ -172,7 +172,7 @@ def operating_point(rows: dict[str, list[dict[str, Any]]], held: dict[str, list[
 
 
 def report(rows: dict[str, list[dict[str, Any]]], threshold: float) -> tuple[str, SharedDecision]:
-    """The report, and the decision fitted on all fourteen practices, its bias moved so that
+    """The report, and the decision fitted on all of ``SOURCES``, its bias moved so that
     ``threshold`` stands where the most held-out questions were handled rightly."""
     held = held_out(rows)
     level = operating_point(rows, held)
@@ -180,7 +180,8 @@ def report(rows: dict[str, list[dict[str, Any]]], threshold: float) -> tuple[str
             "|---|---|---|---|---|")
     tables: dict[str, list[str]] = {"own": [head], "shared": [head]}
     scores = {"own": 0, "shared": 0}
-    for group, label in ((SOURCES, "the 14 practices"), (DEV, "the 4 development practices")):
+    many = f"the {len(SOURCES)} practices"
+    for group, label in ((SOURCES, many), (DEV, f"the {len(DEV)} development practices")):
         totals: dict[str, dict[str, int]] = {"own": {}, "shared": {}}
         for name in group:
             counts = {"own": outcomes(rows[name], [r["own"] >= threshold for r in rows[name]]),
@@ -203,15 +204,16 @@ def report(rows: dict[str, list[dict[str, Any]]], threshold: float) -> tuple[str
         "Answered: a right section, a wrong one, or a not-covered question. Handled rightly: "
         "an answerable question answered from its section, or a not-covered one refused (a "
         "refused answerable question is as much a failure as a wrong section). On the "
-        "questions of each of the 14 practices, a decision fitted without that practice, and "
-        "on the 4 development practices' questions, one fitted on the 14, handled most "
-        f"rightly at probability {level:.2f}: {scores['shared']} of "
-        f"{sum(len(rows[n]) for n in SOURCES)} of the 14's, against {scores['own']} for each "
+        f"questions of each of {many}, a decision fitted without that practice, and "
+        f"on the {len(DEV)} development practices' questions, one fitted on all {len(SOURCES)}, "
+        f"handled most rightly at probability {level:.2f}: {scores['shared']} of "
+        f"{sum(len(rows[n]) for n in SOURCES)} of theirs, against {scores['own']} for each "
         f"practice's own decision at {threshold}. The shipped decision's bias is moved so that "
         f"`answer_threshold` {threshold} stands there.", "",
         "## Each practice's own decision (its pages and the starter not-covered examples)", "",
         *tables["own"], "",
-        "## The shared decision (p4-p17: fitted without the practice; d1-d4: fitted on all 14)",
+        f"## The shared decision ({SOURCES[0]}-{SOURCES[-1]}: fitted without the practice; "
+        f"{DEV[0]}-{DEV[-1]}: fitted on all {len(SOURCES)})",
         "", *tables["shared"], "",
         "Weights: " + ", ".join(f"{f} {w:+.3f}" for f, w in zip(FEATURES, final.weights,
                                                                  strict=True))

@@ -4,7 +4,7 @@ statements that answer such questions, learnt from other practices' writing.
 A visitor asks ("what do you charge?"); a page states ("A medicine session is $450."). MiniLM
 puts a question nearer to other questions than to the sentence that answers it, which is why a
 practice without question banks was mostly refused or answered from a neighbouring section. The
-map was trained on 16 practices' bank lines against their own pages (each line a question a
+map was trained on 20 practices' bank lines against their own pages (each line a question a
 writer filed under the section that answers it), by ``evals/train_question_adapter.py``, which
 reports how it does on practices it never saw (``evals/question-adapter.md``). It is the same for
 every practice: nothing is trained on a practice's own pages, and nothing is downloaded.
