@@ -6,7 +6,7 @@ questions, and report how it does on practices it never saw.
 A practice that has only its own pages (no question bank yet) cannot teach its decision what a
 visitor's answerable question looks like: its section lines are statements and its only
 questions are the starter not-covered examples. The shared decision is learnt instead from
-questions written for eighteen other practices (``evals/shared-decision/``: for each of
+questions written for other practices (``evals/shared-decision/``: for each of
 ``SOURCES``, 30 answerable questions with their section and 15 that its pages do not cover,
 by writers who saw only that practice's pages). Each practice is set up as README "Set it up
 for your practice" says (``kapbot init``, its pages, the starter ``not-covered.md``); every

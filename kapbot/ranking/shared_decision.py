@@ -7,11 +7,12 @@ lines are the answerable examples, its not-covered lines the others. With a ques
 are questions. With a practice's pages alone, its section lines are statements and its only
 questions are the starter not-covered examples, so the decision learns that a question is not
 covered by its form. This decision was instead fitted by ``evals/train_shared_decision.py`` on
-questions that writers wrote for eighteen other practices (answerable ones with their section,
-and ones the pages do not cover), each ranked on that practice's pages alone: an example is
-answered rightly when its first section is its own. Its inputs (``DecisionInputs``) mean the
-same in any corpus. It is the same for every practice and never learns from a practice's own
-pages; ``evals/shared-decision.md`` reports how it does on practices it never saw.
+questions that writers wrote for other practices (``evals/shared-decision/``; answerable ones
+with their section, and ones the pages do not cover), each ranked on that practice's pages
+alone: an example is answered rightly when its first section is its own. Its inputs
+(``DecisionInputs``) mean the same in any corpus. It is the same for every practice and never
+learns from a practice's own pages; ``evals/shared-decision.md`` reports how it does on
+practices it never saw.
 """
 
 from __future__ import annotations
