@@ -142,6 +142,25 @@ def test_a_bank_line_that_is_also_an_eval_question_is_warned(tmp_path: Path) -> 
     assert "(mine.jsonl:1): 'how long does it take'" in warned[0].message
 
 
+def test_a_not_covered_line_that_a_section_also_asks_is_warned(tmp_path: Path) -> None:
+    (tmp_path / "faq.md").write_text(FAQ.replace("medicine session?\n", "medicine session?\n-->\n"),
+                                     encoding="utf-8")
+    (tmp_path / "not-covered.md").write_text(
+        "---\ntitle: Not covered\nkind: not-covered\n---\n\n<!-- questions\n"
+        "- CAN I DRIVE HOME after a session\n- How long does it take?\n"
+        "- Do you take insurance?\n-->\n", encoding="utf-8")
+    warned = [str(f) for f in check_corpus(tmp_path).findings
+              if "not-covered line" in f.message]
+    assert warned == [
+        "warning: not-covered.md:5: this not-covered line is also a question of 'Can I drive "
+        "home after a session?' (faq.md:16): 'CAN I DRIVE HOME after a session'. kapbot would "
+        "learn to answer it and to refuse it; remove it here if that section answers it, else "
+        "from that section.",
+        "warning: not-covered.md:5: this not-covered line is also a question of 'How long is a "
+        "session?' (faq.md:7): 'How long does it take?'. kapbot would learn to answer it and to "
+        "refuse it; remove it here if that section answers it, else from that section."]
+
+
 def test_teach_takes_a_heading_as_well_as_an_id(tiny_corpus: Path) -> None:
     taught = teach(tiny_corpus, "watering", "do plants need water every day")
     assert taught.section.id == "garden.md#watering"

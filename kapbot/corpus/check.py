@@ -5,7 +5,8 @@ on an error.
 Errors (the index would silently lose text): a ``<!-- questions`` block never closed (the next
 heading and its text are swallowed), front matter that is not YAML (with the quoting hint), a file
 that is not UTF-8. Warnings: sections without a question bank, bank lines that are also eval
-questions (the eval would then measure the bank, not the bot), and the parser's own notes.
+questions (the eval would then measure the bank, not the bot), not-covered lines that are also a
+section's question, and the parser's own notes.
 """
 
 from __future__ import annotations
@@ -160,6 +161,24 @@ def eval_questions(paths: Iterable[Path]) -> dict[str, tuple[str, int]]:
     return out
 
 
+def both_ways(files: Sequence[FileCheck]) -> list[Finding]:
+    """A warning for each not-covered line that is also one of a section's own questions (a
+    bank line or an FAQ heading, case and punctuation aside): kapbot would learn to answer it and
+    to refuse it at once."""
+    def plain(question: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9']+", question.lower().replace("’", "'")))
+
+    answered = {plain(q): (f"{f.name}:{s.line}", s.heading) for f in files
+                if f.kind != NOT_COVERED for s in f.sections for q in s.own_questions}
+    return [Finding(Severity.WARNING, f"{f.name}:{s.line}",
+                    f"this not-covered line is also a question of '{answered[plain(q)][1]}' "
+                    f"({answered[plain(q)][0]}): {q!r}. kapbot would learn to answer it and to "
+                    "refuse it; remove it here if that section answers it, else from that "
+                    "section.")
+            for f in files if f.kind == NOT_COVERED for s in f.sections for q in s.questions
+            if plain(q) in answered]
+
+
 def check_corpus(folder: Path, evals: Sequence[Path] = ()) -> CheckReport:
     folder = Path(folder)
     if not folder.is_dir():
@@ -202,6 +221,7 @@ def check_corpus(folder: Path, evals: Sequence[Path] = ()) -> CheckReport:
                         Severity.WARNING, f"{name}:{s.line}",
                         f"this bank line is also an eval question ({source}:{number}): {q!r}. "
                         "Reword or remove one, or the eval measures the bank, not the bot."))
+    findings += both_ways(files)
     if not files and not findings:
         findings.append(Finding(Severity.ERROR, folder.name, "no .md or .txt files: write your "
                                 "pages (see _example-page.md), then run `kapbot check` again."))
