@@ -23,12 +23,12 @@ import yaml
 from kapbot import compose, wording
 from kapbot.models import Answer, Kind, Suggestion
 from kapbot.settings import Settings
+from kapbot.text import plain_words
 
 PHRASES_FILE = Path(__file__).resolve().parent / "smalltalk.yaml"
 OFFERED = 2  # starter questions offered as buttons (the chat shows two "did you mean" buttons)
 LONGEST = 5  # words in the longest phrase tried
 MAX_WORDS = 8  # a longer message is never content-free
-_WORD = re.compile(r"[^\W_]+")
 
 
 class Move(enum.Enum):
@@ -64,13 +64,6 @@ class Phrases:
     laughter: tuple[re.Pattern[str], ...]  # one-word patterns
 
 
-def normalise(text: str) -> list[str]:
-    """Words, lower case, accents removed, letters repeated 3 times or more kept once or twice."""
-    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'").replace("'", ""))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return [re.sub(r"(.)\1{2,}", r"\1\1", w) for w in _WORD.findall(text)]
-
-
 @functools.cache
 def phrases(path: Path = PHRASES_FILE) -> Phrases:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -85,7 +78,7 @@ def phrases(path: Path = PHRASES_FILE) -> Phrases:
                 if move is Move.LAUGHTER:
                     laughter.append(re.compile(entry))
                 else:
-                    words.setdefault(tuple(normalise(entry)), move)
+                    words.setdefault(tuple(plain_words(entry)), move)
     return Phrases(words, tuple(laughter))
 
 
@@ -121,7 +114,7 @@ def read(message: str, table: Phrases | None = None) -> SmallTalk | None:
     if not message.strip():
         return None
     table = table or phrases()
-    words = normalise(message)
+    words = plain_words(message)
     if not words:  # emoji and punctuation only (a letter or digit would be a word)
         return SmallTalk(Move.EMOJI) if symbols_only(message, len(message)) else None
     if len(words) > MAX_WORDS:

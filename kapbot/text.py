@@ -152,6 +152,17 @@ def _stem(word: str) -> str:
     return word
 
 
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+
+
+def plain_words(text: str) -> list[str]:
+    """Words, lower case, accents and apostrophes removed, letters repeated 3 times or more
+    kept once or twice: the same words however they were typed ("Thaaanks!!", "¿Qué tal?")."""
+    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'").replace("'", ""))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return [re.sub(r"(.)\1{2,}", r"\1\1", w) for w in _PLAIN_WORD.findall(text)]
+
+
 def words(text: str) -> list[str]:
     """Lower-cased content words, lightly stemmed: for lexical matching only."""
     return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]

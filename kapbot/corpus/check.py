@@ -24,7 +24,7 @@ from kapbot.corpus.markdown import HEADING, NOT_COVERED, QUESTIONS_OPEN, parse_d
 from kapbot.corpus.reader import corpus_files
 from kapbot.errors import CorpusError
 from kapbot.models import Section
-from kapbot.text import words
+from kapbot.text import plain_words, words
 from kapbot.workbench.evaluation import norm
 
 
@@ -163,10 +163,10 @@ def eval_questions(paths: Iterable[Path]) -> dict[str, tuple[str, int]]:
 
 def both_ways(files: Sequence[FileCheck]) -> list[Finding]:
     """A warning for each not-covered line that is also one of a section's own questions (a
-    bank line or an FAQ heading, case and punctuation aside): kapbot would learn to answer it and
-    to refuse it at once."""
-    def plain(question: str) -> str:
-        return " ".join(re.findall(r"[a-z0-9']+", question.lower().replace("’", "'")))
+    bank line or an FAQ heading; case, accents and punctuation aside, ``plain_words``): kapbot
+    would learn to answer it and to refuse it at once."""
+    def plain(question: str) -> tuple[str, ...]:
+        return tuple(plain_words(question))
 
     answered = {plain(q): (f"{f.name}:{s.line}", s.heading) for f in files
                 if f.kind != NOT_COVERED for s in f.sections for q in s.own_questions}

@@ -16,9 +16,10 @@ question as it is (reading it adapted with d1-d4's banks quoted 84 instead of 88
 refusals), and so does one without the not-covered examples, whose decision compares the best
 sentence with its own sentences' similarity to each other (the article without its bank,
 ``kapbot eval``'s ``--no-bank`` column: adapted, right section 0.68 → 0.58, refused 0.13 → 0.35).
-Such a ranker's decision learnt the same confusion from the same lines, so its probability that
-the first section answers comes from the shared decision (``kapbot.ranking.shared_decision``),
-learnt from other practices' visitors' questions, when one is shipped.
+The pages-alone ranker's own decision learnt the same confusion from the same lines, so there
+the probability that the first section answers comes from the shared decision
+(``kapbot.ranking.shared_decision``), learnt from other practices' visitors' questions, when one
+is shipped; every other ranker keeps its own decision.
 """
 
 from __future__ import annotations
