@@ -113,6 +113,29 @@ def test_whether_a_message_asks_anything(message: str, expected: bool) -> None:
     assert asked.asks(message) is expected
 
 
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("I'd like to know how long the first meeting lasts.", True),  # an indirect question
+    ("Good afternoon, I was wondering whether you see couples", True),  # after a greeting
+    ("quisiera saber si atiende los sábados", True),
+    ("I'll take the bus home after my session, is that ok", True),  # a tacked-on question
+    ("me llevo a mi hermana conmigo, se puede", True),
+    ("cuanto dura la primera cita", True),  # an unaccented question word, typed on a phone
+    ("I know what I want to do tonight.", False),  # an opener must start the sentence
+    ("I wonderfully enjoyed your article", False),  # whole words only
+    ("my sister said it was ok", False),  # a tag must be whole: "ok" alone is not one
+    ("que bueno que existe esto", False),  # an unaccented "que" starts statements
+])
+def test_which_sentences_ask(sentence: str, expected: bool) -> None:
+    assert asked.is_question(sentence) is expected
+
+
+def test_the_asking_rules_file_has_each_list() -> None:
+    rules = asked.AskingRules.load()
+    assert "how" in rules.question_words and "cuanto" in rules.question_words
+    assert "i'd like to know" in rules.openers and "is that a bad idea" in rules.tags
+    assert all(o == o.casefold() for o in rules.openers + rules.tags)
+
+
 def _reply(kind: str, confidence: float) -> Answer:
     return Answer("q", kind, "text", (), "disclaimer", "https://example.com/book",  # type: ignore[arg-type]
                   confidence=confidence)

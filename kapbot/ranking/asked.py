@@ -1,36 +1,73 @@
-"""What a message asks: its question sentences, when it also tells something. Pure.
+"""What a message asks: its question sentences, when it also tells something. Pure (the rules
+are package data, ``data/asking.yaml``, read once at import).
 
 "I've been depressed for years and nothing worked. How long does a session last?" carries its
 question in its last sentence; the rest is context that can pull the ranking to another section.
 Such a message is ranked as a whole and as its question sentence(s) (``readings``), and the
 reading whose best section is likeliest to answer is taken (``kapbot.bot``). A question
-sentence ends with "?" or starts with a question word (English or Spanish).
+sentence ends with "?" or starts with a question word (English or Spanish), starts with an
+indirect question's opener ("I'd like to know...", "quisiera saber...") or ends with a tacked-on
+question ("... is that a bad idea").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from kapbot.models import Answer
 from kapbot.text import clauses
 
-QUESTION_WORDS = frozenset(  # not "when", "como", "hay": they often start a statement
-    """what whats what's where which who whom whose why how is are am was were do does did can
-    could should would will may might must shall tell explain qué cuándo dónde cuál cuáles quién
-    quiénes cómo cuánto cuánta cuántos cuántas puedo puede pueden""".split())
+ASKING_FILE = Path(__file__).resolve().parent / "data" / "asking.yaml"
 _FIRST = re.compile(r"[\w'’]+")
 
 
-def is_question(sentence: str) -> bool:
-    """A sentence that asks: ends with "?" (or starts with "¿"), or starts with a question
-    word."""
+@dataclass(frozen=True)
+class AskingRules:
+    """What makes a sentence ask (``data/asking.yaml``, which says what each list covers)."""
+
+    question_words: frozenset[str]  # a sentence starting with one asks
+    openers: tuple[str, ...]  # ... or starting with one of these (indirect questions)
+    tags: tuple[str, ...]  # ... or ending with one of these (a tacked-on question)
+
+    @staticmethod
+    def load(path: Path = ASKING_FILE) -> AskingRules:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return AskingRules(frozenset(str(data["question_words"]).split()),
+                           tuple(_plain(o) for o in data["openers"]),
+                           tuple(_plain(t) for t in data["tags"]))
+
+
+def _plain(text: str) -> str:
+    return " ".join(_FIRST.findall(text.casefold().replace("’", "'")))
+
+
+RULES = AskingRules.load()
+GREETINGS = ("hi", "hello", "hey", "dear", "good morning", "good afternoon", "good evening",
+             "hola", "buenos días", "buenos dias", "buenas tardes", "buenas noches", "buenas")
+
+
+def is_question(sentence: str, rules: AskingRules = RULES) -> bool:
+    """A sentence that asks: ends with "?" (or starts with "¿"), starts with a question word or
+    an indirect question's opener (after a greeting), or ends with a tacked-on question."""
     s = sentence.strip().rstrip(" .!…")
     if s.endswith("?") or s.startswith("¿"):
         return True
     first = _FIRST.search(s.casefold())
-    return first is not None and first.start() <= 1 and \
-        first.group(0).replace("’", "'") in QUESTION_WORDS
+    if first is not None and first.start() <= 1 and \
+            first.group(0).replace("’", "'") in rules.question_words:
+        return True
+    plain = _plain(s)
+    for greeting in GREETINGS:  # "Hi, I was wondering..."
+        if plain.startswith(greeting + " "):
+            plain = plain[len(greeting) + 1:]
+            break
+    return (any(plain == o or plain.startswith(o + " ") for o in rules.openers)
+            or any(plain == t or plain.endswith(" " + t) for t in rules.tags))
 
 
 def asks(message: str) -> bool:
