@@ -1,8 +1,9 @@
 """Training lines that overlap a sealed set (the test in tests/test_sealed.py), and, with
-``--drop``, remove them from the training files (the safety screen's, and the questions of
-``evals/shared-decision/``): a shared 5-word sequence (common words dropped) or cosine ≥ 0.9 with
-MiniLM. Only the training files change; nothing of a sealed message is printed, and the count
-removed per file goes in data/train/README.md (or evals/shared-decision/README.md).
+``--drop``, remove them from the training files (the safety screen's, the questions of
+``evals/shared-decision/`` and the conversations of ``evals/follow-up-train/``): a shared 5-word
+sequence (common words dropped) or cosine ≥ 0.9 with MiniLM. Only the training files change;
+nothing of a sealed message is printed, and the count removed per file goes in
+data/train/README.md (or the folder's README.md).
 
     .venv/bin/python evals/sealed_overlaps.py [--drop] --data-dir DIR
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SHARED_DECISION = ROOT / "evals/shared-decision"  # the shared answer decision's questions
+FOLLOW_UP_TRAIN = ROOT / "evals/follow-up-train"  # the follow-up model's conversations
 
 
 class Overlaps:
@@ -45,6 +47,15 @@ class Overlaps:
                 for text, close in zip(texts, near, strict=True)]
 
 
+def _texts(row: dict[str, object], fields: tuple[str, ...]) -> list[str]:
+    """A line's texts: each field's string, or each string of a list field."""
+    out: list[str] = []
+    for field in fields:
+        value = row.get(field)
+        out += [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--drop", action="store_true")
@@ -58,11 +69,19 @@ def main() -> int:
     # apart from every sealed message but the safety sets' ordinary questions
     questions = Overlaps(_sealed(ordinary=False), Path(args.data_dir))
     removed: dict[str, int] = {}
-    for path, field, check in (
-            *((p, "text", overlaps) for p in dataset.shipped_files()),
-            *((p, "question", questions) for p in sorted(SHARED_DECISION.glob("*.jsonl")))):
+    for path, fields, check in (
+            *((p, ("text",), overlaps) for p in dataset.shipped_files()),
+            *((p, ("question",), questions) for p in sorted(SHARED_DECISION.glob("*.jsonl"))),
+            # the follow-up model's conversations: a line goes if any of its messages overlaps
+            *((p, ("message", "history"), questions)
+              for p in sorted(FOLLOW_UP_TRAIN.glob("*.jsonl")))):
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-        bad = check([json.loads(ln)[field] for ln in lines])
+        texts = [_texts(json.loads(ln), fields) for ln in lines]
+        flat = check([t for row in texts for t in row])
+        bad, at = [], 0
+        for row in texts:
+            bad.append(any(flat[at:at + len(row)]))
+            at += len(row)
         keep = [ln for ln, b in zip(lines, bad, strict=True) if not b]
         removed[path.name] = len(lines) - len(keep)
         if args.drop and removed[path.name]:

@@ -1,26 +1,87 @@
-"""Follow-up questions: how a message is read in the light of the visitor's earlier ones. Pure.
+"""Follow-up questions: how a message is read in the light of the visitor's earlier ones. Pure
+(the learnt weights are package data, ``followup.json``, read once at import).
 
-A short or pronoun-led message ("how long does that take?", "and after?", "is that online
-too?") is read together with the question it follows, so it is ranked with that question's
-section; a self-contained question is read alone, whatever came before. Which of a message's
-readings answers is the decision's call (``kapbot.ranking.reply.alternatives``). The safety
-screen reads the new message on its own as well as in context (``kapbot.bot``).
+A message that leans on the one before it ("how long does that take?", "and after?", "is that
+online too?", "what if I don't want to?") is read together with the question it follows, so it
+is ranked with that question's section; a self-contained question is read alone, whatever came
+before ("ok cool. is there parking near you?"). Which messages lean is learnt
+(``FollowUpOdds``): a logistic model over a few signs of the message (its length, a leading
+"and"/"what about", words pointing back, its own content words and how many of them are new
+after the earlier message), fitted on conversations written by separate writers for other
+practices (``evals/train_follow_up.py``, ``evals/follow-up.md``). Which of a message's readings
+answers is the decision's call (``kapbot.ranking.reply.alternatives``). The safety screen reads
+the new message on its own as well as in context (``kapbot.bot``).
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+from kapbot.odds import logistic
+from kapbot.text import words
 
 MAX_HISTORY = 5  # earlier messages read, the most recent ones
-SHORT = 3  # a message of at most this many words is a follow-up
-ANAPHOR_SHORT = 6  # ... and one of at most this many words that points back ("that", "it")
 LEADS = ("and", "but", "also", "then", "so", "or", "plus", "what about", "how about",
-         "what if", "same for", "and if")
+         "what if", "same for", "and if", "y", "pero", "entonces", "y si", "tambien")
 ANAPHORS = frozenset({"that", "this", "it", "its", "those", "these", "they", "them", "their",
-                      "there", "he", "she", "one", "ones", "same", "too", "either", "else"})
+                      "there", "he", "she", "one", "ones", "same", "too", "either", "else",
+                      "eso", "esa", "ese", "esto", "ella", "ahi", "tambien"})
+SWITCHES = ("ok thanks", "ok thank you", "thanks", "thank you", "also", "another question",
+            "different question", "one more thing", "another thing", "unrelated", "btw",
+            "by the way", "separate question", "new question", "ok", "okay", "cool", "got it")
+QUESTION_WORDS = frozenset("what where which who why how when is are do does did can could "
+                           "should would will".split())
 _WORD = re.compile(r"[a-z0-9']+")
+FOLLOW_UP_FILE = Path(__file__).resolve().parent / "followup.json"
+
+
+def features(message: str, previous: str) -> list[float]:
+    """The learnt model's inputs for ``message`` after ``previous``: its length in words, a
+    leading "and"/"what about", a leading "ok thanks"/"also"/"different question", a leading
+    question word, its words pointing back (count), its content words, those not in
+    ``previous``, and the share of its content words that ``previous`` has."""
+    plain = _WORD.findall(message.lower().replace("’", "'"))
+    lowered = " ".join(plain)
+    content = words(message)
+    before = set(words(previous))
+    new = [w for w in content if w not in before]
+    return [math.log1p(len(plain)),
+            float(lowered.startswith(tuple(lead + " " for lead in LEADS))),
+            float(lowered.startswith(tuple(switch + " " for switch in SWITCHES))),
+            float(bool(plain) and plain[0] in QUESTION_WORDS),
+            math.log1p(sum(w in ANAPHORS for w in plain)),
+            math.log1p(len(content)), math.log1p(len(new)),
+            (len(content) - len(new)) / len(content) if content else 0.0]
+
+
+@dataclass(frozen=True)
+class FollowUpOdds:
+    """The learnt chance that a message leans on the one before it (``followup.json``)."""
+
+    weights: tuple[float, ...]  # one per ``features``
+    bias: float
+    level: float  # from this probability a message is read as a follow-up
+
+    def probability(self, message: str, previous: str) -> float:
+        return logistic(self.bias + sum(w * x for w, x in zip(
+            self.weights, features(message, previous), strict=True)))
+
+    @staticmethod
+    def load(path: Path = FOLLOW_UP_FILE) -> FollowUpOdds:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return FollowUpOdds(tuple(float(w) for w in data["weights"]), float(data["bias"]),
+                            float(data["level"]))
+
+
+@functools.cache
+def shipped_odds() -> FollowUpOdds:
+    return FollowUpOdds.load()
 
 
 @dataclass(frozen=True)
@@ -46,22 +107,19 @@ def clean_history(history: object, limit: int) -> tuple[str, ...]:
     return tuple(t for t in texts if t)[-MAX_HISTORY:]
 
 
-def is_follow_up(message: str) -> bool:
-    """Whether ``message`` leans on what came before: very short, led by "and"/"what about"
-    and the like, or short and pointing back ("that", "it", "those")."""
-    words = _WORD.findall(message.lower().replace("’", "'"))
-    if not words:
+def is_follow_up(message: str, previous: str = "", odds: FollowUpOdds | None = None) -> bool:
+    """Whether ``message`` leans on ``previous``, the visitor's message before it (learnt:
+    ``FollowUpOdds``; the shipped one unless ``odds`` is given)."""
+    if not _WORD.search(message.lower()):
         return False
-    lowered = " ".join(words)
-    if len(words) <= SHORT or lowered.startswith(tuple(lead + " " for lead in LEADS)):
-        return True
-    return len(words) <= ANAPHOR_SHORT and any(w in ANAPHORS for w in words)
+    odds = odds or shipped_odds()
+    return odds.probability(message, previous) >= odds.level
 
 
 def read(message: str, history: Sequence[str]) -> Reading:
     """How to rank ``message`` after ``history`` (earlier messages, oldest first): with the
     latest earlier question (itself read in its own context) when it is a follow-up."""
-    if not history or not is_follow_up(message):
+    if not history or not is_follow_up(message, history[-1]):
         return Reading(message)
     previous = read(history[-1], history[:-1]).text
     return Reading(f"{previous} {message}", history[-1])

@@ -8,21 +8,34 @@ from kapbot.bot import Bot
 from kapbot.cli import stdin_line
 from kapbot.followup import (
     MAX_HISTORY,
+    FollowUpOdds,
     Reading,
     clean_history,
+    features,
     is_follow_up,
     read,
+    shipped_odds,
 )
 from kapbot.ranking.reply import alternatives
 
 
-def test_short_or_pronoun_led_messages_are_follow_ups() -> None:
+def test_messages_that_lean_on_the_one_before_are_follow_ups() -> None:
+    before = "What happens in a ketamine session?"
     for message in ("how long does that take?", "and after?", "is that online too?",
-                    "what about the cost", "And in winter?", "does it hurt?"):
-        assert is_follow_up(message), message
+                    "what about the cost", "And in winter?", "does it hurt?",
+                    "what if I don't want to?", "how many of those before the real one?"):
+        assert is_follow_up(message, before), message
     for message in ("How often should I water my plants?", "what does a session cost at your "
-                    "practice?", "Can I do ketamine therapy online from another state?", ""):
-        assert not is_follow_up(message), message
+                    "practice?", "Can I do ketamine therapy online from another state?",
+                    "ok cool. is there parking near you?", ""):
+        assert not is_follow_up(message, before), message
+
+
+def test_the_learnt_follow_up_model_reads_its_features() -> None:
+    odds = FollowUpOdds((0.0,) * 7 + (10.0,), -5.0, 0.5)  # only the share of earlier words
+    assert odds.probability("the integration session?", "what is an integration session") > 0.5
+    assert odds.probability("do you take insurance", "what is an integration session") < 0.5
+    assert len(features("and after?", "")) == len(shipped_odds().weights)
 
 
 def test_reading_joins_the_previous_question_only_for_a_follow_up() -> None:
@@ -44,13 +57,13 @@ def test_the_other_readings_of_a_message() -> None:
     follow_up = "how long does that take?"
     assert alternatives(follow_up, read(follow_up, history), history) == (
         Reading(follow_up, only_if_unanswered=True),)  # it may stand on its own after all
-    unmarked = "how many of those before the real one?"  # 8 words: not taken for a follow-up
-    assert not is_follow_up(unmarked)
+    unmarked = "Do you take insurance for the integration sessions?"  # self-contained
+    assert not is_follow_up(unmarked, history[0])
     assert alternatives(unmarked, read(unmarked, history), history) == (
         Reading(f"{history[0]} {unmarked}", history[0]),)
-    two = "Nervous. Will you stay with me?"  # its question sentence, too
+    two = "I get anxious around strangers. Do you offer sessions online from home?"
     assert alternatives(two, read(two, history), history) == (
-        Reading("Will you stay with me?"),
+        Reading("Do you offer sessions online from home?"),
         Reading(f"{history[0]} {two}", history[0]))
     assert alternatives(unmarked, read(unmarked, []), []) == ()
 

@@ -27,9 +27,9 @@ def alternatives(message: str, reading: Reading, history: Sequence[str]) -> tupl
     is not answered ("and in winter?" after a question on watering stays with watering, though
     alone it would be about pruning). Any other message: its question sentences (``asked``)
     and, after an earlier question, the message read with it, which counts only if it stays
-    in the section the message alone puts first: an unmarked follow-up
-    ("how many of those before the real one?") is answered surer, a new topic ("Do you take
-    insurance?" after a question on integration) is not pulled to the earlier one."""
+    in the section the message alone puts first: a follow-up the model did not read as one is
+    answered surer, a new topic ("Do you take insurance?" after a question on integration) is
+    not pulled to the earlier one."""
     if reading.is_follow_up:
         return (Reading(message, only_if_unanswered=True),)
     out = tuple(Reading(sentence) for sentence in asked.readings(message)[1:])
