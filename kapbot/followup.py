@@ -35,8 +35,10 @@ ANAPHORS = frozenset({"that", "this", "it", "its", "those", "these", "they", "th
 SWITCHES = ("ok thanks", "ok thank you", "thanks", "thank you", "also", "another question",
             "different question", "one more thing", "another thing", "unrelated", "btw",
             "by the way", "separate question", "new question", "ok", "okay", "cool", "got it")
-QUESTION_WORDS = frozenset("what where which who why how when is are do does did can could "
-                           "should would will".split())
+# a message starting with one of these is likely a whole question ("when" too: unlike
+# kapbot.ranking.asked, which asks whether a sentence asks at all, this weighs how complete it is)
+QUESTION_STARTS = frozenset("what where which who why how when is are do does did can could "
+                            "should would will".split())
 _WORD = re.compile(r"[a-z0-9']+")
 FOLLOW_UP_FILE = Path(__file__).resolve().parent / "followup.json"
 
@@ -54,7 +56,7 @@ def features(message: str, previous: str) -> list[float]:
     return [math.log1p(len(plain)),
             float(lowered.startswith(tuple(lead + " " for lead in LEADS))),
             float(lowered.startswith(tuple(switch + " " for switch in SWITCHES))),
-            float(bool(plain) and plain[0] in QUESTION_WORDS),
+            float(bool(plain) and plain[0] in QUESTION_STARTS),
             math.log1p(sum(w in ANAPHORS for w in plain)),
             math.log1p(len(content)), math.log1p(len(new)),
             (len(content) - len(new)) / len(content) if content else 0.0]

@@ -33,13 +33,15 @@ class AskingRules:
     question_words: frozenset[str]  # a sentence starting with one asks
     openers: tuple[str, ...]  # ... or starting with one of these (indirect questions)
     tags: tuple[str, ...]  # ... or ending with one of these (a tacked-on question)
+    greetings: tuple[str, ...]  # what may come before an opener ("Hi, I was wondering...")
 
     @staticmethod
     def load(path: Path = ASKING_FILE) -> AskingRules:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return AskingRules(frozenset(str(data["question_words"]).split()),
                            tuple(_plain(o) for o in data["openers"]),
-                           tuple(_plain(t) for t in data["tags"]))
+                           tuple(_plain(t) for t in data["tags"]),
+                           tuple(_plain(g) for g in data["greetings"]))
 
 
 def _plain(text: str) -> str:
@@ -47,8 +49,6 @@ def _plain(text: str) -> str:
 
 
 RULES = AskingRules.load()
-GREETINGS = ("hi", "hello", "hey", "dear", "good morning", "good afternoon", "good evening",
-             "hola", "buenos días", "buenos dias", "buenas tardes", "buenas noches", "buenas")
 
 
 def is_question(sentence: str, rules: AskingRules = RULES) -> bool:
@@ -62,7 +62,7 @@ def is_question(sentence: str, rules: AskingRules = RULES) -> bool:
             first.group(0).replace("’", "'") in rules.question_words:
         return True
     plain = _plain(s)
-    for greeting in GREETINGS:  # "Hi, I was wondering..."
+    for greeting in rules.greetings:  # "Hi, I was wondering..."
         if plain.startswith(greeting + " "):
             plain = plain[len(greeting) + 1:]
             break
