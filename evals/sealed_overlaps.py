@@ -1,6 +1,7 @@
 """Training lines that overlap a sealed set (the test in tests/test_sealed.py), and, with
 ``--drop``, remove them from the training files (the safety screen's, the questions of
-``evals/shared-decision/`` and the conversations of ``evals/follow-up-train/``): a shared 5-word
+``evals/shared-decision/`` and the conversations of ``evals/follow-up-train/`` and
+``evals/follow-up-check/``): a shared 5-word
 sequence (common words dropped) or cosine ≥ 0.9 with MiniLM. Only the training files change;
 nothing of a sealed message is printed, and the count removed per file goes in
 data/train/README.md (or the folder's README.md).
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SHARED_DECISION = ROOT / "evals/shared-decision"  # the shared answer decision's questions
 FOLLOW_UP_TRAIN = ROOT / "evals/follow-up-train"  # the follow-up model's conversations
+FOLLOW_UP_CHECK = ROOT / "evals/follow-up-check"  # ... and the ones it is checked on
 
 
 class Overlaps:
@@ -74,7 +76,8 @@ def main() -> int:
             *((p, ("question",), questions) for p in sorted(SHARED_DECISION.glob("*.jsonl"))),
             # the follow-up model's conversations: a line goes if any of its messages overlaps
             *((p, ("message", "history"), questions)
-              for p in sorted(FOLLOW_UP_TRAIN.glob("*.jsonl")))):
+              for p in sorted([*FOLLOW_UP_TRAIN.glob("*.jsonl"),
+                               *FOLLOW_UP_CHECK.glob("*.jsonl")]))):
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
         texts = [_texts(json.loads(ln), fields) for ln in lines]
         flat = check([t for row in texts for t in row])

@@ -30,7 +30,8 @@ SEALED = sorted((EVALS / "sealed").glob("*.jsonl"))
 SECOND_PRACTICE = Path(__file__).resolve().parent / "second_practice"
 ADAPTER_LINES = ADAPTER_FILE.with_name("question-adapter-lines.txt")
 SHARED_DECISION = sorted((EVALS / "shared-decision").glob("*.jsonl"))
-FOLLOW_UP_TRAIN = sorted((EVALS / "follow-up-train").glob("*.jsonl"))
+FOLLOW_UP = sorted([*(EVALS / "follow-up-train").glob("*.jsonl"),
+                    *(EVALS / "follow-up-check").glob("*.jsonl")])
 
 
 SPANISH_COMMON = frozenset("""de la el los las y que en un una por para con no se me mi es lo le su
@@ -94,8 +95,9 @@ def _ours() -> dict[str, list[str]]:
         "shared-decision": [json.loads(line)["question"] for path in SHARED_DECISION
                             for line in path.read_text(encoding="utf-8").splitlines()
                             if line.strip()],
-        # the conversations the follow-up model learnt from (other practices' visitors)
-        "follow-up": [text for path in FOLLOW_UP_TRAIN
+        # the conversations the follow-up model learnt from or is checked on (other practices'
+        # visitors)
+        "follow-up": [text for path in FOLLOW_UP
                       for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
                       for row in [json.loads(line)] for text in [row["message"], *row["history"]]],
     }

@@ -103,8 +103,9 @@ def test_the_widget_in_spanish(site: str, browser: Any) -> None:
     assert "Llame al 988 y marque 2" in reply and "Envíe AYUDA por mensaje de texto al 988" in reply
     page.screenshot(path=str(ARTIFACTS / "spanish-crisis.png"))
 
-    # later replies keep the crisis reminder, in Spanish
-    reply = _ask(page, frame, "¿Y cuánto dura una sesión?")
+    # later replies keep the crisis reminder, in Spanish (a message that leans on the crisis
+    # message, "¿y ...?", is screened with it too and gets the crisis reply again)
+    reply = _ask(page, frame, "¿Cuánto dura una sesión de ketamina con usted?")
     assert reply.startswith("Si está en crisis: llame al 988 y marque 2")
     assert "Este es un asistente automático" in reply
     page.close()
