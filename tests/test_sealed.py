@@ -14,6 +14,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,15 +93,17 @@ def _ours() -> dict[str, list[str]]:
         # the bank lines the question adapter learnt from (other practices' banks too)
         "adapter": ADAPTER_LINES.read_text(encoding="utf-8").splitlines(),
         # the questions the shared answer decision learnt from (other practices' visitors)
-        "shared-decision": [json.loads(line)["question"] for path in SHARED_DECISION
-                            for line in path.read_text(encoding="utf-8").splitlines()
-                            if line.strip()],
+        "shared-decision": [row["question"] for row in _jsonl(SHARED_DECISION)],
         # the conversations the follow-up model learnt from or is checked on (other practices'
         # visitors)
-        "follow-up": [text for path in FOLLOW_UP
-                      for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-                      for row in [json.loads(line)] for text in [row["message"], *row["history"]]],
+        "follow-up": [text for row in _jsonl(FOLLOW_UP)
+                      for text in (row["message"], *row["history"])],
     }
+
+
+def _jsonl(paths: list[Path]) -> list[dict[str, Any]]:
+    return [json.loads(line) for path in paths
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 # checked against the sealed messages but ordinary questions
