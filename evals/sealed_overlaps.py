@@ -18,9 +18,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SHARED_DECISION = ROOT / "evals/shared-decision"  # the shared answer decision's questions
-FOLLOW_UP_TRAIN = ROOT / "evals/follow-up-train"  # the follow-up model's conversations
-FOLLOW_UP_CHECK = ROOT / "evals/follow-up-check"  # ... and the ones it is checked on
 
 
 class Overlaps:
@@ -64,7 +61,7 @@ def main() -> int:
     parser.add_argument("--data-dir", default="data")
     args = parser.parse_args()
     from kapbot.safety import dataset
-    from tests.test_sealed import _sealed
+    from tests.test_sealed import FOLLOW_UP, SHARED_DECISION, _sealed  # the test's file lists
 
     overlaps = Overlaps(_sealed(), Path(args.data_dir))
     # the shared decision's questions are visitor questions, as bank lines are: they are kept
@@ -73,11 +70,9 @@ def main() -> int:
     removed: dict[str, int] = {}
     for path, fields, check in (
             *((p, ("text",), overlaps) for p in dataset.shipped_files()),
-            *((p, ("question",), questions) for p in sorted(SHARED_DECISION.glob("*.jsonl"))),
+            *((p, ("question",), questions) for p in SHARED_DECISION),
             # the follow-up model's conversations: a line goes if any of its messages overlaps
-            *((p, ("message", "history"), questions)
-              for p in sorted([*FOLLOW_UP_TRAIN.glob("*.jsonl"),
-                               *FOLLOW_UP_CHECK.glob("*.jsonl")]))):
+            *((p, ("message", "history"), questions) for p in FOLLOW_UP)):
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
         texts = [_texts(json.loads(ln), fields) for ln in lines]
         flat = check([t for row in texts for t in row])
