@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from kapbot.models import Answer
-from kapbot.text import clauses
+from kapbot.text import clauses, plain_words
 
 ASKING_FILE = Path(__file__).resolve().parent / "data" / "asking.yaml"
 _FIRST = re.compile(r"[\w'’]+")
@@ -28,24 +28,31 @@ _FIRST = re.compile(r"[\w'’]+")
 
 @dataclass(frozen=True)
 class AskingRules:
-    """What makes a sentence ask (``data/asking.yaml``, which says what each list covers)."""
+    """What makes a sentence ask (``data/asking.yaml``, which says what each list covers).
+    Openers, tags and greetings match as ``kapbot.text.plain_words`` reads a message: case,
+    accents and apostrophes aside ("Id like to know", "me gustaria saber")."""
 
     question_words: frozenset[str]  # a sentence starting with one asks
     openers: tuple[str, ...]  # ... or starting with one of these (indirect questions)
     tags: tuple[str, ...]  # ... or ending with one of these (a tacked-on question)
     greetings: tuple[str, ...]  # what may come before an opener ("Hi, I was wondering...")
+    plain: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:  # openers, tags and greetings as plain words, once
+        object.__setattr__(self, "plain", tuple(
+            tuple(_plain(p) for p in phrases)
+            for phrases in (self.openers, self.tags, self.greetings)))
 
     @staticmethod
     def load(path: Path = ASKING_FILE) -> AskingRules:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return AskingRules(frozenset(str(data["question_words"]).split()),
-                           tuple(_plain(o) for o in data["openers"]),
-                           tuple(_plain(t) for t in data["tags"]),
-                           tuple(_plain(g) for g in data["greetings"]))
+                           *(tuple(str(p).casefold() for p in data[key])
+                             for key in ("openers", "tags", "greetings")))
 
 
 def _plain(text: str) -> str:
-    return " ".join(_FIRST.findall(text.casefold().replace("’", "'")))
+    return " ".join(plain_words(text))
 
 
 RULES = AskingRules.load()
@@ -62,12 +69,13 @@ def is_question(sentence: str, rules: AskingRules = RULES) -> bool:
             first.group(0).replace("’", "'") in rules.question_words:
         return True
     plain = _plain(s)
-    for greeting in rules.greetings:  # "Hi, I was wondering..."
+    openers, tags, greetings = rules.plain
+    for greeting in greetings:  # "Hi, I was wondering..."
         if plain.startswith(greeting + " "):
             plain = plain[len(greeting) + 1:]
             break
-    return (any(plain == o or plain.startswith(o + " ") for o in rules.openers)
-            or any(plain == t or plain.endswith(" " + t) for t in rules.tags))
+    return (any(plain == o or plain.startswith(o + " ") for o in openers)
+            or any(plain == t or plain.endswith(" " + t) for t in tags))
 
 
 def asks(message: str) -> bool:
