@@ -25,9 +25,39 @@ def test_readings_of_a_message_with_context() -> None:
         "How long does a session last?")
     assert asked.readings("Me siento mal desde hace años. ¿Cuánto cuesta una sesión? Gracias") \
         == ("Me siento mal desde hace años. ¿Cuánto cuesta una sesión? Gracias",
+            "Me siento mal desde hace años. ¿Cuánto cuesta una sesión?",  # without its thanks
             "¿Cuánto cuesta una sesión?")
     two = asked.readings("I live far away. Is it online? what does it cost")
     assert two[1:] == ("Is it online? what does it cost", "Is it online?", "what does it cost")
+
+
+def test_a_letter_is_read_without_its_greeting_and_closing() -> None:
+    letter = ("Dear Ms. Nassau,\nI have been in counseling for six years. Would this suit me?"
+              "\nKind regards,\nMargaret")
+    assert asked.readings(letter) == (
+        letter, "I have been in counseling for six years. Would this suit me?",
+        "Would this suit me?")
+
+
+@pytest.mark.parametrize(("message", "body"), [
+    ("Good morning,\nHow long is a session?\nThank you kindly,\nRobert Lindqvist",
+     "How long is a session?"),
+    ("Dear Ms. Nassau, how long is a session? Sincerely, Harold P.", "how long is a session?"),
+    ("Hello Dana,\nIs it online?\nBest,\nTom", "Is it online?"),
+    ("How long is it? Regards. Tom Smith", "How long is it?"),  # a name after its own stop
+    ("To whom it may concern: is it online?", "is it online?"),
+    ("Estimada doctora Nassau:\n¿Cuánto cuesta?\nAtentamente,\nMaría López",
+     "¿Cuánto cuesta?"),  # a lower-case title in the name
+    ("Hi, how long does it take?\nThanks so much", "how long does it take?"),
+    # not framing: the words after "hi" are not a name; "thanks" opens, not closes; the
+    # closing word starts a question; a message that is only framing
+    ("Hi is it online, and how much", "Hi is it online, and how much"),
+    ("Thanks. How long does a session last?", "Thanks. How long does a session last?"),
+    ("how long is it? Best way to prepare?", "how long is it? Best way to prepare?"),
+    ("Thank you, Dana", "Thank you, Dana"),
+])
+def test_what_frames_a_letter(message: str, body: str) -> None:
+    assert asked.unframed(message) == body
 
 
 @pytest.mark.parametrize("message", [
@@ -134,6 +164,8 @@ def test_the_asking_rules_file_has_each_list() -> None:
     assert "how" in rules.question_words and "cuanto" in rules.question_words
     assert "i'd like to know" in rules.openers and "is that a bad idea" in rules.tags
     assert all(o == o.casefold() for o in rules.openers + rules.tags)
+    assert "dear" in rules.greetings + rules.salutations and "kind regards" in rules.closings
+    assert "doctora" in rules.titles
 
 
 def _reply(kind: str, confidence: float) -> Answer:

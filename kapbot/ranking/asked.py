@@ -7,7 +7,8 @@ Such a message is ranked as a whole and as its question sentence(s) (``readings`
 reading whose best section is likeliest to answer is taken (``kapbot.bot``). A question
 sentence ends with "?" or starts with a question word (English or Spanish), starts with an
 indirect question's opener ("I'd like to know...", "quisiera saber...") or ends with a tacked-on
-question ("... is that a bad idea").
+question ("... is that a bad idea"). A message written as a letter ("Dear Ms. Nassau,\n...\nKind
+regards,\nMargaret") is ranked without its greeting and closing lines too (``unframed``).
 """
 
 from __future__ import annotations
@@ -36,19 +37,28 @@ class AskingRules:
     openers: tuple[str, ...]  # ... or starting with one of these (indirect questions)
     tags: tuple[str, ...]  # ... or ending with one of these (a tacked-on question)
     greetings: tuple[str, ...]  # what may come before an opener ("Hi, I was wondering...")
+    salutations: tuple[str, ...] = ()  # a letter's first line, besides the greetings ("dear")
+    closings: tuple[str, ...] = ()  # a letter's last line, perhaps before a name ("best,")
+    titles: frozenset[str] = frozenset()  # words of a name that may be lower case ("doctora")
     plain: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:  # openers, tags and greetings as plain words, once
+    def __post_init__(self) -> None:  # the phrases as plain words, once
         object.__setattr__(self, "plain", tuple(
             tuple(_plain(p) for p in phrases)
-            for phrases in (self.openers, self.tags, self.greetings)))
+            for phrases in (self.openers, self.tags, self.greetings,
+                            self.greetings + self.salutations, self.closings)))
 
     @staticmethod
     def load(path: Path = ASKING_FILE) -> AskingRules:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return AskingRules(frozenset(str(data["question_words"]).split()),
-                           *(tuple(str(p).casefold() for p in data[key])
-                             for key in ("openers", "tags", "greetings")))
+
+        def phrases(key: str) -> tuple[str, ...]:
+            return tuple(str(p).casefold() for p in data[key])
+
+        return AskingRules(frozenset(str(data["question_words"]).split()), phrases("openers"),
+                           phrases("tags"), phrases("greetings"), phrases("salutations"),
+                           phrases("closings"),
+                           frozenset(_plain(w) for w in str(data["titles"]).split()))
 
 
 def _plain(text: str) -> str:
@@ -69,7 +79,7 @@ def is_question(sentence: str, rules: AskingRules = RULES) -> bool:
             first.group(0).replace("’", "'") in rules.question_words:
         return True
     plain = _plain(s)
-    openers, tags, greetings = rules.plain
+    openers, tags, greetings = rules.plain[:3]
     for greeting in greetings:  # "Hi, I was wondering..."
         if plain.startswith(greeting + " "):
             plain = plain[len(greeting) + 1:]
@@ -110,11 +120,62 @@ def question_sentences(message: str) -> tuple[str, ...]:
 
 
 def readings(message: str) -> tuple[str, ...]:
-    """What to rank for ``message``: itself first, then its question sentences together, then
-    each alone (no repeats)."""
-    asked = question_sentences(message)
-    out = [message, " ".join(asked), *asked] if asked else [message]
-    return tuple(dict.fromkeys(out))
+    """What to rank for ``message``: itself first, then itself without a letter's framing
+    (``unframed``), then its question sentences together, then each alone (no repeats)."""
+    body = unframed(message)
+    asked = question_sentences(body)
+    return tuple(dict.fromkeys([message, body, *([" ".join(asked), *asked] if asked else [])]))
+
+
+NAME_WORDS = 4  # at most this many words after a salutation, or on a signature line
+
+
+def unframed(message: str, rules: AskingRules = RULES) -> str:
+    """``message`` without a letter's framing: a greeting it opens with, up to a comma or colon
+    ("Dear Ms. Nassau,", "Good morning,"), and a closing it ends with ("Kind regards,
+    Margaret", "Thank you kindly, Robert Lindqvist"). Read on the message as the chat cleans
+    it, line breaks folded to spaces. A message that is only framing, or has none, is returned
+    as it is."""
+    text = " ".join(message.split())
+    _, _, _, salutations, closings = rules.plain
+    opening = _OPENING.match(text)
+    body = text[opening.end():] if opening and _framing(opening.group(1), salutations, rules) \
+        else text
+    pieces = _SENTENCE_END.split(body)
+    if len(pieces) > 2 and _name(pieces[-1].split(), rules.titles) and \
+            _framing(pieces[-2], closings, rules):
+        pieces = pieces[:-2]  # "Regards. Tom", "Sincerely, Harold P. Smith"
+    elif len(pieces) > 1 and _framing(pieces[-1], closings, rules):
+        pieces = pieces[:-1]
+    body = " ".join(pieces)
+    return body if body and body != text else message
+
+
+_OPENING = re.compile(r"([^,:?!]{1,60})[,:]\s+")  # the words before a first comma or colon
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _framing(line: str, phrases: tuple[str, ...], rules: AskingRules = RULES) -> bool:
+    """Whether ``line`` is only one of ``phrases`` ("Kind regards,"), perhaps followed by a name
+    ("Dear Ms. Nassau", "Best, Tom"; ``_name``). "Hi is it online" is not framing."""
+    if "?" in line:
+        return False
+    plain = _plain(line)
+    for phrase in phrases:
+        if plain == phrase:
+            return True
+        if plain.startswith(phrase + " "):
+            rest = line.split()[len(phrase.split()):]  # the name, as written
+            if _name([w for w in rest if w not in {",", ":", "-"}], rules.titles):
+                return True
+    return False
+
+
+def _name(words: list[str], titles: frozenset[str] = RULES.titles) -> bool:
+    """A signature or addressee: one to ``NAME_WORDS`` words, each capitalised ("Harold P.",
+    "Ms. Nassau") or a title ("doctora Nassau")."""
+    return 0 < len(words) <= NAME_WORDS and all(
+        w.lstrip("-–—,")[:1].isupper() or _plain(w) in titles for w in words)
 
 
 def _has_word(text: str) -> bool:
