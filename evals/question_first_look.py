@@ -19,7 +19,12 @@ alone, so a follow-up is asked without what it follows. Scoring reads the JSON r
 * answerable refused: an answerable question given "not covered", scope or medical (no_answer
   or medical);
 * not covered refused: a not-covered question not answered from the writing;
-* follow-ups answered: a follow-up (with history) answered from the right section.
+* follow-ups answered: a follow-up (with history) answered from the right section;
+* "... or its sentence quoted" (the same two figures, judged by the sentence too): the writer
+  names the section by the heading the exported page shows it under, and kapbot's corpus may
+  hold the sentence under another heading (the page's footer, "Comentarios" in the export, is
+  kapbot's "About the practice"). An answer that quotes the answering sentence is counted
+  right there whatever the heading.
 
 Standard library only: it scores any checkout, old or new.
 """
@@ -130,6 +135,9 @@ def score(cases: Sequence[Case], replies: Sequence[dict[str, Any]]) -> dict[str,
         offers = {norm(str(s.get("section", ""))) for s in r.get("suggestions") or ()}
         return right(c, r) or norm(c.section) in offers
 
+    def right_or_quoted(c: Case, r: dict[str, Any]) -> bool:
+        return right(c, r) or exact(c, r)
+
     follow = [(c, r) for c, r in answerable if c.history]
     return {
         "exact sentence quoted": (sum(exact(c, r) for c, r in answerable), len(answerable)),
@@ -140,6 +148,10 @@ def score(cases: Sequence[Case], replies: Sequence[dict[str, Any]]) -> dict[str,
         "not covered refused": (sum(r.get("kind") != "answer" for _, r in uncovered),
                                 len(uncovered)),
         "follow-ups answered": (sum(right(c, r) for c, r in follow), len(follow)),
+        "right section, or its sentence quoted": (
+            sum(right_or_quoted(c, r) for c, r in answerable), len(answerable)),
+        "follow-ups answered, or the sentence quoted": (
+            sum(right_or_quoted(c, r) for c, r in follow), len(follow)),
     }
 
 

@@ -28,6 +28,7 @@ def test_scores_from_the_json_replies_only() -> None:
         look.Case("d", "q", "answer", "X.", "Watering"),
         look.Case("e", "q", "not_covered"),
         look.Case("f", "q", "not_covered"),
+        look.Case("g", "q", "answer", "Call us.", "Comentarios", ("is it online?",)),
     ]
     replies = [
         _reply("answer", "Watering", "> water  DEEPLY twice a week. Roots …"),  # exact, right
@@ -36,14 +37,16 @@ def test_scores_from_the_json_replies_only() -> None:
         _reply("no_answer", offers=("Compost",)),  # refused, not offered
         _reply("no_answer"),
         _reply("answer", "Watering", "> Water."),
+        _reply("answer", "About", "> Call us."),  # the sentence, under another heading
     ]
     assert look.score(cases, replies) == {
-        "exact sentence quoted": (2, 4), "right section": (2, 4), "answered or offered": (3, 4),
-        "answerable refused": (1, 4), "not covered refused": (1, 2),
-        "follow-ups answered": (1, 1),
+        "exact sentence quoted": (3, 5), "right section": (2, 5), "answered or offered": (3, 5),
+        "answerable refused": (1, 5), "not covered refused": (1, 2),
+        "follow-ups answered": (1, 2), "right section, or its sentence quoted": (3, 5),
+        "follow-ups answered, or the sentence quoted": (2, 2),
     }
     md = look.table(look.score(cases, replies), "set")
-    assert "| exact sentence quoted | 2 / 4 | 0.50 |" in md
+    assert "| exact sentence quoted | 3 / 5 | 0.60 |" in md
 
 
 def test_history_goes_as_json_to_a_checkout_that_reads_it(tmp_path: Path) -> None:
