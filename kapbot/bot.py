@@ -251,11 +251,9 @@ class Bot:
         try:
             # kapbot.language.crosslingual
             if voice.lang != "en" and (snap := self._snapshot) is not None:
-                body = asked.unframed(question)  # a letter, without its greeting and closing
                 return self.langs.across.answer(
-                    snap.corpus, body, voice, medical, snap.multilingual_ranker,
-                    self.settings.answer_threshold, vectors[1] if body == question
-                    else self.vectors.multilingual_vector(body),
+                    snap.corpus, question, voice, medical, snap.multilingual_ranker,
+                    self.settings.answer_threshold, vectors[1],
                     self.search.button_questions(snap, self.settings.use_bank if use_bank is None
                                                  else use_bank, voice.lang))
             known = {question: vectors[1]}  # the multilingual vector of the text the screen read

@@ -54,15 +54,6 @@ def test_spanish_question_is_framed_in_spanish_and_quotes_english(real_bot: Bot)
     assert answer.text.endswith(_footer(real_bot))
 
 
-def test_a_spanish_letter_is_answered_as_its_question(real_bot: Bot) -> None:
-    question = "Quisiera saber cuánto dura una sesión típica."
-    letter = real_bot.ask(f"Estimada doctora Nassau:\n{question}\nAtentamente,\nMaría López")
-    alone = real_bot.ask(question)
-    assert letter.kind == alone.kind == "answer" and letter.language == "es"
-    assert (letter.sources, letter.confidence) == (alone.sources, alone.confidence)
-    assert letter.question.startswith("Estimada doctora Nassau:")  # what was asked, shown
-
-
 def test_spanish_not_covered_and_medical(real_bot: Bot) -> None:
     answer = real_bot.ask("¿Cuánto cuesta una sesión?")
     assert answer.kind == "no_answer" and answer.language == "es"
