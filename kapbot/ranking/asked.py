@@ -28,6 +28,17 @@ _FIRST = re.compile(r"[\w'’]+")
 
 
 @dataclass(frozen=True)
+class PlainPhrases:
+    """The rules' phrases as ``kapbot.text.plain_words`` reads a message, made once."""
+
+    openers: tuple[str, ...]
+    tags: tuple[str, ...]
+    greetings: tuple[str, ...]
+    openings: tuple[str, ...]  # what a letter may open with: the greetings and salutations
+    closings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AskingRules:
     """What makes a sentence ask (``data/asking.yaml``, which says what each list covers).
     Openers, tags and greetings match as ``kapbot.text.plain_words`` reads a message: case,
@@ -40,13 +51,15 @@ class AskingRules:
     salutations: tuple[str, ...] = ()  # a letter's first line, besides the greetings ("dear")
     closings: tuple[str, ...] = ()  # a letter's last line, perhaps before a name ("best,")
     titles: frozenset[str] = frozenset()  # words of a name that may be lower case ("doctora")
-    plain: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+    plain: PlainPhrases = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:  # the phrases as plain words, once
-        object.__setattr__(self, "plain", tuple(
-            tuple(_plain(p) for p in phrases)
-            for phrases in (self.openers, self.tags, self.greetings,
-                            self.greetings + self.salutations, self.closings)))
+        def plain(phrases: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(_plain(p) for p in phrases)
+
+        object.__setattr__(self, "plain", PlainPhrases(
+            plain(self.openers), plain(self.tags), plain(self.greetings),
+            plain(self.greetings + self.salutations), plain(self.closings)))
 
     @staticmethod
     def load(path: Path = ASKING_FILE) -> AskingRules:
@@ -79,13 +92,12 @@ def is_question(sentence: str, rules: AskingRules = RULES) -> bool:
             first.group(0).replace("’", "'") in rules.question_words:
         return True
     plain = _plain(s)
-    openers, tags, greetings = rules.plain[:3]
-    for greeting in greetings:  # "Hi, I was wondering..."
+    for greeting in rules.plain.greetings:  # "Hi, I was wondering..."
         if plain.startswith(greeting + " "):
             plain = plain[len(greeting) + 1:]
             break
-    return (any(plain == o or plain.startswith(o + " ") for o in openers)
-            or any(plain == t or plain.endswith(" " + t) for t in tags))
+    return (any(plain == o or plain.startswith(o + " ") for o in rules.plain.openers)
+            or any(plain == t or plain.endswith(" " + t) for t in rules.plain.tags))
 
 
 def asks(message: str) -> bool:
@@ -137,10 +149,10 @@ def unframed(message: str, rules: AskingRules = RULES) -> str:
     it, line breaks folded to spaces. A message that is only framing, or has none, is returned
     as it is."""
     text = " ".join(message.split())
-    _, _, _, salutations, closings = rules.plain
+    closings = rules.plain.closings
     opening = _OPENING.match(text)
-    body = text[opening.end():] if opening and _framing(opening.group(1), salutations, rules) \
-        else text
+    body = text[opening.end():] if opening and _framing(
+        opening.group(1), rules.plain.openings, rules) else text
     pieces = _SENTENCE_END.split(body)
     if len(pieces) > 2 and _name(pieces[-1].split(), rules.titles) and \
             _framing(pieces[-2], closings, rules):
