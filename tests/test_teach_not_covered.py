@@ -76,6 +76,10 @@ def test_a_line_the_writing_does_not_answer_is_written(
     assert _not_covered(with_list) == ("Do you sell seeds?", "How much is the club fee?",
                                        "Do you sell garden gloves?")
     assert "None of them would be refused with it." in trial.render()
+    again = notcovered.try_not_covered(with_list, "do you sell GARDEN gloves?",
+                                       _bots(fake_embedder))  # not tried again: already there
+    assert (again.asked, again.render()) == (
+        0, f"Already in {with_list.corpus_dir / 'not-covered.md'}: nothing changed.")
 
 
 def test_the_nearest_bank_lines_are_left_out_of_a_copy(

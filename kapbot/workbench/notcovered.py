@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from kapbot.corpus.markdown import NOT_COVERED, QUESTIONS_OPEN
 from kapbot.corpus.reader import corpus_files, load_corpus
-from kapbot.corpus.teach import Taught, clean, teach
+from kapbot.corpus.teach import Taught, clean, find_section, teach
 from kapbot.errors import KapbotError
 from kapbot.settings import Settings
 
@@ -47,6 +47,8 @@ class NotCoveredTrial:
     taught: Taught | None  # the line written (its diff), or None when it was not
 
     def render(self) -> str:
+        if self.taught is not None and not self.taught.diff:
+            return f"Already in {self.taught.path}: nothing changed."
         out = [f"Tried {self.line!r} as not covered: asked {self.asked} of your questions (the "
                "bank lines nearest it, left out, and your eval files' answerable ones) before "
                f"and after ({self.answered_before} answered before)."]
@@ -61,8 +63,6 @@ class NotCoveredTrial:
             out.append("Not written. Add only what your pages really do not say; reword the "
                        "line, or write the answer on a page. To add it all the same: "
                        "--anyway.")
-        elif not self.taught.diff:
-            out.append(f"Already in {self.taught.path}: nothing changed.")
         else:
             out.append(self.taught.diff.rstrip("\n"))
             out.append(f"Added to {self.taught.path}. Next: `kapbot reload` (or restart) so the "
@@ -115,6 +115,9 @@ def try_not_covered(settings: Settings, line: str, make_bot: Callable[[Settings]
     if not text:
         raise KapbotError("The question is empty: give the question the writing does not answer")
     section = not_covered_section(settings.corpus_dir)
+    if any(text.casefold() == q.casefold() for q in find_section(settings.corpus_dir,
+                                                                 section).questions):
+        return NotCoveredTrial(text, 0, 0, (), teach(settings.corpus_dir, section, text))
     own = make_bot(settings.replace(record_gaps=False))
     own.prepare()  # the corpus's index (made if missing), and the question vectors' model
     held = nearest_bank_lines(own, settings.corpus_dir, text)
