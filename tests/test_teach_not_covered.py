@@ -1,5 +1,5 @@
 """A not-covered line is tried before it is written (``kapbot teach --not-covered``): the bank
-lines nearest it, left out of two copies of the corpus, and an eval file's answerable questions
+lines near it, left out of two copies of the corpus, and an eval file's answerable questions
 are asked with and without it; a line that turns one of them refused is not written."""
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def test_a_line_that_would_refuse_a_question_the_writing_answers_is_not_written(
     assert trial.taught is None
     assert (with_list.corpus_dir / "not-covered.md").read_bytes() == before  # nothing written
     assert trial.render().splitlines() == [
-        "Tried 'how often should I water my plants daily' as not covered: asked 2 of your "
-        "questions (the bank lines nearest it, left out, and your eval files' answerable ones) "
+        "Tried 'how often should I water my plants daily' as not covered: asked 1 of your "
+        "questions (the bank lines near it, left out, and your eval files' answerable ones) "
         f"before and after ({trial.answered_before} answered before).",
         "With it, 1 of them would be refused:",
         "  - How often should I water my plants?",
@@ -70,7 +70,7 @@ def test_a_line_the_writing_does_not_answer_is_written(
     evals = ["When should I prune roses?", "When does the club meet?"]
     trial = notcovered.try_not_covered(with_list, "Do you sell garden gloves?",
                                        _bots(fake_embedder), evals)
-    assert trial.asked == 4 and trial.newly_refused == ()  # 2 bank lines and 2 eval questions
+    assert trial.asked == 3 and trial.newly_refused == ()  # the nearest bank line, 2 eval ones
     assert trial.taught is not None
     assert "+- Do you sell garden gloves?" in trial.taught.diff.splitlines()
     assert _not_covered(with_list) == ("Do you sell seeds?", "How much is the club fee?",
