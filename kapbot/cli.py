@@ -220,8 +220,6 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_teach(settings: Settings, args: argparse.Namespace) -> int:
     from kapbot.corpus.teach import teach
 
-    if args.not_covered:
-        return setupcli.cmd_teach_not_covered(settings, args)
     if args.crisis or args.not_crisis or args.medical or args.not_medical:
         return setupcli.cmd_teach_safety(settings, args)
     if not args.question or not args.section:

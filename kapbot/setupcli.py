@@ -1,7 +1,6 @@
-"""The set-up commands of ``kapbot``: ``init``, ``check``, ``sections``, the safety corrections
-of ``teach`` (``--crisis`` / ``--not-crisis`` / ``--medical`` / ``--not-medical``) and its
-not-covered line, tried first (``--not-covered``). Thin, like ``kapbot.cli``: each builds what
-it needs and prints plain sentences."""
+"""The set-up commands of ``kapbot``: ``init``, ``check``, ``sections`` and the safety corrections
+of ``teach`` (``--crisis`` / ``--not-crisis`` / ``--medical`` / ``--not-medical``). Thin, like
+``kapbot.cli``: each builds what it needs and prints plain sentences."""
 
 from __future__ import annotations
 
@@ -26,14 +25,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                        help="an ordinary question wrongly given the medical reply")
     teach.add_argument("--sealed", type=Path, help="the sealed safety sets' folder (default: "
                        "the project's evals/sealed)")
-    teach.add_argument("--not-covered", metavar="QUESTION",
-                       help="a question your pages do not answer: tried first, then added to "
-                       "not-covered.md unless it would refuse questions that were answered")
-    teach.add_argument("--eval", nargs="*", type=Path, default=[], metavar="FILE",
-                       help="with --not-covered: ask these files' answerable questions (default: "
-                       "your question banks and FAQ headings)")
-    teach.add_argument("--anyway", action="store_true",
-                       help="with --not-covered: add the line even if it refuses some")
     ev.add_argument("--bars", action="store_true", help="fail (exit 1) when a figure misses the "
                     "project's bars; always on for the project's own sets")
     init = sub.add_parser("init", help="make a new practice's folder: kapbot.toml, corpus/")
@@ -112,24 +103,6 @@ def cmd_teach_safety(settings: Settings, args: argparse.Namespace) -> int:
     taught = teach_safety(bot.screener, message, correction, args.sealed or SEALED_DIR)
     print(taught.render(message))
     return 0 if taught.written else 1
-
-
-def cmd_teach_not_covered(settings: Settings, args: argparse.Namespace) -> int:
-    from kapbot.bot import Bot
-    from kapbot.workbench.evaluation import parse_cases
-    from kapbot.workbench.notcovered import try_not_covered
-
-    missing = [str(path) for path in args.eval if not path.is_file()]
-    if missing:
-        raise KapbotError(f"No eval file {', '.join(missing)}: give the path of a question file "
-                          "(README, \"Set it up for your practice\", step 4)")
-    answerable = [c.question for path in args.eval for c in parse_cases(
-        path.read_text(encoding="utf-8").splitlines(), str(path)) if c.expect == "answer"]
-    print("Trying the line on a copy of your corpus: indexing it and asking your questions "
-          "before and after (a minute or two)...", flush=True)
-    trial = try_not_covered(settings, args.not_covered, Bot, answerable, args.anyway)
-    print(trial.render())
-    return 0 if trial.taught is not None else 1
 
 
 def check_before_index(settings: Settings) -> bool:

@@ -28,7 +28,7 @@ ADAPTERS = {"messagevectors", "npzfile", "bot", "__main__", "cli", "safetyteach"
             "storage.sqlitedb", "storage.history", "storage.feedback", "storage.gaps",
             "web.app", "web.chat", "web.sharedlimit", "web.asgi", "web.webguard",
             "workbench.evalrun", "workbench.gapreport", "workbench.htmlreport",
-            "workbench.plaineval", "workbench.notcovered"}
+            "workbench.plaineval"}
 HEAVY = {
     "chromadb": {"index.store"}, "langchain_chroma": {"index.store"},
     "langchain_core": {"index.store"},
