@@ -153,7 +153,7 @@ def unframed(message: str, rules: AskingRules = RULES) -> str:
     opening = _OPENING.match(text)
     body = text[opening.end():] if opening and _framing(
         opening.group(1), rules.plain.openings, rules) else text
-    pieces = _SENTENCE_END.split(body)
+    pieces = clauses(body)  # as the screen splits a message
     if len(pieces) > 2 and _name(pieces[-1].split(), rules.titles) and \
             _framing(pieces[-2], closings, rules):
         pieces = pieces[:-2]  # "Regards. Tom", "Sincerely, Harold P. Smith"
@@ -164,7 +164,6 @@ def unframed(message: str, rules: AskingRules = RULES) -> str:
 
 
 _OPENING = re.compile(r"([^,:?!]{1,60})[,:]\s+")  # the words before a first comma or colon
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _framing(line: str, phrases: tuple[str, ...], rules: AskingRules = RULES) -> bool:
