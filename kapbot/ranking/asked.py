@@ -7,7 +7,7 @@ Such a message is ranked as a whole and as its question sentence(s) (``readings`
 reading whose best section is likeliest to answer is taken (``kapbot.bot``). A question
 sentence ends with "?" or starts with a question word (English or Spanish), starts with an
 indirect question's opener ("I'd like to know...", "quisiera saber...") or ends with a tacked-on
-question ("... is that a bad idea"). A message written as a letter ("Dear Ms. Nassau,\n...\nKind
+question ("... is that a bad idea"). A message written as a letter ("Dear Dr. Rivera,\n...\nKind
 regards,\nMargaret") is ranked without its greeting and closing lines too (``unframed``).
 """
 
@@ -144,7 +144,7 @@ NAME_WORDS = 4  # at most this many words after a salutation, or on a signature 
 
 def unframed(message: str, rules: AskingRules = RULES) -> str:
     """``message`` without a letter's framing: a greeting it opens with, up to a comma or colon
-    ("Dear Ms. Nassau,", "Good morning,"), and a closing it ends with ("Kind regards,
+    ("Dear Dr. Rivera,", "Good morning,"), and a closing it ends with ("Kind regards,
     Margaret", "Thank you kindly, Robert Lindqvist"). Read on the message as the chat cleans
     it, line breaks folded to spaces. A message that is only framing, or has none, is returned
     as it is."""
@@ -168,7 +168,7 @@ _OPENING = re.compile(r"([^,:?!]{1,60})[,:]\s+")  # the words before a first com
 
 def _framing(line: str, phrases: tuple[str, ...], rules: AskingRules = RULES) -> bool:
     """Whether ``line`` is only one of ``phrases`` ("Kind regards,"), perhaps followed by a name
-    ("Dear Ms. Nassau", "Best, Tom"; ``_name``). "Hi is it online" is not framing."""
+    ("Dear Dr. Rivera", "Best, Tom"; ``_name``). "Hi is it online" is not framing."""
     if "?" in line:
         return False
     plain = _plain(line)
@@ -184,7 +184,7 @@ def _framing(line: str, phrases: tuple[str, ...], rules: AskingRules = RULES) ->
 
 def _name(words: list[str], titles: frozenset[str] = RULES.titles) -> bool:
     """A signature or addressee: one to ``NAME_WORDS`` words, each capitalised ("Harold P.",
-    "Ms. Nassau") or a title ("doctora Nassau")."""
+    "Dr. Rivera") or a title ("doctora Rivera")."""
     return 0 < len(words) <= NAME_WORDS and all(
         w.lstrip("-–—,")[:1].isupper() or _plain(w) in titles for w in words)
 
