@@ -18,13 +18,12 @@ from __future__ import annotations
 import functools
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kapbot.odds import logistic
-from kapbot.text import words
+from kapbot.text import plain_words, words
 
 MAX_HISTORY = 5  # earlier messages read, the most recent ones
 LEADS = ("and", "but", "also", "then", "so", "or", "plus", "what about", "how about",
@@ -39,7 +38,6 @@ SWITCHES = ("ok thanks", "ok thank you", "thanks", "thank you", "also", "another
 # kapbot.ranking.asked, which asks whether a sentence asks at all, this weighs how complete it is)
 QUESTION_STARTS = frozenset("what where which who why how when is are do does did can could "
                             "should would will".split())
-_WORD = re.compile(r"[a-z0-9']+")
 FOLLOW_UP_FILE = Path(__file__).resolve().parent / "followup.json"
 
 
@@ -48,7 +46,7 @@ def features(message: str, previous: str) -> list[float]:
     leading "and"/"what about", a leading "ok thanks"/"also"/"different question", a leading
     question word, its words pointing back (count), its content words, those not in
     ``previous``, and the share of its content words that ``previous`` has."""
-    plain = _WORD.findall(message.lower().replace("’", "'"))
+    plain = plain_words(message)
     lowered = " ".join(plain)
     content = words(message)
     before = set(words(previous))
@@ -112,7 +110,7 @@ def clean_history(history: object, limit: int) -> tuple[str, ...]:
 def is_follow_up(message: str, previous: str = "", odds: FollowUpOdds | None = None) -> bool:
     """Whether ``message`` leans on ``previous``, the visitor's message before it (learnt:
     ``FollowUpOdds``; the shipped one unless ``odds`` is given)."""
-    if not _WORD.search(message.lower()):
+    if not plain_words(message):
         return False
     odds = odds or shipped_odds()
     return odds.probability(message, previous) >= odds.level

@@ -38,6 +38,15 @@ def test_the_learnt_follow_up_model_reads_its_features() -> None:
     assert len(features("and after?", "")) == len(shipped_odds().weights)
 
 
+def test_the_signs_read_words_as_the_chat_does() -> None:
+    """Accents and apostrophes aside (``kapbot.text.plain_words``): "también" leads and points
+    back as "tambien" does, a word stays one word, and "it's" points back as "its" does."""
+    spanish = features("¿también en línea?", "¿Atiende en persona?")
+    assert spanish[:2] == features("tambien en linea?", "Atiende en persona?")[:2]
+    assert spanish[1] == 1.0 and spanish[0] == features("y en linea", "")[0]  # 3 words
+    assert features("is it's online?", "")[4] == features("is its online?", "")[4] > 0
+
+
 def test_reading_joins_the_previous_question_only_for_a_follow_up() -> None:
     history = ["What happens in a ketamine session?"]
     assert read("how long does that take?", history).text == (
