@@ -166,6 +166,10 @@ def test_the_asking_rules_file_has_each_list() -> None:
     assert all(o == o.casefold() for o in rules.openers + rules.tags)
     assert "dear" in rules.greetings + rules.salutations and "kind regards" in rules.closings
     assert "doctora" in rules.titles
+    # the chat's small-talk greetings and thanks (kapbot/smalltalk.yaml), read from there
+    assert {"good morning", "buenas tardes"} <= set(rules.greetings)
+    assert {"thanks", "muchas gracias"} <= set(rules.closings)
+    assert rules.greetings.index("hi there") < rules.greetings.index("hi")  # longest first
 
 
 def _reply(kind: str, confidence: float) -> Answer:

@@ -24,6 +24,7 @@ from kapbot.models import Answer
 from kapbot.text import clauses, plain_words
 
 ASKING_FILE = Path(__file__).resolve().parent / "data" / "asking.yaml"
+SMALLTALK_FILE = Path(__file__).resolve().parents[1] / "smalltalk.yaml"  # greetings, thanks
 _FIRST = re.compile(r"[\w'’]+")
 
 
@@ -62,15 +63,23 @@ class AskingRules:
             plain(self.greetings + self.salutations), plain(self.closings)))
 
     @staticmethod
-    def load(path: Path = ASKING_FILE) -> AskingRules:
+    def load(path: Path = ASKING_FILE, smalltalk: Path = SMALLTALK_FILE) -> AskingRules:
+        """The rules of ``path``, with the greetings and thanks of ``smalltalk`` (the chat's
+        small-talk phrases, English and Spanish): the greetings may come before an opener or
+        open a letter, the thanks close one."""
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        talk = yaml.safe_load(smalltalk.read_text(encoding="utf-8"))
 
         def phrases(key: str) -> tuple[str, ...]:
             return tuple(str(p).casefold() for p in data[key])
 
+        def spoken(move: str) -> tuple[str, ...]:  # longest first: "hi there" before "hi"
+            said = {str(p).casefold() for lang in talk[move].values() for p in lang}
+            return tuple(sorted(said, key=lambda p: (-len(p), p)))
+
         return AskingRules(frozenset(str(data["question_words"]).split()), phrases("openers"),
-                           phrases("tags"), phrases("greetings"), phrases("salutations"),
-                           phrases("closings"),
+                           phrases("tags"), spoken("greeting"), phrases("salutations"),
+                           phrases("closings") + spoken("thanks"),
                            frozenset(_plain(w) for w in str(data["titles"]).split()))
 
 
