@@ -8,7 +8,15 @@ import pytest
 
 from kapbot.bot import Bot
 from kapbot.errors import ConfigError
-from kapbot.language.choice import Lang, Signals, SpanishOdds, choose, features, parse_languages
+from kapbot.language.choice import (
+    Lang,
+    Signals,
+    SpanishOdds,
+    choose,
+    features,
+    language_words,
+    parse_languages,
+)
 from kapbot.language.langdetect import CHOICE_FILE, LanguageDetector, load_odds
 from kapbot.settings import Settings
 
@@ -79,9 +87,21 @@ def test_the_learnt_choice_keeps_short_messages_without_cue_words() -> None:
     assert choose("thanks", {}, BOTH, Lang.ES, Signals(0.0, 0.0), SHARE) is Lang.EN  # a cue word
 
 
+def test_the_words_the_choice_weighs() -> None:
+    assert language_words("¿Qué TAL? It's el AÑO 2020, qué") == {"que", "tal", "its", "el", "ano"}
+
+
+def test_each_word_weighs_once() -> None:
+    odds = SpanishOdds((0.0,) * 7, -1.0, switch=0.5, stay=0.3, word_weights={"si": 1.0})
+    assert odds.probability("si", Signals(0.0, 0.0)) == pytest.approx(0.5)
+    assert odds.probability("si si, Sí", Signals(0.0, 0.0)) == pytest.approx(0.5)
+    assert odds.probability("no", Signals(0.0, 0.0)) == pytest.approx(0.2689, abs=1e-4)
+
+
 def test_the_shipped_choice_loads_and_a_bad_file_does_not_break(tmp_path: Path) -> None:
     shipped = load_odds()
     assert shipped is not None and len(shipped.weights) == 7 and shipped.switch > shipped.stay
+    assert len(shipped.word_weights) > 1000 and shipped.word_weights["que"] > 0
     assert "evals/train_language_choice.py" in CHOICE_FILE.read_text(encoding="utf-8")
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
     assert load_odds(tmp_path / "bad.json") is None
@@ -100,10 +120,16 @@ def detector() -> LanguageDetector:
     ("mi novio tomó ketamina y alcohol y no despierta", None, Lang.ES),
     ("q onda, las sesiones son in person o por zoom?", None, Lang.ES),
     ("What happens during a ketamine session?", Lang.ES, Lang.EN),  # the visitor switched
-    ("my boyfriend took ketamine y alcohol and won't wake up", None, Lang.EN),
-    # Spanglish: mostly English words around Spanish ones, answered in Spanish
+    # Spanglish: mostly English words around Spanish ones, answered in Spanish; since the
+    # choice weighs words (2026-12-02), one Spanish "y" for "and" is enough (988 and 911 show
+    # in either language's crisis reply)
+    ("my boyfriend took ketamine y alcohol and won't wake up", None, Lang.ES),
     ("my mom wants to know si la terapia es en español o solo in English", None, Lang.ES),
     ("ok pero how much does it cost? es que no tengo mucho dinero", None, Lang.ES),
+    ("hacen group sessions de ketamina?", None, Lang.ES),
+    ("Is there parking cerca del office?", None, Lang.ES),
+    ("my boyfriend took ketamine and alcohol and won't wake up", None, Lang.EN),
+    ("is microdosing ketamine a thing", None, Lang.EN),
     ("do you do in person sessions?", None, Lang.EN),
     ("ok", Lang.ES, Lang.ES),
     ("yes", None, Lang.EN),

@@ -2,10 +2,11 @@
 and the message's own cues in, a ``Lang`` out.
 
 Between English and Spanish the choice is learnt (``SpanishOdds``): a logistic model over the
-detector's confidence, the share of the message's words in Spanish stretches, and its Spanish
-and English function words, fitted on the language labels of every safety training line
+detector's confidence, the share of the message's words in Spanish stretches, its Spanish and
+English function words, and a weight for each word that at least three training writers used,
+fitted on the language labels of every safety training line
 (``evals/train_language_choice.py``), so a Spanglish message, mostly English words around
-Spanish ones, is usually answered in Spanish (about five in six: ``evals/language-choice.md``).
+Spanish ones, is usually answered in Spanish (about nine in ten: ``evals/language-choice.md``).
 A message that is not clearly Spanish stays English, and a Spanish conversation stays Spanish
 unless the message is clearly English: a visitor who switches is followed. A message of one or
 two words with no function word of the other language keeps the conversation's language ("ok",
@@ -18,11 +19,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kapbot.errors import ConfigError
 from kapbot.odds import logistic
+from kapbot.text import plain_words
 
 
 class Lang(StrEnum):
@@ -96,6 +98,12 @@ def features(text: str, signals: Signals) -> list[float]:
             math.log1p(english), spanish / words, english / words, math.log(words)]
 
 
+def language_words(text: str) -> frozenset[str]:
+    """The message's words as the learnt choice weighs them: lower case, accents removed
+    (visitors often type Spanish without them), letters only, each once."""
+    return frozenset(word for word in plain_words(text) if word.isalpha())
+
+
 @dataclass(frozen=True)
 class SpanishOdds:
     """The learnt choice between English and Spanish (``kapbot/language/language_choice.json``)."""
@@ -104,10 +112,12 @@ class SpanishOdds:
     bias: float
     switch: float  # from this probability of Spanish, a message outside Spanish talk is Spanish
     stay: float  # below this one, a message in a Spanish conversation is English
+    word_weights: Mapping[str, float] = field(default_factory=dict)  # per ``language_words``
 
     def probability(self, text: str, signals: Signals) -> float:
-        return logistic(self.bias + sum(w * x for w, x in zip(
-            self.weights, features(text, signals), strict=True)))
+        dense = sum(w * x for w, x in zip(self.weights, features(text, signals), strict=True))
+        words = sum(self.word_weights.get(word, 0.0) for word in language_words(text))
+        return logistic(self.bias + dense + words)
 
 
 def choose(text: str, confidences: Mapping[Lang, float], allowed: Sequence[Lang],

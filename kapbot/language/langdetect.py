@@ -27,7 +27,8 @@ def load_odds(path: Path = CHOICE_FILE) -> SpanishOdds | None:
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
         return SpanishOdds(tuple(float(w) for w in saved["weights"]), float(saved["bias"]),
-                           float(saved["switch"]), float(saved["stay"]))
+                           float(saved["switch"]), float(saved["stay"]),
+                           {str(k): float(v) for k, v in saved.get("words", {}).items()})
     except (OSError, ValueError, KeyError, TypeError):
         log.exception("Could not read the language choice at %s; cue words decide", path)
         return None
