@@ -29,6 +29,7 @@ SETS = {  # name: (file, kapbot.toml or None)
     "questions": (HERE / "evals/questions.jsonl", None),
     "es-dev2": (HERE / "evals/spanish-dev2.jsonl", None),
     "es-dev3": (HERE / "evals/spanish-dev3.jsonl", None),
+    "es-dev4": (HERE / "evals/spanish-dev4.jsonl", None),
     "practice2": (HERE / "tests/second_practice/questions.jsonl",
                   HERE / "tests/second_practice/kapbot.toml"),
     "practice2-holdout": (HERE / "tests/second_practice/holdout.jsonl",
