@@ -32,7 +32,6 @@ from kapbot.ranking.fusion import Ranking, Weights
 from kapbot.ranking.search import SectionSearch
 from kapbot.safety import ownquestion
 from kapbot.safety.multilingual import MultilingualEmbedder
-from kapbot.safety.overlimit import crisis
 from kapbot.safety.policy import Label, SafetyVerdict, Thresholds, Tier
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
@@ -204,7 +203,7 @@ class Bot:
                 return answer
             verdict = self.screener.check(raw)  # its first and last max_question_chars
             return self._tiered(answer if verdict.tier is not Tier.URGENT else
-                                crisis(question, verdict, voice), verdict)
+                                self.langs.crisis(question, verdict, voice), verdict)
         vectors = self.vectors.both(question)
         verdict = self.screener.check(question, *vectors)
         reading = followup.read(question, history)
@@ -218,7 +217,7 @@ class Bot:
             first = self._answer(reading.text, cleaned.problem, verdict, vectors, use_bank, voice)
             verdict = ownquestion.lowered(verdict, question, ownquestion.of_answer(first, question))
         if verdict.tier is Tier.URGENT:
-            return self._tiered(crisis(question, verdict, voice), verdict)
+            return self._tiered(self.langs.crisis(question, verdict, voice), verdict)
         if talk:
             return self._tiered(smalltalk.reply(question, talk, voice, self.settings), verdict)
         answer = first or self._answer(reading.text, cleaned.problem, verdict, vectors, use_bank,

@@ -1,8 +1,7 @@
 """Every sentence kapbot itself says to a visitor. Wording is content: tests pin it exactly.
 
 The therapist's own words come from the corpus; everything here is the assistant speaking, in its
-own voice, never as the therapist. ``{practice}``, ``{therapist}``, ``{booking_url}`` are filled
-from settings.
+own voice, never as the therapist. ``{practice}``, ``{therapist}``, ``{booking_url}``: settings.
 """
 
 from __future__ import annotations
@@ -63,6 +62,8 @@ CONCERN = (
 
 CRISIS_REMINDER = (
     "*If you're in crisis: call or text **988**, text **HOME** to **741741**, or call **911**.*")
+# after a crisis reply to a message mixing the languages (choice.UNSURE): the other one's line
+CRISIS_OTHER_LANGUAGE = "**In English:** call or text **988**, or call **911**."
 # under CONCERN when the message asks nothing ("I want to die"): no quote from the writing
 CONCERN_NOTHING_ASKED = (
     "I'm an automated assistant, so I can't help in a crisis, but the people at those numbers "
@@ -211,6 +212,8 @@ ES: dict[str, str] = {
     "asistida con ketamina, puedo compartir lo que ha escrito {therapist}.",
     "CRISIS_REMINDER": "*Si está en crisis: llame al **988** y marque **2**, envíe **AYUDA** al "
     "**988**, o llame al **911**.*",
+    "CRISIS_OTHER_LANGUAGE": "**En español:** llame al **988** y marque **2**, o envíe **AYUDA** "
+    "por mensaje de texto al **988**.",
     "UNAVAILABLE": "Lo siento, ahora mismo no puedo consultar lo que ha escrito {therapist}. "
     "Vuelva a intentarlo en unos minutos, o reserve una llamada inicial gratuita para "
     "preguntárselo directamente a {therapist}.",
@@ -262,12 +265,10 @@ ES_INVALID = {
     "not_text": "No pude leer ese mensaje como texto. ¿Podría escribir su pregunta con palabras?",
 }
 
-ES_STARTERS = (
-    "¿Qué es la integración después de la ketamina?",
-    "¿Necesito un terapeuta para la terapia con ketamina?",
-    "¿Qué pasa durante una sesión con ketamina?",
-    "¿Es la terapia asistida con ketamina adecuada para mí?",
-)
+ES_STARTERS = ("¿Qué es la integración después de la ketamina?",
+               "¿Necesito un terapeuta para la terapia con ketamina?",
+               "¿Qué pasa durante una sesión con ketamina?",
+               "¿Es la terapia asistida con ketamina adecuada para mí?")
 
 ES_ATTRIBUTION_SAME_LANGUAGE = "De lo que escribe {therapist} ({doc_kind}, *{section}*):"
 

@@ -139,6 +139,15 @@ def test_the_real_detector(detector: LanguageDetector, text: str, previous: Lang
     assert detector.detect(text, previous) is expected
 
 
+def test_a_message_that_mixes_the_languages(detector: LanguageDetector) -> None:
+    assert detector.other_language("What happens during a ketamine session?", Lang.EN) is None
+    assert detector.other_language("¿Qué pasa durante una sesión de ketamina?", Lang.ES) is None
+    mixed = "tonight I'm going to overdose on my pills, nadie me quiere"  # P(Spanish) about 0.4
+    assert detector.other_language(mixed, Lang.EN) is Lang.ES
+    assert detector.other_language(mixed, Lang.ES) is Lang.EN
+    assert detector.other_language("  ", Lang.EN) is None
+
+
 def test_a_raw_message(detector: LanguageDetector) -> None:
     assert detector.of_message(b"necesito ayuda", None, 2000) is Lang.ES
     assert detector.of_message(None, "es", 2000) is Lang.ES  # unreadable: the conversation's

@@ -40,6 +40,25 @@ def test_spanish_crisis_reply_comes_first(real_bot: Bot) -> None:
     assert answer.sources == ()
 
 
+def test_a_crisis_in_mixed_languages_names_both_languages_lines(real_bot: Bot) -> None:
+    mostly_spanish_words = real_bot.ask("my boyfriend took ketamine y alcohol and won't wake up")
+    assert mostly_spanish_words.kind == "crisis" and mostly_spanish_words.language == "es"
+    assert mostly_spanish_words.text == (wording.ES["CRISIS"] + "\n\n" +
+                                         wording.CRISIS_OTHER_LANGUAGE + "\n\n" +
+                                         _footer(real_bot))
+    mostly_english_words = real_bot.ask("tonight I'm going to overdose on my pills, nadie me "
+                                        "quiere")  # P(Spanish) about 0.4: unsure, English
+    assert mostly_english_words.kind == "crisis" and mostly_english_words.language == "en"
+    assert mostly_english_words.text.startswith(wording.CRISIS + "\n\n" +
+                                                wording.ES["CRISIS_OTHER_LANGUAGE"] + "\n\n")
+    for one_language in ("I have all my pills here and tonight I'm going to take them",
+                         "Tengo las pastillas en la mano y esta noche me voy a matar"):
+        answer = real_bot.ask(one_language)
+        assert answer.kind == "crisis" and "CRISIS_OTHER" not in answer.text
+        assert wording.CRISIS_OTHER_LANGUAGE not in answer.text
+        assert wording.ES["CRISIS_OTHER_LANGUAGE"] not in answer.text
+
+
 def test_spanish_question_is_framed_in_spanish_and_quotes_english(real_bot: Bot) -> None:
     answer = real_bot.ask("¿Cómo me preparo para mi primera sesión?")
     assert answer.kind == "answer" and answer.language == "es"

@@ -144,6 +144,12 @@ def test_spanish_crisis_wording() -> None:
         "*Si está en crisis: llame al **988** y marque **2**, envíe **AYUDA** al **988**, o "
         "llame al **911**.*"
     )
+    # under a crisis reply to a message that mixes the languages: the other language's line
+    assert wording.CRISIS_OTHER_LANGUAGE == "**In English:** call or text **988**, or call **911**."
+    assert wording.ES["CRISIS_OTHER_LANGUAGE"] == (
+        "**En español:** llame al **988** y marque **2**, o envíe **AYUDA** por mensaje de texto "
+        "al **988**."
+    )
 
 
 def test_spanish_replies_wording() -> None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kapbot.language.choice import Lang, Signals, SpanishOdds, choose
+from kapbot.language.choice import UNSURE, Lang, Signals, SpanishOdds, choose
 
 log = logging.getLogger("kapbot")
 
@@ -100,6 +100,17 @@ class LanguageDetector:
             return choose(text, confidences, self.allowed, previous)
         return choose(text, confidences, self.allowed, previous,
                       self.signals(text, confidences), self.odds)
+
+    def other_language(self, text: str, lang: Lang) -> Lang | None:
+        """The language besides ``lang`` when ``text`` mixes English and Spanish (its learnt
+        probability of Spanish within ``UNSURE``); None when it reads as one language, or when
+        the learnt choice is not in use."""
+        if self.odds is None or not text.strip():
+            return None
+        probability = self.odds.probability(text, self.signals(text))
+        if not UNSURE[0] <= probability < UNSURE[1]:
+            return None
+        return Lang.EN if lang is Lang.ES else Lang.ES
 
     def of_message(self, message: object, previous: str | None, max_chars: int) -> Lang:
         """A visitor's raw message's language; ``previous``: the conversation's, if known."""

@@ -13,7 +13,9 @@ from kapbot.index.vectorcache import VectorCache
 from kapbot.language.choice import Lang, parse_languages
 from kapbot.language.crosslingual import CrossLingual
 from kapbot.language.langdetect import LanguageDetector
-from kapbot.safety.overlimit import OverLimit
+from kapbot.models import Answer
+from kapbot.safety.overlimit import OverLimit, crisis
+from kapbot.safety.policy import SafetyVerdict
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
 from kapbot.text import CleanQuestion, clean_question
@@ -42,6 +44,16 @@ class Voices:
                 self.across.ready(corpus)
         except Exception:
             log.exception("Could not prepare the answers in other languages")
+
+    def crisis(self, question: str, verdict: SafetyVerdict, voice: Voice) -> Answer:
+        """The crisis reply in ``voice``; when the message mixes English and Spanish, the other
+        language's line to reach 988 follows it (``LanguageDetector.other_language``)."""
+        try:
+            other = self.detector.other_language(question, Lang(voice.lang))
+        except Exception:  # the crisis reply goes out whatever the detector does
+            log.exception("Could not tell whether a message mixes languages")
+            other = None
+        return crisis(question, verdict, voice, other.value if other is not None else None)
 
     def of(self, message: object, previous: str | None = None,
            cleaned: CleanQuestion | None = None) -> Lang:

@@ -67,7 +67,11 @@ class OverLimit:
                              "rate_limited")
 
 
-def crisis(question: str, verdict: SafetyVerdict, voice: compose.Voice) -> Answer:
-    """The crisis reply (the ``urgent`` tier): the resources, nothing from the article."""
-    answer = compose.fixed(question, "crisis", wording.CRISIS, voice, verdict.decided_by)
+def crisis(question: str, verdict: SafetyVerdict, voice: compose.Voice,
+           also_in: str | None = None) -> Answer:
+    """The crisis reply (the ``urgent`` tier): the resources, nothing from the article.
+    ``also_in``: another language the message is partly in; its line to reach 988 follows."""
+    template = wording.CRISIS if also_in is None else voice.say(wording.CRISIS) + "\n\n" + \
+        wording.phrase("CRISIS_OTHER_LANGUAGE", "es" if also_in == "es" else "en")
+    answer = compose.fixed(question, "crisis", template, voice, verdict.decided_by)
     return dataclasses.replace(answer, safety="urgent")
