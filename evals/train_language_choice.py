@@ -30,7 +30,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE))
 
-from kapbot.language.choice import Lang, choose, features, language_words  # noqa: E402
+from kapbot.language.choice import UNSURE, Lang, choose, features, language_words  # noqa: E402
 from kapbot.language.langdetect import CHOICE_FILE, LanguageDetector  # noqa: E402
 
 TRAIN = HERE / "kapbot/safety/data/train"
@@ -131,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
         f"message outside a Spanish conversation is answered in Spanish from {SWITCH}; a "
         f"message in one turns English below {STAY}. Development figures (training data), not a "
         "sealed first look.", "", *rows, "",
+        f"Read as mixing the two languages (probability of Spanish from {UNSURE[0]} to "
+        f"{UNSURE[1]}: a crisis reply then names the other language's line too): "
+        + ", ".join(f"{int(((held >= UNSURE[0]) & (held < UNSURE[1]))[langs == k].sum())} of "
+                    f"{int((langs == k).sum())} {name}" for k, name in (
+                        ("en", "English"), ("spanglish", "Spanglish"), ("es", "Spanish")))
+        + " lines.", "",
         "Without the words (the detector's signals and function words only, the model before "
         "2026-12-02, at its level 0.7): English, Spanglish and Spanish lines given Spanish "
         f"{before.replace(' ', ', ')}.", "",
