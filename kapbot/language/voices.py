@@ -14,7 +14,8 @@ from kapbot.language.choice import Lang, parse_languages
 from kapbot.language.crosslingual import CrossLingual
 from kapbot.language.langdetect import LanguageDetector
 from kapbot.models import Answer
-from kapbot.safety.overlimit import OverLimit, crisis
+from kapbot.safety import overlimit
+from kapbot.safety.overlimit import OverLimit
 from kapbot.safety.policy import SafetyVerdict
 from kapbot.safety.screener import Screener
 from kapbot.settings import Settings
@@ -53,7 +54,8 @@ class Voices:
         except Exception:  # the crisis reply goes out whatever the detector does
             log.exception("Could not tell whether a message mixes languages")
             other = None
-        return crisis(question, verdict, voice, other.value if other is not None else None)
+        return overlimit.crisis(question, verdict, voice,
+                                other.value if other is not None else None)
 
     def of(self, message: object, previous: str | None = None,
            cleaned: CleanQuestion | None = None) -> Lang:
