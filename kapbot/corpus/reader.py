@@ -19,8 +19,8 @@ from kapbot.models import Document, Section
 log = logging.getLogger("kapbot.corpus")
 
 SUFFIXES = (".md", ".markdown", ".txt")
-INDEX_SCHEMA = 4  # bump when the way units are built changes (2: sentences split by pysbd;
-# 3: Spanish bank lines out of the English index; 4: and Spanglish ones mostly in Spanish)
+INDEX_SCHEMA = 3  # bump when the way units are built changes (2: sentences split by pysbd;
+# 3: Spanish bank lines out of the English index)
 
 
 @dataclass(frozen=True)

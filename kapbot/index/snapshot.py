@@ -23,7 +23,7 @@ from kapbot.errors import IndexDamaged, KapbotError
 from kapbot.index.embeddings import Embedder, VectorTable
 from kapbot.index.splitcache import SplitCache
 from kapbot.index.store import Store
-from kapbot.language.choice import parse_languages, reads_mostly_spanish
+from kapbot.language.choice import parse_languages, reads_as_spanish
 from kapbot.lexical import BM25
 from kapbot.models import Section, Unit
 from kapbot.ranking import ranker as section_ranker
@@ -171,12 +171,11 @@ def load_multilingual_ranker(settings: Settings, units: list[Unit], fingerprint:
 
 def english_units(units: list[Unit]) -> list[Unit]:
     """The units of the English index (the store, the MiniLM ranker, word matching): all but the
-    question lines written in Spanish, or in Spanglish mostly in Spanish (bank lines, and a
-    Spanish page's FAQ headings or not-covered examples), which the multilingual ranker alone
-    reads. In MiniLM's English space such a line sits near other Spanish lines rather than near
-    its meaning, so it pulled English questions towards wrong sections
-    (docs/bank-sources/README.md)."""
-    return [u for u in units if not (u.type == "question" and reads_mostly_spanish(u.text))]
+    question lines written in Spanish (bank lines, and a Spanish page's FAQ headings or
+    not-covered examples), which the multilingual ranker alone reads. In MiniLM's English space
+    a Spanish line sits near other Spanish lines rather than near its meaning, so it pulled
+    English questions towards wrong sections (docs/bank-sources/README.md)."""
+    return [u for u in units if not (u.type == "question" and reads_as_spanish(u.text))]
 
 
 def load_snapshot(

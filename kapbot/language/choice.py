@@ -83,13 +83,6 @@ def reads_as_spanish(text: str) -> bool:
     return counts[Lang.ES] >= 2 and counts[Lang.EN] == 0
 
 
-def reads_mostly_spanish(text: str) -> bool:
-    """A line in Spanish, or Spanglish mostly in Spanish: two Spanish cues or more, and more
-    Spanish cues than English ones."""
-    counts = cue_counts(text)
-    return counts[Lang.ES] >= 2 and counts[Lang.ES] > counts[Lang.EN]
-
-
 @dataclass(frozen=True)
 class Signals:
     """What the detector reads of a message: its confidence that the whole message is Spanish,
