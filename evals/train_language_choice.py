@@ -86,18 +86,21 @@ def main(argv: list[str] | None = None) -> int:
     y = np.asarray([lang != "en" for _, _, lang in data], dtype=int)
     writers = np.asarray([w for w, _, _ in data])
     langs = np.asarray([lang for _, _, lang in data])
-    held = np.zeros(len(data))
-    for writer in sorted(set(writers)):
-        mine = writers == writer
-        others = [w for w, keep in zip(words, ~mine, strict=True) if keep]
-        x = design(dense, words, vocabulary(others, list(writers[~mine])))
-        model = LogisticRegression(C=1.0, max_iter=3000).fit(x[~mine], y[~mine])
-        held[mine] = model.predict_proba(x[mine])[:, 1]
-    dense_only = np.zeros(len(data))  # the model before the words, for comparison
-    for writer in sorted(set(writers)):
-        mine = writers == writer
-        model = LogisticRegression(C=1.0, max_iter=2000).fit(dense[~mine], y[~mine])
-        dense_only[mine] = model.predict_proba(dense[mine])[:, 1]
+
+    def held_out(inputs: Any) -> Any:
+        """Each writer's lines scored by a model fitted on the others'; ``inputs(mine)``: the
+        design, given which lines are the writer's (its words are counted among the others')."""
+        held = np.zeros(len(data))
+        for writer in sorted(set(writers)):
+            mine = writers == writer
+            x = inputs(mine)
+            model = LogisticRegression(C=1.0, max_iter=3000).fit(x[~mine], y[~mine])
+            held[mine] = model.predict_proba(x[mine])[:, 1]
+        return held
+
+    held = held_out(lambda mine: design(dense, words, vocabulary(
+        [w for w, keep in zip(words, ~mine, strict=True) if keep], list(writers[~mine]))))
+    dense_only = held_out(lambda mine: dense)  # the model before the words, for comparison
     both = (Lang.EN, Lang.ES)  # the rule without the learnt model, for comparison
     old = np.asarray([choose(text, detector.confidences(text), both) is Lang.ES
                       for _, text, _ in data])
