@@ -57,6 +57,12 @@ def test_a_crisis_in_mixed_languages_names_both_languages_lines(real_bot: Bot) -
         assert answer.kind == "crisis" and "CRISIS_OTHER" not in answer.text
         assert wording.CRISIS_OTHER_LANGUAGE not in answer.text
         assert wording.ES["CRISIS_OTHER_LANGUAGE"] not in answer.text
+    # over the rate limit the same crisis reply goes out, the other language's line with it
+    limited = real_bot.limited("tonight I'm going to overdose on my pills, nadie me quiere",
+                               "visitor-over-limit")
+    assert limited.kind == "crisis" and limited.text == mostly_english_words.text
+    assert "CRISIS_OTHER" not in real_bot.limited("Tengo las pastillas en la mano y esta noche "
+                                                  "me voy a matar", "visitor-over-limit").text
 
 
 def test_spanish_question_is_framed_in_spanish_and_quotes_english(real_bot: Bot) -> None:

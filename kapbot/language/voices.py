@@ -29,7 +29,8 @@ class Voices:
                  corpus_vectors: Embedder | None = None) -> None:
         self.detector = LanguageDetector(parse_languages(settings.languages))
         self.voice: dict[str, Voice] = {lang: voice_for(settings, lang) for lang in Lang}
-        self.over_limit = {lang: OverLimit(screener, voice, settings.max_question_chars)
+        self.over_limit = {lang: OverLimit(screener, voice, settings.max_question_chars,
+                                           self.other_language)
                            for lang, voice in self.voice.items()}
         # the corpus's multilingual vectors are remembered between starts; a visitor's are not
         self.across = CrossLingual(multilingual, settings.max_quote_words, corpus_vectors or
@@ -48,14 +49,21 @@ class Voices:
 
     def crisis(self, question: str, verdict: SafetyVerdict, voice: Voice) -> Answer:
         """The crisis reply in ``voice``; when the message mixes English and Spanish, the other
-        language's line to reach 988 follows it (``LanguageDetector.other_language``)."""
-        try:
-            other = self.detector.other_language(question, Lang(voice.lang))
-        except Exception:  # the crisis reply goes out whatever the detector does
-            log.exception("Could not tell whether a message mixes languages")
-            other = None
+        language's line to reach 988 follows it (``other_language``). The replies over a limit
+        (``OverLimit``) add it the same way."""
         return overlimit.crisis(question, verdict, voice,
-                                other.value if other is not None else None)
+                                self.other_language(question, voice.lang))
+
+    def other_language(self, question: str, lang: str) -> str | None:
+        """The other language ``question`` is partly in, beside the reply's ``lang``
+        (``LanguageDetector.other_language``); None when it is not mixed, or when the detector
+        fails: the crisis reply goes out whatever the detector does."""
+        try:
+            other = self.detector.other_language(question, Lang(lang))
+        except Exception:
+            log.exception("Could not tell whether a message mixes languages")
+            return None
+        return other.value if other is not None else None
 
     def of(self, message: object, previous: str | None = None,
            cleaned: CleanQuestion | None = None) -> Lang:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Callable
 
 from kapbot import compose, wording
 from kapbot.guard import RateLimiter
@@ -19,11 +20,17 @@ FULL_SCREENS_PER_MINUTE = 60  # as many as one visitor may queue (joins_per_minu
 REMEMBERED = 256
 
 
+# the other language a message is partly in, given the reply's (``Voices.other_language``)
+OtherLanguage = Callable[[str, str], "str | None"]
+
+
 class OverLimit:
-    def __init__(self, screener: Screener, voice: compose.Voice, max_chars: int) -> None:
+    def __init__(self, screener: Screener, voice: compose.Voice, max_chars: int,
+                 other_language: OtherLanguage = lambda text, lang: None) -> None:
         self.screener = screener
         self.voice = voice
         self.max_chars = max_chars
+        self.other_language = other_language
         self._full_screens = RateLimiter(FULL_SCREENS_PER_MINUTE)
         self._crises: dict[str, Answer] = {}
         self._lock = threading.Lock()
@@ -35,7 +42,7 @@ class OverLimit:
             return None
         verdict = (self.screener.check(cleaned.text) if full
                    else self.screener.rules_only(cleaned.text))
-        return crisis(cleaned.text, verdict, self.voice) if verdict.tier is Tier.URGENT else None
+        return self._crisis(cleaned.text, verdict) if verdict.tier is Tier.URGENT else None
 
     def crisis_for(self, message: object, visitor: str) -> Answer | None:
         """The reply ``message`` must get even over a limit: the crisis reply (``urgent``), or
@@ -46,7 +53,7 @@ class OverLimit:
             if cleaned.problem not in ("empty", "too_long", "not_text"):
                 verdict = self.screener.check(cleaned.text)
                 if verdict.tier is Tier.URGENT:
-                    found = crisis(cleaned.text, verdict, self.voice)
+                    found = self._crisis(cleaned.text, verdict)
                 elif verdict.tier is Tier.CONCERN:
                     found = compose.with_resources(self._limited(cleaned.text), wording.CONCERN)
             with self._lock:
@@ -61,6 +68,9 @@ class OverLimit:
         if found is not None:
             return found
         return self._limited(clean_question(message, self.max_chars).text)
+
+    def _crisis(self, question: str, verdict: SafetyVerdict) -> Answer:
+        return crisis(question, verdict, self.voice, self.other_language(question, self.voice.lang))
 
     def _limited(self, question: str) -> Answer:
         return compose.fixed(question, "no_answer", wording.RATE_LIMITED, self.voice,
