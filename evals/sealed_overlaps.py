@@ -6,7 +6,7 @@ sequence (common words dropped) or cosine ≥ 0.9 with MiniLM. Only the training
 nothing of a sealed message is printed, and the count removed per file goes in
 data/train/README.md (or the folder's README.md).
 
-    .venv/bin/python evals/sealed_overlaps.py [--drop] --data-dir DIR
+    .venv/bin/python evals/sealed_overlaps.py [--drop] [--only FILE_NAME] --data-dir DIR
 """
 
 from __future__ import annotations
@@ -59,6 +59,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--drop", action="store_true")
     parser.add_argument("--data-dir", default="data")
+    parser.add_argument("--only", metavar="FILE_NAME",
+                        help="check (and drop from) only the training file of this name: a new "
+                             "file, kept apart from the sealed sets before they measure it")
     args = parser.parse_args()
     from kapbot.safety import dataset
     from tests.test_sealed import FOLLOW_UP, SHARED_DECISION, _sealed  # the test's file lists
@@ -73,6 +76,8 @@ def main() -> int:
             *((p, ("question",), questions) for p in SHARED_DECISION),
             # the follow-up model's conversations: a line goes if any of its messages overlaps
             *((p, ("message", "history"), questions) for p in FOLLOW_UP)):
+        if args.only and path.name != args.only:
+            continue
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
         texts = [_texts(json.loads(ln), fields) for ln in lines]
         flat = check([t for row in texts for t in row])
