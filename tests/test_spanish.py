@@ -61,8 +61,10 @@ def test_a_crisis_in_mixed_languages_names_both_languages_lines(real_bot: Bot) -
     limited = real_bot.limited("tonight I'm going to overdose on my pills, nadie me quiere",
                                "visitor-over-limit")
     assert limited.kind == "crisis" and limited.text == mostly_english_words.text
-    assert "CRISIS_OTHER" not in real_bot.limited("Tengo las pastillas en la mano y esta noche "
-                                                  "me voy a matar", "visitor-over-limit").text
+    one_language = real_bot.limited("Tengo las pastillas en la mano y esta noche me voy a matar",
+                                    "visitor-over-limit")
+    assert one_language.kind == "crisis" and one_language.language == "es"
+    assert wording.CRISIS_OTHER_LANGUAGE not in one_language.text
 
 
 def test_spanish_question_is_framed_in_spanish_and_quotes_english(real_bot: Bot) -> None:
