@@ -3,9 +3,11 @@ never saw.
 
     PYTHONPATH=$PWD python evals/train_language_choice.py [--write]
 
-Data: the safety training lines (``kapbot/safety/data/train/*.jsonl``, 30 writers), each labelled
+Data: the safety training lines (``kapbot/safety/data/train/*.jsonl``, 63 writers), each labelled
 by its writer ``en``, ``es`` or ``spanglish``; a Spanish or Spanglish line should get a Spanish
-reply. Features: ``kapbot.language.choice.features`` over the real detector's signals, and one
+reply. Files whose language labels are not their writer's (``NOT_LANGUAGE_LABELLED``: other
+practices' bank lines, labelled for the screen only) are left out.
+Features: ``kapbot.language.choice.features`` over the real detector's signals, and one
 for each of ``kapbot.language.choice.language_words`` used by at least ``WRITERS_PER_WORD``
 writers (a word one or two writers use says more about them than about a language). Model: a
 logistic regression (scikit-learn, C = 1). Leave-one-writer-out: each writer's lines are scored
