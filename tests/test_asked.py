@@ -115,6 +115,27 @@ def test_a_reading_with_the_question_before_counts_only_on_that_questions_sectio
     assert taken("Preparation", "Preparation", "Integration") == "alone"
 
 
+def test_a_message_that_may_lean_on_the_question_before_is_read_with_it_when_refused_alone(
+) -> None:
+    """A message the follow-up model gives a chance below its level (``maybe_follow_up``) is
+    read with the question before it only when it is refused alone, and that reading may then
+    answer from another section than the message alone would."""
+    before, message = "Can people have bad trips?", "what would that look like though"
+    both = f"{before} {message}"
+
+    def taken(p_alone: float, p_both: float) -> str:
+        retrieve = _retrieve({message: ("Preparation", p_alone), both: ("Integration", p_both)})
+        _, _, _, _, text = reply.best_reading(retrieve, lambda t: [0.0], message, None,
+                                              [Reading(both, before, only_if_unanswered=True)],
+                                              0.5)
+        return "both" if text == both else "alone"
+
+    assert taken(0.1, 0.8) == "both"  # refused alone, answered in context: another section
+    assert taken(0.6, 0.9) == "alone"  # answered alone: the context is not even ranked
+    assert taken(0.1, 0.3) == "both"  # refused both ways: the likelier, as for any reading
+    assert taken(0.3, 0.1) == "alone"
+
+
 def test_a_follow_up_is_read_alone_only_when_its_reading_in_context_is_not_answered() -> None:
     both, alone = "How often should I water? and in winter?", "and in winter?"
 

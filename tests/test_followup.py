@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import math
 
 from kapbot.bot import Bot
 from kapbot.cli import stdin_line
 from kapbot.followup import (
     MAX_HISTORY,
+    MAYBE_LEVEL,
     FollowUpOdds,
     Reading,
     clean_history,
     features,
     is_follow_up,
+    maybe_follow_up,
     read,
     shipped_odds,
 )
@@ -75,6 +78,23 @@ def test_the_other_readings_of_a_message() -> None:
         Reading("Do you offer sessions online from home?"),
         Reading(f"{history[0]} {two}", history[0]))
     assert alternatives(unmarked, read(unmarked, []), []) == ()
+
+
+def test_a_message_below_the_level_may_still_lean_on_the_one_before() -> None:
+    def odds(p: float) -> FollowUpOdds:  # every message gets probability p; the level 0.8
+        return FollowUpOdds((0.0,) * 8, math.log(p / (1 - p)), 0.8)
+
+    assert shipped_odds().level > MAYBE_LEVEL
+    assert maybe_follow_up("what would that look like", "bad trips?", odds(MAYBE_LEVEL + 0.01))
+    assert not maybe_follow_up("what would that look like", "bad trips?", odds(0.9))  # it does
+    assert not maybe_follow_up("what would that look like", "bad trips?",
+                               odds(MAYBE_LEVEL - 0.01))
+    assert not maybe_follow_up("🙂", "bad trips?", odds(0.7))  # no words to lean with
+    history = ["Can people have bad trips on ketamine?"]
+    maybe = "what would that actually look like though"  # the shipped model: about 0.74
+    assert maybe_follow_up(maybe, history[0]) and not is_follow_up(maybe, history[0])
+    assert alternatives(maybe, read(maybe, history), history) == (
+        Reading(f"{history[0]} {maybe}", history[0], only_if_unanswered=True),)
 
 
 def test_history_is_cleaned_and_capped() -> None:
