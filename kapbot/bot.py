@@ -280,8 +280,9 @@ class Bot:
             return compose.fixed(question, "no_answer", wording.UNAVAILABLE, voice, "error")
 
     # -- replies for a visitor over a limit (``kapbot.safety.overlimit``) ---------------------
-    def crisis_reply(self, message: object, semantic: bool = True) -> Answer | None:
-        return self.over_limit.crisis_reply(message, full=semantic)
+    def is_urgent(self, message: object, semantic: bool = True) -> bool:
+        """Whether ``message`` gets the crisis reply over a limit, without making the reply."""
+        return self.over_limit.is_urgent(message, full=semantic)
 
     def limited_crisis(self, message: object, visitor: str = "") -> Answer | None:
         return self.over_limit.crisis_for(message, visitor)

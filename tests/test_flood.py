@@ -112,6 +112,19 @@ def test_an_over_limit_flood_costs_no_model_work(real_bot: Bot, recording: Recor
     assert real_bot.limited(CRISIS, visitor).kind == "crisis"  # the rules, whatever the budget
 
 
+def test_the_queue_asks_whether_a_message_is_urgent_without_making_the_reply(
+        real_bot: Bot, recording: Recording) -> None:
+    """The chat's queue asks of every event it holds back whether the rules find it urgent:
+    a yes or no, as ``crisis_reply`` would say, with no model work and no reply made."""
+    calls = len(recording.shapes)
+    assert real_bot.is_urgent(CRISIS, semantic=False)
+    assert real_bot.over_limit.crisis_reply(CRISIS, full=False) is not None
+    assert not real_bot.is_urgent("How long is a session?", semantic=False)
+    assert not real_bot.is_urgent("", semantic=False)
+    assert real_bot.over_limit.crisis_reply("How long is a session?", full=False) is None
+    assert len(recording.shapes) == calls  # the rules only
+
+
 # -- a real server ---------------------------------------------------------------------------
 
 

@@ -37,12 +37,21 @@ class OverLimit:
 
     def crisis_reply(self, message: object, full: bool = True) -> Answer | None:
         """The crisis reply if ``message`` is urgent, else None. ``full=False``: the rules only."""
+        urgent = self._urgent(message, full)
+        return self._crisis(*urgent) if urgent is not None else None
+
+    def is_urgent(self, message: object, full: bool = True) -> bool:
+        """Whether ``message`` would get the crisis reply (``crisis_reply``), without making
+        it: the chat's queue asks this of every event it holds back."""
+        return self._urgent(message, full) is not None
+
+    def _urgent(self, message: object, full: bool) -> tuple[str, SafetyVerdict] | None:
         cleaned = clean_question(message, self.max_chars)
         if cleaned.problem in ("empty", "too_long", "not_text"):
             return None
         verdict = (self.screener.check(cleaned.text) if full
                    else self.screener.rules_only(cleaned.text))
-        return self._crisis(cleaned.text, verdict) if verdict.tier is Tier.URGENT else None
+        return (cleaned.text, verdict) if verdict.tier is Tier.URGENT else None
 
     def crisis_for(self, message: object, visitor: str) -> Answer | None:
         """The reply ``message`` must get even over a limit: the crisis reply (``urgent``), or

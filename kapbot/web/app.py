@@ -166,7 +166,7 @@ def create_app(bot: Bot, review: bool = False, token: str = "",
     app.add_middleware(
         ChatGuard, joins=RateLimiter(bot.settings.joins_per_minute),
         is_crisis=lambda message, visitor: bot.limited_crisis(message, visitor) is not None,
-        urgent=lambda message: bot.crisis_reply(message, semantic=False) is not None,
+        urgent=lambda message: bot.is_urgent(message, semantic=False),
         queue_length=lambda: app.state.chat_queue_length(),
         first=lambda event_id: app.state.chat_first(event_id),
     )
