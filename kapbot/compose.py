@@ -165,7 +165,13 @@ def with_reminder(answer: Answer, reminder: str) -> Answer:
 def fixed(question: str, kind: Kind, template: str, voice: Voice, reason: str = "",
           candidates: tuple[RankedSection, ...] = ()) -> Answer:
     """A reply in the assistant's own fixed words: no answer, crisis, medical, invalid."""
-    return _finish(question, kind, voice.say(template), voice, (), candidates, reason)
+    return said(question, kind, voice.say(template), voice, reason, candidates)
+
+
+def said(question: str, kind: Kind, body: str, voice: Voice, reason: str = "",
+         candidates: tuple[RankedSection, ...] = ()) -> Answer:
+    """``fixed``, for fixed words already said in ``voice`` (names filled in once)."""
+    return _finish(question, kind, body, voice, (), candidates, reason)
 
 
 def suggestions(ranked: Sequence[RankedSection], questions: Mapping[str, str] | None = None

@@ -123,3 +123,13 @@ def test_a_section_of_up_to_150_words_is_quoted_whole_by_default() -> None:
     answer = compose.answer("q", RankedSection(SECTION, 0.7), sentences,
                             [1.0] + [0.0] * 8 + [0.1], VOICE, Settings().max_quote_words)
     assert answer.sources[0].quote == " ".join(sentences)
+
+
+def test_fixed_words_are_filled_once() -> None:
+    """``fixed`` fills the names into a template; ``said`` takes words already said in the
+    voice, so a name holding braces is never filled a second time."""
+    assert compose.fixed("q", "no_answer", "From {practice}.", VOICE).text.startswith(
+        "From Green Thumb Club.")
+    said = compose.said("q", "crisis", "Call {practice} {therapist}", VOICE, "why")
+    assert said.text.startswith("Call {practice} {therapist}\n\n") and said.kind == "crisis"
+    assert said.text.endswith(compose.fixed("q", "crisis", "x", VOICE).text[1:])

@@ -90,7 +90,8 @@ def crisis(question: str, verdict: SafetyVerdict, voice: compose.Voice,
            also_in: str | None = None) -> Answer:
     """The crisis reply (the ``urgent`` tier): the resources, nothing from the article.
     ``also_in``: another language the message is partly in; its line to reach 988 follows."""
-    template = wording.CRISIS if also_in is None else voice.say(wording.CRISIS) + "\n\n" + \
-        wording.phrase("CRISIS_OTHER_LANGUAGE", also_in)
-    answer = compose.fixed(question, "crisis", template, voice, verdict.decided_by)
+    body = voice.say(wording.CRISIS)
+    if also_in is not None:
+        body += "\n\n" + wording.phrase("CRISIS_OTHER_LANGUAGE", also_in)
+    answer = compose.said(question, "crisis", body, voice, verdict.decided_by)
     return dataclasses.replace(answer, safety="urgent")
