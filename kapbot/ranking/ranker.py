@@ -158,6 +158,7 @@ class UnitTable:
     sections: Any
     kinds: Any
     by_section: dict[str, Any] = field(default_factory=dict, compare=False)
+    questions: Any = field(default=None, compare=False)  # the question rows' vectors
 
     def rows_of(self, section: str) -> Any:
         """The row numbers of ``section``'s sentences and questions (numpy, ascending)."""
@@ -179,9 +180,10 @@ class UnitTable:
         rows: dict[str, list[int]] = {}
         for i, u in enumerate(kept):
             rows.setdefault(u.section_id, []).append(i)
+        kinds = np.array([u.type for u in kept])
         return UnitTable(tuple(u.id for u in kept), matrix, np.array([u.section_id for u in kept]),
-                         np.array([u.type for u in kept]),
-                         {sid: np.asarray(r, dtype=np.int64) for sid, r in rows.items()})
+                         kinds, {sid: np.asarray(r, dtype=np.int64) for sid, r in rows.items()},
+                         matrix[kinds == "question"] if kept else matrix)
 
 
 def _fit(x: Any, y: Sequence[str], w: Any) -> Any:

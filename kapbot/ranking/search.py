@@ -34,6 +34,7 @@ from kapbot.index.store import Store
 from kapbot.language.choice import Lang, cue_counts, reads_as_spanish
 from kapbot.lexical import BM25
 from kapbot.models import FAQ_HEADING, Section, Unit, UnitType
+from kapbot.ranking import feedback
 from kapbot.ranking.adapter import QuestionAdapter, load_adapter
 from kapbot.ranking.fusion import Ranking, Weights, rank
 from kapbot.ranking.ranker import NOT_COVERED_CLASS, features_for
@@ -86,7 +87,12 @@ class SectionSearch:
         pages_alone = (query is not None and NOT_COVERED_CLASS in ranker.classes
                        and not snap.bank_lines)
         read = query if query is not None and pages_alone else vector
-        probabilities, not_covered = ranker.probabilities(read)
+        # ranked with the bank's nearest wordings (``feedback``), decided on the question as asked
+        ranked_on = (feedback.moved(vector, table.questions)
+                     if use_bank and snap.bank_lines and not pages_alone else read)
+        probabilities, not_covered = ranker.probabilities(ranked_on)
+        decided = ((probabilities, not_covered) if ranked_on is read
+                   else ranker.probabilities(read))
         second = None
         if use_bank and multilingual is not None and snap.multilingual_ranker is not None:
             second = snap.multilingual_ranker[0].probabilities(multilingual)[0]
@@ -95,12 +101,12 @@ class SectionSearch:
         top = ranking.top
         if top is None:
             return ranking
-        ranking = dataclasses.replace(ranking, not_covered_probability=round(not_covered, 4))
+        ranking = dataclasses.replace(ranking, not_covered_probability=round(decided[1], 4))
         if pages_alone and self.shared_decision is not None:
             sure = self.shared_decision.probability(DecisionInputs.of(ranking))
         else:
-            sure = ranker.answer_probability(features_for(
-                ranker, table, read, top.section.id, (probabilities, not_covered)))
+            sure = ranker.answer_probability(features_for(ranker, table, read, top.section.id,
+                                                          decided))
         return dataclasses.replace(ranking, answer_probability=round(sure, 4))
 
     def adapted_query(self, vector: list[float]) -> list[float] | None:

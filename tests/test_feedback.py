@@ -1,0 +1,41 @@
+"""The question moved towards the bank's nearest wordings for the ranker, decided unmoved."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kapbot.bot import Bot
+from kapbot.ranking import feedback
+
+
+def test_the_question_moves_towards_its_nearest_bank_questions() -> None:
+    questions = np.eye(4, dtype=np.float32)  # four bank questions, one per axis
+    question = [0.8, 0.6, 0.0, 0.0]
+    moved = feedback.moved(question, questions, lines=1, weight=1.0)
+    expected = np.array([1.8, 0.6, 0.0, 0.0]) / np.linalg.norm([1.8, 0.6])  # towards row 0
+    assert np.allclose(moved, expected, atol=1e-6)
+    two = feedback.moved(question, questions, lines=2, weight=1.0)  # rows 0 and 1, averaged
+    assert np.allclose(two, np.array([1.3, 1.1, 0, 0]) / np.linalg.norm([1.3, 1.1]), atol=1e-6)
+    assert abs(np.linalg.norm(feedback.moved(question, questions)) - 1.0) < 1e-6
+    assert np.allclose(feedback.moved(question, np.zeros((0, 4), np.float32)), question)
+    assert np.allclose(feedback.moved(question, questions, lines=0), question)  # no bank
+
+
+def test_the_ranking_reads_the_moved_question_and_the_decision_the_question_as_asked(
+        tiny_bot: Bot) -> None:
+    question = "how often should the garden get water"
+    snap = tiny_bot._snapshot
+    assert snap is not None and snap.bank_lines
+    ranker, table = snap.rankers[True]
+    vector = tiny_bot.embedder.embed([question])[0]
+    ranking = tiny_bot.search.rank(snap, question, vector, use_bank=True)
+    as_asked = ranker.probabilities(vector)
+    moved = ranker.probabilities(feedback.moved(vector, table.questions))
+    assert moved[0] != as_asked[0]  # the ranker reads the moved vector...
+    assert ranking.not_covered_probability == round(as_asked[1], 4)  # ...the decision not
+    top = ranking.top
+    assert top is not None and top.signals["r"] == round(moved[0][top.section.id], 4)
+    alone = tiny_bot.search.rank(snap, question, vector, use_bank=False)  # no bank: unmoved
+    plain, _ = snap.rankers[False][0].probabilities(vector)
+    assert alone.top is not None and alone.top.signals["r"] == round(
+        plain[alone.top.section.id], 4)
