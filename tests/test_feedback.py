@@ -39,3 +39,27 @@ def test_the_ranking_reads_the_moved_question_and_the_decision_the_question_as_a
     plain, _ = snap.rankers[False][0].probabilities(vector)
     assert alone.top is not None and alone.top.signals["r"] == round(
         plain[alone.top.section.id], 4)
+
+
+def test_the_multilingual_ranker_reads_the_moved_question_and_decides_it_as_asked(
+        tiny_bot: Bot) -> None:
+    """``crosslingual.ranker_reading``, as a Spanish question is read: the section
+    probabilities of the moved question, the decision of the question as asked; a table
+    without bank lines reads the question unmoved."""
+    from kapbot.language.crosslingual import ranker_reading
+    from kapbot.ranking.ranker import UnitTable, features_for
+
+    snap = tiny_bot._snapshot
+    assert snap is not None
+    ranker, table = snap.rankers[True]  # any ranker and its table will do
+    assert table.bank_lines > 0
+    vector = tiny_bot.embedder.embed(["how often should the garden get water"])[0]
+    probabilities, sure = ranker_reading((ranker, table), vector)
+    moved = ranker.probabilities(feedback.moved(vector, table.questions))[0]
+    assert probabilities == moved
+    best = max(moved, key=lambda s: (moved[s], s))
+    assert sure == ranker.answer_probability(features_for(
+        ranker, table, vector, best, ranker.probabilities(vector)))
+    unbanked = UnitTable(table.ids, table.matrix, table.sections, table.kinds,
+                         table.by_section, table.questions, bank_lines=0)
+    assert ranker_reading((ranker, unbanked), vector)[0] == ranker.probabilities(vector)[0]

@@ -31,6 +31,7 @@ from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.corpus.reader import Corpus
 from kapbot.index.embeddings import Embedder, VectorTable
 from kapbot.models import Answer, RankedSection, Section
+from kapbot.ranking import feedback
 from kapbot.ranking.decide import SUGGEST_MAX, near_sections
 from kapbot.ranking.ranker import SectionRanker, UnitTable, features_for
 from kapbot.text import split_sentences
@@ -85,14 +86,18 @@ def suggestions(match: Match, answered: bool) -> tuple[RankedSection, ...]:
 def ranker_reading(ranker: tuple[SectionRanker, UnitTable], vector: Sequence[float]
                    ) -> tuple[dict[str, float], float]:
     """The multilingual ranker's probability of each section, and its calibrated probability
-    that its best section answers."""
+    that its best section answers. With a question bank, the ranker reads the question moved
+    towards its nearest bank questions (``kapbot.ranking.feedback``, as the English ranker
+    does); the decision reads it as asked."""
     model, table = ranker
-    probabilities, not_covered = model.probabilities(vector)
-    if not probabilities:
-        return probabilities, 0.0
+    as_asked = model.probabilities(vector)
+    if not as_asked[0]:
+        return as_asked[0], 0.0
+    probabilities = (model.probabilities(feedback.moved(vector, table.questions))[0]
+                     if table.bank_lines else as_asked[0])
     best = max(probabilities, key=lambda section: (probabilities[section], section))
     return probabilities, model.answer_probability(
-        features_for(model, table, vector, best, (probabilities, not_covered)))
+        features_for(model, table, vector, best, as_asked))
 
 
 def _unit(vector: Sequence[float]) -> list[float]:

@@ -9,7 +9,9 @@ wordings are. Only the ranking reads the moved vector; whether the first section
 decided on the question as it was asked, since the decision was calibrated on unmoved lines
 (moved, the not-covered questions near a bank question looked answerable: development, not
 covered refused 35 → 23 of 40 and 24 → 14 of 30). A ranker that learnt no bank line (a
-practice's pages alone) reads the question unmoved.
+practice's pages alone) reads the question unmoved. The multilingual ranker, which reads a
+Spanish question (``kapbot.language.crosslingual.ranker_reading``), reads it moved the same way
+towards its nearest bank questions by the multilingual vectors, Spanish bank lines among them.
 
 Development (``evals/answers_dev.py``, 2026-12-03; the setting chosen there): right section
 first and quoted, ``evals/questions-dev3.jsonl`` 47 → 49 of 70, ``-dev2`` 65 → 65 of 80,
@@ -18,6 +20,10 @@ sets and the four development practices with their banks (``evals/pages_alone_de
 --banks``: right 88 → 88 of 120, wrong 15 → 13) unchanged; ``evals/follow_up_dev.py``:
 follow-ups 28 → 28 of 35, questions asked mid-chat 85 → 87 of 114. 3 lines at 0.5 gained 1 on
 dev3; 10 lines at 1.0 gained 3 there and lost 2 answered-or-offered on ``questions.jsonl``.
+Spanish, the multilingual ranker reading the moved question: the exact English sentence quoted,
+``evals/spanish-dev2.jsonl`` 69 → 72 of 84, ``-dev3`` 39 → 40 of 55, ``-dev4`` 24 → 26 of 35, the
+Spanish questions of ``questions-dev2`` one fewer; not covered refused 27 → 26 of 36, 15 → 15
+of 19, 12 → 12 of 15 (3 lines: 71, 41, 26 and the same not-covered figures).
 """
 
 from __future__ import annotations

@@ -159,6 +159,7 @@ class UnitTable:
     kinds: Any
     by_section: dict[str, Any] = field(default_factory=dict, compare=False)
     questions: Any = field(default=None, compare=False)  # the question rows' vectors
+    bank_lines: int = 0  # how many of them are question-bank lines (not FAQ headings)
 
     def rows_of(self, section: str) -> Any:
         """The row numbers of ``section``'s sentences and questions (numpy, ascending)."""
@@ -183,7 +184,8 @@ class UnitTable:
         kinds = np.array([u.type for u in kept])
         return UnitTable(tuple(u.id for u in kept), matrix, np.array([u.section_id for u in kept]),
                          kinds, {sid: np.asarray(r, dtype=np.int64) for sid, r in rows.items()},
-                         matrix[kinds == "question"] if kept else matrix)
+                         matrix[kinds == "question"] if kept else matrix,
+                         sum(u.origin == "bank" for u in kept))
 
 
 def _fit(x: Any, y: Sequence[str], w: Any) -> Any:
