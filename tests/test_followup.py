@@ -26,8 +26,11 @@ def test_messages_that_lean_on_the_one_before_are_follow_ups() -> None:
     before = "What happens in a ketamine session?"
     for message in ("how long does that take?", "and after?", "is that online too?",
                     "what about the cost", "And in winter?", "does it hurt?",
-                    "what if I don't want to?", "how many of those before the real one?"):
+                    "what if I don't want to?"):
         assert is_follow_up(message, before), message
+    # below the level (0.85 since 2026-12-03, 0.8 before): it may lean, so it is read with the
+    # question before it when it is refused alone (``maybe_follow_up``)
+    assert maybe_follow_up("how many of those before the real one?", before)
     for message in ("How often should I water my plants?", "what does a session cost at your "
                     "practice?", "Can I do ketamine therapy online from another state?",
                     "ok cool. is there parking near you?", ""):
