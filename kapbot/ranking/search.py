@@ -88,8 +88,7 @@ class SectionSearch:
                        and not snap.bank_lines)
         read = query if query is not None and pages_alone else vector
         # ranked with the bank's nearest wordings (``feedback``), decided on the question as asked
-        ranked_on = (feedback.moved(vector, table.questions)
-                     if use_bank and snap.bank_lines and not pages_alone else read)
+        ranked_on = feedback.moved(vector, table.questions) if table.bank_lines else read
         probabilities, not_covered = ranker.probabilities(ranked_on)
         decided = ((probabilities, not_covered) if ranked_on is read
                    else ranker.probabilities(read))
