@@ -41,17 +41,24 @@ def _times(fn: object, items: list[str]) -> list[float]:
 def _rank(ranker: Any, table: Any, vector: list[float], second: Any, multilingual: Any,
           adapted: Any = None) -> None:
     """What the trained rankers add to a reply: the question adapter's map and its search of
-    the passages and sentences (``adapted``, when given), the section probabilities, then the
-    answer decision's features for the likeliest section; and the multilingual ranker's
-    section probabilities (``second``, when there is one: it reads the message's multilingual
-    vector, which the safety screen needs anyway)."""
+    the passages and sentences (``adapted``, when given), the question moved towards its
+    nearest bank questions when the table has bank lines (``kapbot.ranking.feedback``) and its
+    section probabilities, the question's own probabilities and the answer decision's features
+    for the likeliest section; and the multilingual ranker's section probabilities (``second``,
+    when there is one: it reads the message's multilingual vector, which the safety screen
+    needs anyway)."""
+    from kapbot.ranking import feedback
     from kapbot.ranking.ranker import features_for
 
     if adapted is not None:
         adapted(vector)
-    probabilities, not_covered = ranker.probabilities(vector)
+    ranked_on = feedback.moved(vector, table.questions) if getattr(table, "bank_lines", 0) \
+        else vector
+    probabilities, not_covered = ranker.probabilities(ranked_on)
+    decided = (probabilities, not_covered) if ranked_on is vector else \
+        ranker.probabilities(vector)
     features_for(ranker, table, vector, max(probabilities, key=probabilities.__getitem__),
-                 (probabilities, not_covered))
+                 decided)
     if second is not None:
         second.probabilities(multilingual)
 
