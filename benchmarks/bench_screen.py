@@ -52,8 +52,7 @@ def _rank(ranker: Any, table: Any, vector: list[float], second: Any, multilingua
 
     if adapted is not None:
         adapted(vector)
-    ranked_on = feedback.moved(vector, table.questions) if getattr(table, "bank_lines", 0) \
-        else vector
+    ranked_on = feedback.moved(vector, table.questions) if table.bank_lines else vector
     probabilities, not_covered = ranker.probabilities(ranked_on)
     decided = (probabilities, not_covered) if ranked_on is vector else \
         ranker.probabilities(vector)
