@@ -42,17 +42,17 @@ def _rank(ranker: Any, table: Any, vector: list[float], second: Any, multilingua
           adapted: Any = None) -> None:
     """What the trained rankers add to a reply: the question adapter's map and its search of
     the passages and sentences (``adapted``, when given), the question moved towards its
-    nearest bank questions when the table has bank lines (``kapbot.ranking.feedback``) and its
-    section probabilities, the question's own probabilities and the answer decision's features
-    for the likeliest section; and the multilingual ranker's section probabilities (``second``,
-    when there is one: it reads the message's multilingual vector, which the safety screen
-    needs anyway)."""
-    from kapbot.ranking import feedback
+    nearest bank questions when the table has bank lines (``kapbot.ranking.query_expansion``)
+    and its section probabilities, the question's own probabilities and the answer decision's
+    features for the likeliest section; and the multilingual ranker's section probabilities
+    (``second``, when there is one: it reads the message's multilingual vector, which the
+    safety screen needs anyway)."""
+    from kapbot.ranking import query_expansion
     from kapbot.ranking.ranker import features_for
 
     if adapted is not None:
         adapted(vector)
-    ranked_on = feedback.moved(vector, table.questions) if table.bank_lines else vector
+    ranked_on = query_expansion.expand(vector, table.questions) if table.bank_lines else vector
     probabilities, not_covered = ranker.probabilities(ranked_on)
     decided = (probabilities, not_covered) if ranked_on is vector else \
         ranker.probabilities(vector)

@@ -31,7 +31,7 @@ from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.corpus.reader import Corpus
 from kapbot.index.embeddings import Embedder, VectorTable
 from kapbot.models import Answer, RankedSection, Section
-from kapbot.ranking import feedback
+from kapbot.ranking import query_expansion
 from kapbot.ranking.decide import SUGGEST_MAX, near_sections
 from kapbot.ranking.ranker import SectionRanker, UnitTable, features_for
 from kapbot.text import split_sentences
@@ -87,13 +87,13 @@ def ranker_reading(ranker: tuple[SectionRanker, UnitTable], vector: Sequence[flo
                    ) -> tuple[dict[str, float], float]:
     """The multilingual ranker's probability of each section, and its calibrated probability
     that its best section answers. With a question bank, the ranker reads the question moved
-    towards its nearest bank questions (``kapbot.ranking.feedback``, as the English ranker
+    towards its nearest bank questions (``kapbot.ranking.query_expansion``, as the English ranker
     does); the decision reads it as asked."""
     model, table = ranker
     as_asked = model.probabilities(vector)
     if not as_asked[0]:
         return as_asked[0], 0.0
-    probabilities = (model.probabilities(feedback.moved(vector, table.questions))[0]
+    probabilities = (model.probabilities(query_expansion.expand(vector, table.questions))[0]
                      if table.bank_lines else as_asked[0])
     best = max(probabilities, key=lambda section: (probabilities[section], section))
     return probabilities, model.answer_probability(

@@ -34,7 +34,7 @@ from kapbot.index.store import Store
 from kapbot.language.choice import Lang, cue_counts, reads_as_spanish
 from kapbot.lexical import BM25
 from kapbot.models import FAQ_HEADING, Section, Unit, UnitType
-from kapbot.ranking import feedback
+from kapbot.ranking import query_expansion
 from kapbot.ranking.adapter import QuestionAdapter, load_adapter
 from kapbot.ranking.fusion import Ranking, Weights, rank
 from kapbot.ranking.ranker import NOT_COVERED_CLASS, features_for
@@ -87,8 +87,8 @@ class SectionSearch:
         pages_alone = (query is not None and NOT_COVERED_CLASS in ranker.classes
                        and not snap.bank_lines)
         read = query if query is not None and pages_alone else vector
-        # ranked with the bank's nearest wordings (``feedback``), decided on the question as asked
-        ranked_on = feedback.moved(vector, table.questions) if table.bank_lines else read
+        # ranked with the bank's nearest wordings (``query_expansion``), decided as asked
+        ranked_on = query_expansion.expand(vector, table.questions) if table.bank_lines else read
         probabilities, not_covered = ranker.probabilities(ranked_on)
         decided = ((probabilities, not_covered) if ranked_on is read
                    else ranker.probabilities(read))

@@ -1,5 +1,6 @@
-"""A visitor's question moved towards the practice's own nearest questions before the section
-ranker reads it (pseudo-relevance feedback, Rocchio's form). Pure (numpy when called).
+"""Query expansion: a visitor's question moved towards the practice's own nearest questions
+before the section ranker reads it (pseudo-relevance feedback, Rocchio's form). numpy,
+imported when called.
 
 A visitor words a question their own way; the question bank holds the ways the practice's
 writers word the same questions, each filed under its section. The section ranker reads the
@@ -35,7 +36,7 @@ LINES = 5  # the nearest bank questions read with the visitor's
 WEIGHT = 0.5  # their mean's weight beside the question's own (unit) vector
 
 
-def moved(vector: Sequence[float], questions: Any, lines: int = LINES,
+def expand(vector: Sequence[float], questions: Any, lines: int = LINES,
           weight: float = WEIGHT) -> list[float]:
     """``vector`` plus ``weight`` times the mean of its ``lines`` nearest rows of
     ``questions`` (unit vectors, rows × dims), normalised; ``vector`` itself when there are

@@ -5,20 +5,20 @@ from __future__ import annotations
 import numpy as np
 
 from kapbot.bot import Bot
-from kapbot.ranking import feedback
+from kapbot.ranking import query_expansion
 
 
 def test_the_question_moves_towards_its_nearest_bank_questions() -> None:
     questions = np.eye(4, dtype=np.float32)  # four bank questions, one per axis
     question = [0.8, 0.6, 0.0, 0.0]
-    moved = feedback.moved(question, questions, lines=1, weight=1.0)
+    moved = query_expansion.expand(question, questions, lines=1, weight=1.0)
     expected = np.array([1.8, 0.6, 0.0, 0.0]) / np.linalg.norm([1.8, 0.6])  # towards row 0
     assert np.allclose(moved, expected, atol=1e-6)
-    two = feedback.moved(question, questions, lines=2, weight=1.0)  # rows 0 and 1, averaged
+    two = query_expansion.expand(question, questions, lines=2, weight=1.0)  # rows 0 and 1, averaged
     assert np.allclose(two, np.array([1.3, 1.1, 0, 0]) / np.linalg.norm([1.3, 1.1]), atol=1e-6)
-    assert abs(np.linalg.norm(feedback.moved(question, questions)) - 1.0) < 1e-6
-    assert np.allclose(feedback.moved(question, np.zeros((0, 4), np.float32)), question)
-    assert np.allclose(feedback.moved(question, questions, lines=0), question)  # no bank
+    assert abs(np.linalg.norm(query_expansion.expand(question, questions)) - 1.0) < 1e-6
+    assert np.allclose(query_expansion.expand(question, np.zeros((0, 4), np.float32)), question)
+    assert np.allclose(query_expansion.expand(question, questions, lines=0), question)  # no bank
 
 
 def test_the_ranking_reads_the_moved_question_and_the_decision_the_question_as_asked(
@@ -30,7 +30,7 @@ def test_the_ranking_reads_the_moved_question_and_the_decision_the_question_as_a
     vector = tiny_bot.embedder.embed([question])[0]
     ranking = tiny_bot.search.rank(snap, question, vector, use_bank=True)
     as_asked = ranker.probabilities(vector)
-    moved = ranker.probabilities(feedback.moved(vector, table.questions))
+    moved = ranker.probabilities(query_expansion.expand(vector, table.questions))
     assert moved[0] != as_asked[0]  # the ranker reads the moved vector...
     assert ranking.not_covered_probability == round(as_asked[1], 4)  # ...the decision not
     top = ranking.top
@@ -55,7 +55,7 @@ def test_the_multilingual_ranker_reads_the_moved_question_and_decides_it_as_aske
     assert table.bank_lines > 0
     vector = tiny_bot.embedder.embed(["how often should the garden get water"])[0]
     probabilities, sure = ranker_reading((ranker, table), vector)
-    moved = ranker.probabilities(feedback.moved(vector, table.questions))[0]
+    moved = ranker.probabilities(query_expansion.expand(vector, table.questions))[0]
     assert probabilities == moved
     best = max(moved, key=lambda s: (moved[s], s))
     assert sure == ranker.answer_probability(features_for(
