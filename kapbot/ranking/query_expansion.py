@@ -47,7 +47,11 @@ def expand(vector: Sequence[float], questions: Any, lines: int = LINES,
     if questions is None or len(questions) == 0 or lines <= 0:
         return list(map(float, v))
     sims = questions @ v
-    nearest = np.argsort(-sims, kind="stable")[:lines]
+    # the mean needs the nearest rows, not their order: a partial sort (a full one was a third
+    # of this function's time)
+    nearest = (np.argpartition(-sims, lines - 1)[:lines] if lines < len(sims)
+               else np.arange(len(sims)))
     out = v + weight * questions[nearest].mean(axis=0)
     norm = float(np.linalg.norm(out))
-    return list(map(float, out / norm)) if norm > 0 else list(map(float, v))
+    moved: list[float] = (out / norm).tolist() if norm > 0 else v.tolist()
+    return moved
