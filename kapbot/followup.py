@@ -15,6 +15,7 @@ the new message on its own as well as in context (``kapbot.bot``).
 
 from __future__ import annotations
 
+import enum
 import functools
 import json
 import math
@@ -92,6 +93,14 @@ def shipped_odds() -> FollowUpOdds:
     return FollowUpOdds.load()
 
 
+class Leaning(enum.Enum):
+    """Whether a message leans on the visitor's message before it."""
+
+    NO = "no"  # self-contained (or no words to lean with)
+    MAYBE = "maybe"  # from ``MAYBE_LEVEL`` up to the learnt level
+    YES = "yes"  # from the learnt level: read as a follow-up
+
+
 @dataclass(frozen=True)
 class Reading:
     """How a message is read: ``text`` is what is ranked (the message itself, or the earlier
@@ -99,7 +108,9 @@ class Reading:
 
     text: str
     follows: str = ""
-    only_if_unanswered: bool = False  # an alternative taken only when no reading is answered
+    only_if_unanswered: bool = False  # an alternative ranked only when no reading is answered
+    any_section: bool = False  # read with ``follows``, it may leave the message alone's section
+    may_lean: bool = False  # the message alone, which may lean on the one before (``MAYBE``)
 
     @property
     def is_follow_up(self) -> bool:
@@ -115,30 +126,35 @@ def clean_history(history: object, limit: int) -> tuple[str, ...]:
     return tuple(t for t in texts if t)[-MAX_HISTORY:]
 
 
-def is_follow_up(message: str, previous: str = "", odds: FollowUpOdds | None = None) -> bool:
+def leaning(message: str, previous: str = "", odds: FollowUpOdds | None = None) -> Leaning:
     """Whether ``message`` leans on ``previous``, the visitor's message before it (learnt:
-    ``FollowUpOdds``; the shipped one unless ``odds`` is given)."""
+    ``FollowUpOdds``, the shipped one unless ``odds`` is given; one probability, two levels)."""
     if not plain_words(message):
-        return False
+        return Leaning.NO
     odds = odds or shipped_odds()
-    return odds.probability(message, previous) >= odds.level
+    p = odds.probability(message, previous)
+    return Leaning.YES if p >= odds.level else Leaning.MAYBE if p >= MAYBE_LEVEL else Leaning.NO
+
+
+def is_follow_up(message: str, previous: str = "", odds: FollowUpOdds | None = None) -> bool:
+    """Whether ``message`` is read as a follow-up of ``previous`` (``leaning``)."""
+    return leaning(message, previous, odds) is Leaning.YES
 
 
 def maybe_follow_up(message: str, previous: str = "", odds: FollowUpOdds | None = None
                     ) -> bool:
     """Whether ``message`` may lean on ``previous`` (``MAYBE_LEVEL``), though it is not read as
     a follow-up (``is_follow_up``)."""
-    if not plain_words(message):
-        return False
-    odds = odds or shipped_odds()
-    return MAYBE_LEVEL <= odds.probability(message, previous) < odds.level
+    return leaning(message, previous, odds) is Leaning.MAYBE
 
 
 def read(message: str, history: Sequence[str]) -> Reading:
     """How to rank ``message`` after ``history`` (earlier messages, oldest first): with the
-    latest earlier question (itself read in its own context) when it is a follow-up."""
-    if not history or not is_follow_up(message, history[-1]):
-        return Reading(message)
+    latest earlier question (itself read in its own context) when it is a follow-up; alone,
+    marked ``may_lean``, when it may lean on it (``Leaning.MAYBE``)."""
+    lean = leaning(message, history[-1]) if history else Leaning.NO
+    if lean is not Leaning.YES:
+        return Reading(message, may_lean=lean is Leaning.MAYBE)
     previous = read(history[-1], history[:-1]).text
     return Reading(f"{previous} {message}", history[-1])
 

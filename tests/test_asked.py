@@ -123,14 +123,16 @@ def test_a_message_that_may_lean_on_the_question_before_is_read_with_it_when_ref
     before, message = "Can people have bad trips?", "what would that look like though"
     both = f"{before} {message}"
 
-    def taken(p_alone: float, p_both: float) -> str:
+    def taken(p_alone: float, p_both: float, any_section: bool = True) -> str:
         retrieve = _retrieve({message: ("Preparation", p_alone), both: ("Integration", p_both)})
-        _, _, _, _, text = reply.best_reading(retrieve, lambda t: [0.0], message, None,
-                                              [Reading(both, before, only_if_unanswered=True)],
+        part = Reading(both, before, only_if_unanswered=True, any_section=any_section)
+        _, _, _, _, text = reply.best_reading(retrieve, lambda t: [0.0], message, None, [part],
                                               0.5)
         return "both" if text == both else "alone"
 
     assert taken(0.1, 0.8) == "both"  # refused alone, answered in context: another section
+    # ranked only when unanswered, yet held to the message's section: stays alone
+    assert taken(0.1, 0.8, any_section=False) == "alone"
     assert taken(0.6, 0.9) == "alone"  # answered alone: the context is not even ranked
     assert taken(0.1, 0.3) == "both"  # refused both ways: the likelier, as for any reading
     assert taken(0.3, 0.1) == "alone"

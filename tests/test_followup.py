@@ -96,8 +96,10 @@ def test_a_message_below_the_level_may_still_lean_on_the_one_before() -> None:
     history = ["Can people have bad trips on ketamine?"]
     maybe = "what would that actually look like though"  # the shipped model: about 0.74
     assert maybe_follow_up(maybe, history[0]) and not is_follow_up(maybe, history[0])
+    assert read(maybe, history) == Reading(maybe, may_lean=True)
+    assert not read(maybe, []).may_lean  # nothing before it to lean on
     assert alternatives(maybe, read(maybe, history), history) == (
-        Reading(f"{history[0]} {maybe}", history[0], only_if_unanswered=True),)
+        Reading(f"{history[0]} {maybe}", history[0], only_if_unanswered=True, any_section=True),)
 
 
 def test_history_is_cleaned_and_capped() -> None:

@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 
 from kapbot import compose, wording
-from kapbot.followup import Reading, maybe_follow_up, read
+from kapbot.followup import Reading, read
 from kapbot.index.snapshot import Snapshot
 from kapbot.models import Answer
 from kapbot.ranking import asked
@@ -30,7 +30,7 @@ def alternatives(message: str, reading: Reading, history: Sequence[str]) -> tupl
     in the section the message alone puts first: a follow-up the model did not read as one is
     answered surer, a new topic ("Do you take insurance?" after a question on integration) is
     not pulled to the earlier one. A message that may lean on the earlier one
-    (``followup.maybe_follow_up``) is instead read with it only when no other reading is
+    (``Reading.may_lean``) is instead read with it only when no other reading is
     answered, and may then be answered from any section ("what would that actually look like
     though", refused alone)."""
     if reading.is_follow_up:
@@ -38,8 +38,8 @@ def alternatives(message: str, reading: Reading, history: Sequence[str]) -> tupl
     out = tuple(Reading(sentence) for sentence in asked.readings(message)[1:])
     if history:
         before = read(history[-1], history[:-1]).text
-        out += (Reading(f"{before} {message}", before,
-                        only_if_unanswered=maybe_follow_up(message, history[-1])),)
+        out += (Reading(f"{before} {message}", before, only_if_unanswered=reading.may_lean,
+                        any_section=reading.may_lean),)
     return out
 
 
@@ -52,7 +52,7 @@ def best_reading(retrieve: Retrieve, embed: Callable[[str], list[float] | None],
     text that was ranked. A part read with an earlier question (``follows``) counts only when
     its first section is the one ``question`` alone puts first: the context makes the reply
     surer, never moves it to another section ("Do you take insurance?" after a question on
-    integration is not read as one on integration), unless it is ``only_if_unanswered`` (a
+    integration is not read as one on integration), unless it may (``any_section``: a
     message that may lean on the earlier one). Such a part, and a part
     ``only_if_unanswered``, is ranked only when no reading before it is answered, so an
     answered message costs no more rankings. Chosen on the development
@@ -68,7 +68,7 @@ def best_reading(retrieve: Retrieve, embed: Callable[[str], list[float] | None],
         decision = decide(ranking, threshold)
         if (decision.answer, decision.probability) <= (best[3].answer, best[3].probability):
             continue
-        if part.is_follow_up and not part.only_if_unanswered and (
+        if part.is_follow_up and not part.any_section and (
                 alone is None or ranking.top is None
                 or ranking.top.section.id != alone.section.id):
             continue
