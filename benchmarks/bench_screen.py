@@ -47,15 +47,12 @@ def _rank(ranker: Any, table: Any, vector: list[float], second: Any, multilingua
     features for the likeliest section; and the multilingual ranker's section probabilities
     (``second``, when there is one: it reads the message's multilingual vector, which the
     safety screen needs anyway)."""
-    from kapbot.ranking import query_expansion
     from kapbot.ranking.ranker import features_for
+    from kapbot.ranking.search import trained_probabilities
 
     if adapted is not None:
         adapted(vector)
-    ranked_on = query_expansion.expand(vector, table.questions) if table.bank_lines else vector
-    probabilities, not_covered = ranker.probabilities(ranked_on)
-    decided = (probabilities, not_covered) if ranked_on is vector else \
-        ranker.probabilities(vector)
+    (probabilities, _), decided = trained_probabilities(ranker, table, vector)
     features_for(ranker, table, vector, max(probabilities, key=probabilities.__getitem__),
                  decided)
     if second is not None:

@@ -37,11 +37,26 @@ from kapbot.models import FAQ_HEADING, Section, Unit, UnitType
 from kapbot.ranking import query_expansion
 from kapbot.ranking.adapter import QuestionAdapter, load_adapter
 from kapbot.ranking.fusion import Ranking, Weights, rank
-from kapbot.ranking.ranker import NOT_COVERED_CLASS, features_for
+from kapbot.ranking.ranker import NOT_COVERED_CLASS, SectionRanker, UnitTable, features_for
 from kapbot.ranking.shared_decision import DecisionInputs, SharedDecision, load_shared_decision
 
 QUOTAS: dict[UnitType, int] = {"question": 40, "passage": 12, "sentence": 40}  # nearest, per type
 POOL = 1000  # units asked of Chroma at once, before any per-type query
+
+
+Probabilities = tuple[dict[str, float], float]  # each section's, and "not covered"'s
+
+
+def trained_probabilities(ranker: SectionRanker, table: UnitTable, read: list[float]
+                          ) -> tuple[Probabilities, Probabilities]:
+    """The trained ranker's probabilities for the question read as ``read``: those it is
+    ranked on, with the bank's nearest wordings when the ranker learnt bank lines
+    (``query_expansion``), and those it is decided on, as asked."""
+    if not table.bank_lines:
+        as_read = ranker.probabilities(read)
+        return as_read, as_read
+    return (ranker.probabilities(query_expansion.expand(read, table.questions)),
+            ranker.probabilities(read))
 
 
 class SectionSearch:
@@ -87,11 +102,7 @@ class SectionSearch:
         pages_alone = (query is not None and NOT_COVERED_CLASS in ranker.classes
                        and not snap.bank_lines)
         read = query if query is not None and pages_alone else vector
-        # ranked with the bank's nearest wordings (``query_expansion``), decided as asked
-        ranked_on = query_expansion.expand(vector, table.questions) if table.bank_lines else read
-        probabilities, not_covered = ranker.probabilities(ranked_on)
-        decided = ((probabilities, not_covered) if ranked_on is read
-                   else ranker.probabilities(read))
+        (probabilities, _), decided = trained_probabilities(ranker, table, read)
         second = None
         if use_bank and multilingual is not None and snap.multilingual_ranker is not None:
             second = snap.multilingual_ranker[0].probabilities(multilingual)[0]
