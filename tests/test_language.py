@@ -16,6 +16,7 @@ from kapbot.language.choice import (
     features,
     language_words,
     parse_languages,
+    spelt_out,
 )
 from kapbot.language.langdetect import CHOICE_FILE, LanguageDetector, load_odds
 from kapbot.settings import Settings
@@ -91,6 +92,13 @@ def test_the_words_the_choice_weighs() -> None:
     assert language_words("¿Qué TAL? It's el AÑO 2020, qué") == {"que", "tal", "its", "el", "ano"}
 
 
+def test_an_age_in_years_is_spelt_out() -> None:
+    assert spelt_out("I'm 34 y/o, my son is 19 Y.O. and") == (
+        "I'm 34 years old, my son is 19 years old and")
+    assert spelt_out("tres y/o cuatro; 3 y/o 4 sesiones") == "tres y/o cuatro; 3 y/o 4 sesiones"
+    assert language_words("a 34 y/o woman") == {"a", "years", "old", "woman"}
+
+
 def test_each_word_weighs_once() -> None:
     odds = SpanishOdds((0.0,) * 7, -1.0, switch=0.5, stay=0.3, word_weights={"si": 1.0})
     assert odds.probability("si", Signals(0.0, 0.0)) == pytest.approx(0.5)
@@ -133,6 +141,10 @@ def detector() -> LanguageDetector:
     ("do you do in person sessions?", None, Lang.EN),
     ("ok", Lang.ES, Lang.ES),
     ("yes", None, Lang.EN),
+    # "y/o" after an age is English for "years old", not Spanish "and/or" (spelt_out)
+    ("I'm a 34 y/o woman, is KAP right for me?", None, Lang.EN),
+    ("my 19 y.o. son wants to try ketamine therapy, can he?", None, Lang.EN),
+    ("¿puedo hacer 3 y/o 4 sesiones al mes?", None, Lang.ES),
 ])
 def test_the_real_detector(detector: LanguageDetector, text: str, previous: Lang | None,
                            expected: Lang) -> None:

@@ -57,6 +57,17 @@ CUES: Mapping[Lang, frozenset[str]] = {
 }
 
 
+# "34 y/o", "my 19 y.o. son": English for "years old", whose letters read as the Spanish "y" and
+# "o" (and, or); spelt out before any signal or cue is read. Only after a number and not before
+# one: a Spanish "y/o" (and/or) joins words or numbers ("3 y/o 4 sesiones").
+YEARS_OLD = re.compile(r"(\d)\s*y\s*[/.]\s*o\b\.?(?!\s*\d)", re.IGNORECASE)
+
+
+def spelt_out(text: str) -> str:
+    """``text`` with the English abbreviations that look Spanish spelt out (``YEARS_OLD``)."""
+    return YEARS_OLD.sub(r"\1 years old", text)
+
+
 def parse_languages(value: str) -> tuple[Lang, ...]:
     """The ``languages`` setting ("en, es") as ``Lang``s, in order; the first is the default."""
     names = [part.strip().lower() for part in value.split(",") if part.strip()]
@@ -70,6 +81,7 @@ def parse_languages(value: str) -> tuple[Lang, ...]:
 
 def cue_counts(text: str) -> dict[Lang, int]:
     """How many of the message's words are typical of each language; Spanish marks count."""
+    text = spelt_out(text)
     words = _WORD.findall(text.lower())
     counts = {lang: sum(1 for w in words if w in CUES[lang]) for lang in CUES}
     counts[Lang.ES] += 2 * sum(text.count(mark) for mark in "¿¡ñÑ")
@@ -105,7 +117,7 @@ def features(text: str, signals: Signals) -> list[float]:
 def language_words(text: str) -> frozenset[str]:
     """The message's words as the learnt choice weighs them: lower case, accents removed
     (visitors often type Spanish without them), letters only, each once."""
-    return frozenset(word for word in plain_words(text) if word.isalpha())
+    return frozenset(word for word in plain_words(spelt_out(text)) if word.isalpha())
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kapbot.language.choice import UNSURE, Lang, Signals, SpanishOdds, choose
+from kapbot.language.choice import UNSURE, Lang, Signals, SpanishOdds, choose, spelt_out
 
 log = logging.getLogger("kapbot")
 
@@ -69,7 +69,7 @@ class LanguageDetector:
             return {}
         by_name = {name: lang for lang, name in _LINGUA_NAMES.items()}
         try:
-            values = detector.compute_language_confidence_values(text)
+            values = detector.compute_language_confidence_values(spelt_out(text))
         except Exception:
             log.exception("The language detector failed on a message; cue words decide")
             return {}
@@ -82,7 +82,7 @@ class LanguageDetector:
         if detector is None:
             return 0.0
         try:
-            spans = detector.detect_multiple_languages_of(text)
+            spans = detector.detect_multiple_languages_of(spelt_out(text))
         except Exception:
             log.exception("The language detector failed on a message; cue words decide")
             return 0.0
