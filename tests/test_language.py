@@ -164,3 +164,23 @@ def test_a_raw_message(detector: LanguageDetector) -> None:
     assert detector.of_message(b"necesito ayuda", None, 2000) is Lang.ES
     assert detector.of_message(None, "es", 2000) is Lang.ES  # unreadable: the conversation's
     assert detector.of_message("", None, 2000) is Lang.EN
+
+
+def test_the_detector_is_read_once_for_a_message_language_and_mix() -> None:
+    """A crisis reply asks whether the message mixes languages right after its language was
+    chosen: the detector's multi-language reading runs once for both."""
+    detector = LanguageDetector(BOTH)
+    real, calls = detector.spanish_share, []
+
+    def counted(text: str) -> float:
+        calls.append(text)
+        return real(text)
+
+    detector.spanish_share = counted  # type: ignore[method-assign]
+    mixed = "tonight I'm going to overdose on my pills, nadie me quiere"
+    lang = detector.detect(mixed)
+    assert detector.other_language(mixed, lang) is not None
+    assert len(calls) == 1
+    detector.other_language("What happens during a ketamine session?", Lang.EN)
+    assert len(calls) == 2  # another message is read afresh
+    assert all(mixed not in key for key in detector._recent)  # digests, not the text

@@ -7,9 +7,11 @@ if the weights cannot, the detector's confidences and the cue words do."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ log = logging.getLogger("kapbot")
 
 _LINGUA_NAMES = {Lang.EN: "ENGLISH", Lang.ES: "SPANISH"}
 CHOICE_FILE = Path(__file__).with_name("language_choice.json")
+RECENT = 8  # messages whose signals are remembered (``LanguageDetector.signals``)
 
 
 def load_odds(path: Path = CHOICE_FILE) -> SpanishOdds | None:
@@ -41,6 +44,10 @@ class LanguageDetector:
         self._failed = False
         self._lock = threading.Lock()
         self.odds = load_odds() if set(self.allowed) == {Lang.EN, Lang.ES} else None
+        # the last few messages' signals, by a digest of their text (never the text): a crisis
+        # reply asks whether the message mixes languages (``other_language``) right after its
+        # language was chosen (``detect``), and the detector is read once for both
+        self._recent: OrderedDict[str, Signals] = OrderedDict()
 
     def _load(self) -> Any:
         with self._lock:
@@ -91,8 +98,17 @@ class LanguageDetector:
         return spanish / words if words else 0.0
 
     def signals(self, text: str, confidences: dict[Lang, float] | None = None) -> Signals:
+        key = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+        with self._lock:
+            if key in self._recent:
+                return self._recent[key]
         known = self.confidences(text) if confidences is None else confidences
-        return Signals(known.get(Lang.ES, 0.0), self.spanish_share(text))
+        read = Signals(known.get(Lang.ES, 0.0), self.spanish_share(text))
+        with self._lock:
+            self._recent[key] = read
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+        return read
 
     def detect(self, text: str, previous: Lang | None = None) -> Lang:
         confidences = self.confidences(text)
