@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 from kapbot.corpus.markdown import NOT_COVERED
 from kapbot.lexical import BM25
 from kapbot.models import RankedSection, Section, Unit
@@ -93,6 +95,19 @@ def test_decision_is_a_type_with_suggestions() -> None:
     far = rank([(unit(A, "sentence"), 0.9), (unit(B, "sentence"), 0.1)], {}, SECTIONS,
                ranker={A.id: 0.95, B.id: 0.05})
     assert decide(Ranking(far.sections, answer_probability=0.9), 0.5).suggestions == ()
+    # a not-covered example is one of the decision's inputs, not a veto: only a near-copy of
+    # one refuses on its own (the therapist's line in not-covered.md)
+    close = Ranking(ranked.sections, not_covered=0.99, not_covered_example="how much is it",
+                    not_covered_cosine=0.85, answer_probability=0.8)
+    assert decide(close, 0.5).verdict is Verdict.ANSWER
+    copy = dataclasses.replace(close, not_covered_cosine=0.95)
+    assert decide(copy, 0.5).verdict is Verdict.COPY_OF_NOT_COVERED and not decide(copy, 0.5).answer
+    assert decide(copy, 0.5).reason == "a near-copy of a not-covered example: 'how much is it'"
+    # a not-covered example, however close, is one of the decision's inputs (the ranker's "not
+    # covered" class, the shared decision's features), never a veto: the calibrated
+    # probability decides
+    near_example = Ranking(ranked.sections, not_covered=0.99, answer_probability=0.8)
+    assert decide(near_example, 0.5).verdict is Verdict.ANSWER
 
 
 def test_bm25_scores_are_bounded_and_rank_matches() -> None:

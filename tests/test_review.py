@@ -39,7 +39,8 @@ def test_unanswered_questions_are_counted_by_topic_without_their_text(
         encoding="utf-8")
     bot = Bot(tiny_settings, embedder=fake_embedder)
     bot.prepare()
-    for question in ("how much does the membership cost", "membership cost per year?",
+    # near-copies of the not-covered line: refused whatever the sections score
+    for question in ("how much does the membership cost", "membership: how much does it cost?",
                      "what does a membership cost me"):
         assert bot.ask(question).kind == "no_answer"
     assert bot.ask("How often should I water my plants?").kind == "answer"  # not a gap
@@ -49,7 +50,7 @@ def test_unanswered_questions_are_counted_by_topic_without_their_text(
     assert (top.topic, top.no_answer, top.thumbs_down) == ("how much does a membership cost", 3, 0)
     gaps.record("down", "How often should I water my plants?", "garden.md#watering")
     stored = (tiny_settings.data_dir / "gaps.sqlite3").read_bytes()
-    assert b"per year" not in stored and b"cost me" not in stored  # visitors' words not kept
+    assert b"it cost" not in stored and b"cost me" not in stored  # visitors' words not kept
     report = render_report(tiny_settings)
     assert '1. 3 times (not covered: 3, thumbs-down: 0)' in report
     assert 'like: "how much does a membership cost"' in report

@@ -72,7 +72,7 @@ class Weights:
 class Ranking:
     sections: tuple[RankedSection, ...]  # best first
     not_covered: float = 0.0  # best similarity to a "not covered" example question
-    not_covered_example: str = ""
+    not_covered_example: str = ""  # that example
     # the closest question the corpus knows (bank, FAQ heading or not-covered example): how
     # unanswered questions are grouped for the gaps report, without keeping visitors' words
     nearest_question: str = ""
@@ -82,6 +82,7 @@ class Ranking:
     not_covered_probability: float = 0.0  # the ranker's, for a not-covered question
     answer_probability: float = 0.0  # the calibrated decision's, for the first section
     adapted_weight: float = 0.0  # the weight of the sections' ``a`` in their scores
+    not_covered_cosine: float = 0.0  # the nearest example's cosine alone (no word match added)
 
     def closeness(self, section: RankedSection) -> float:
         """A section's score without its adapter term: "did you mean" compares these, so the
@@ -112,17 +113,18 @@ def rank(
     trained rankers' probabilities per section (``ranker``; ``multilingual``, when given) and
     the adapted question's best similarity per section (``adapted``, when given)."""
     best: dict[str, dict[str, float]] = {}
-    not_covered, example = 0.0, ""
+    not_covered, example, cosine = 0.0, "", 0.0
     question_lexical = question_lexical or {}
     nearest: tuple[float, str, str] = (0.0, "", "")
     for unit, sim in hits:
+        raw = sim
         if unit.type == "question":
             if sim > nearest[0]:
                 nearest = (sim, unit.text, unit.section_id)
             sim += weights.question_lexical * question_lexical.get(unit.id, 0.0)
         if unit.origin == NOT_COVERED:
             if use_bank and sim > not_covered:
-                not_covered, example = sim, unit.text
+                not_covered, example, cosine = sim, unit.text, raw
             continue
         if unit.section_id not in sections:
             continue
@@ -164,4 +166,5 @@ def rank(
         ranked.append(RankedSection(sections[section_id], round(score, 4), full))
     ranked.sort(key=lambda p: (-p.score, p.section.id))
     return Ranking(tuple(ranked), round(not_covered, 4), example, nearest[1], nearest[2],
-                   round(nearest[0], 4), adapted_weight=weights.adapted if adapted else 0.0)
+                   round(nearest[0], 4), adapted_weight=weights.adapted if adapted else 0.0,
+                   not_covered_cosine=round(cosine, 4))
