@@ -109,6 +109,19 @@ def test_decision_is_a_type_with_suggestions() -> None:
         is Verdict.UNLIKELY
 
 
+def test_a_near_copy_is_judged_on_cosine_alone() -> None:
+    """The example the question nearly copies is found by cosine, whichever example the word
+    match lifts highest (that one feeds the decision's input, ``Ranking.not_covered``)."""
+    worded = Unit("nc.md#i-q1", "question", "nc.md#i", "how much is the fee", "", NOT_COVERED, 1)
+    copied = Unit("nc.md#i-q2", "question", "nc.md#i", "can you ship it", "", NOT_COVERED, 2)
+    ranking = rank([(worded, 0.8), (copied, 0.93), (unit(A, "sentence"), 0.5)], {}, SECTIONS,
+                   question_lexical={worded.id: 1.0})
+    assert ranking.not_covered == 1.0  # 0.8 + 0.2 x its word match
+    assert (ranking.not_covered_cosine, ranking.not_covered_example) == (0.93, "can you ship it")
+    decision = decide(dataclasses.replace(ranking, answer_probability=0.9), 0.5)
+    assert decision.reason == "a near-copy of a not-covered example: 'can you ship it'"
+
+
 def test_bm25_scores_are_bounded_and_rank_matches() -> None:
     bm = BM25(["water the garden deeply", "prune roses in winter", "the club meets saturday"])
     scores = bm.scores("when to prune roses")

@@ -72,7 +72,7 @@ class Weights:
 class Ranking:
     sections: tuple[RankedSection, ...]  # best first
     not_covered: float = 0.0  # best similarity to a "not covered" example question
-    not_covered_example: str = ""  # that example
+    not_covered_example: str = ""  # the example nearest by cosine alone (``not_covered_cosine``)
     # the closest question the corpus knows (bank, FAQ heading or not-covered example): how
     # unanswered questions are grouped for the gaps report, without keeping visitors' words
     nearest_question: str = ""
@@ -82,7 +82,7 @@ class Ranking:
     not_covered_probability: float = 0.0  # the ranker's, for a not-covered question
     answer_probability: float = 0.0  # the calibrated decision's, for the first section
     adapted_weight: float = 0.0  # the weight of the sections' ``a`` in their scores
-    not_covered_cosine: float = 0.0  # the nearest example's cosine alone (no word match added)
+    not_covered_cosine: float = 0.0  # the nearest example's cosine, no word match added
 
     def closeness(self, section: RankedSection) -> float:
         """A section's score without its adapter term: "did you mean" compares these, so the
@@ -123,8 +123,10 @@ def rank(
                 nearest = (sim, unit.text, unit.section_id)
             sim += weights.question_lexical * question_lexical.get(unit.id, 0.0)
         if unit.origin == NOT_COVERED:
-            if use_bank and sim > not_covered:
-                not_covered, example, cosine = sim, unit.text, raw
+            if use_bank:  # the decision's input reads the word match too; a near-copy, not
+                not_covered = max(not_covered, sim)
+                if raw > cosine:
+                    example, cosine = unit.text, raw
             continue
         if unit.section_id not in sections:
             continue
